@@ -1,0 +1,1321 @@
+/* gst-reuse: mmapsrc, a zero-copy memory-mapped file source
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-mmapsrc
+ * @title: mmapsrc
+ * @see_also: #GstFileSrc
+ *
+ * Reads a local file by mapping it into memory and pushing buffers that
+ * point straight into the mapping: no read() system calls and no copy into
+ * freshly allocated buffers. Buffers keep the mapping alive, so a buffer
+ * that outlives the element or the pipeline stays valid. The memory is
+ * read-only; an element that wants to write into a buffer gets a copy, and
+ * the file is never modified.
+ *
+ * mmapsrc behaves like filesrc otherwise: it answers the SEEKING, DURATION
+ * and URI queries, supports byte seeks and pull mode (with filesrc's
+ * behaviour at the end of the file), and follows files that grow while
+ * they are read.
+ *
+ * Files that cannot be mapped are read with read() instead (#GstMmapSrc:mode
+ * says when): FIFOs, character devices, files that report a size of 0 such
+ * as those in /proc, and files on network and FUSE file systems.
+ *
+ * ## Files that shrink while they are read
+ *
+ * Touching a mapped page past the end of a file that was truncated raises
+ * SIGBUS, which kills a process that does not handle it. mmapsrc protects
+ * itself in three layers:
+ *
+ * * Before it pushes a block it checks the file's size with fstat() and
+ *   faults the block's pages in with MADV_POPULATE_READ, which fails instead
+ *   of raising SIGBUS. Either check that finds the file shorter than before
+ *   posts a RESOURCE/READ error naming the file, and streaming stops.
+ * * If the file shrinks after that check, while a downstream element is
+ *   still reading a buffer, a SIGBUS handler (installed only while mapped
+ *   windows exist, see #GstMmapSrc:handle-sigbus) maps zero pages over the
+ *   vanished part of the file, so the access reads zeros instead of
+ *   crashing. The fault is reported with the same RESOURCE/READ error as
+ *   soon as the reader unmaps or copies the buffer, or mmapsrc produces its
+ *   next block, whichever comes first.
+ * * Every other SIGBUS is passed on to the handler that was installed
+ *   before, or kills the process as it would have without mmapsrc.
+ *
+ * What is guaranteed: the process never dies of a SIGBUS caused by a file
+ * that mmapsrc mapped and that shrank (as long as the handler stays
+ * installed, see #GstMmapSrc:handle-sigbus); if the file shrinks before
+ * mmapsrc has finished the stream, the pipeline gets an ERROR; if it shrinks
+ * later, a reader that gets zeros through gst_buffer_map() still triggers
+ * the ERROR when it unmaps. What is not: a reader that keeps a buffer mapped
+ * for ever and never unmaps it is not told; a file that is rewritten in
+ * place without shrinking is not detected (neither does filesrc); system
+ * calls that read from the buffer (write() to a socket, say) fail with
+ * EFAULT in that element rather than reading zeros.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 mmapsrc location=movie.mp4 ! qtdemux ! h264parse ! fakesink
+ * ]| Demuxes an MP4 file in pull mode straight from the page cache.
+ *
+ * ## Using mmapsrc for file:// URIs
+ *
+ * mmapsrc handles file:// URIs but has rank none, so playbin, uridecodebin
+ * and gst_element_make_from_uri() keep choosing filesrc. To opt in for a
+ * whole process, raise its rank:
+ * |[
+ * GST_PLUGIN_FEATURE_RANK=mmapsrc:MAX gst-play-1.0 movie.mp4
+ * ]|
+ * or call gst_plugin_feature_set_rank() on its factory in an application.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstmmapsrc.h"
+#include "gstmmapallocator.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_mmap_src_debug);
+GST_DEBUG_CATEGORY_STATIC (CAT_PERFORMANCE);
+#define GST_CAT_DEFAULT gst_mmap_src_debug
+
+static GstStaticPadTemplate srctemplate = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS_ANY);
+
+#define DEFAULT_BLOCKSIZE       (1024 * 1024)
+#define DEFAULT_MODE            GST_MMAP_SRC_MODE_AUTO
+#define DEFAULT_ADVICE          GST_MMAP_SRC_ADVICE_AUTO
+#define DEFAULT_READAHEAD       0
+#define DEFAULT_PREFAULT        TRUE
+#define DEFAULT_HANDLE_SIGBUS   TRUE
+
+enum
+{
+  PROP_0,
+  PROP_LOCATION,
+  PROP_BLOCKSIZE,
+  PROP_MODE,
+  PROP_ADVICE,
+  PROP_READAHEAD,
+  PROP_PREFAULT,
+  PROP_HANDLE_SIGBUS,
+  PROP_MAPPED,
+  PROP_LAST
+};
+
+static GParamSpec *obj_props[PROP_LAST];
+
+GType
+gst_mmap_src_mode_get_type (void)
+{
+  static gsize id = 0;
+  static const GEnumValue values[] = {
+    {GST_MMAP_SRC_MODE_AUTO,
+        "Map regular, non-empty, local files; read() anything else", "auto"},
+    {GST_MMAP_SRC_MODE_MMAP,
+        "Always map; fail on files that cannot be mapped", "mmap"},
+    {GST_MMAP_SRC_MODE_READ, "Always read(), like filesrc", "read"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&id)) {
+    GType tmp = g_enum_register_static ("GstMmapSrcMode", values);
+    g_once_init_leave (&id, tmp);
+  }
+  return (GType) id;
+}
+
+GType
+gst_mmap_src_advice_get_type (void)
+{
+  static gsize id = 0;
+  static const GEnumValue values[] = {
+    {GST_MMAP_SRC_ADVICE_AUTO,
+        "Sequential in push mode, normal in pull mode", "auto"},
+    {GST_MMAP_SRC_ADVICE_NORMAL, "The kernel's default read-ahead", "normal"},
+    {GST_MMAP_SRC_ADVICE_SEQUENTIAL,
+        "Aggressive read-ahead (MADV_SEQUENTIAL)", "sequential"},
+    {GST_MMAP_SRC_ADVICE_RANDOM, "No read-ahead (MADV_RANDOM)", "random"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&id)) {
+    GType tmp = g_enum_register_static ("GstMmapSrcAdvice", values);
+    g_once_init_leave (&id, tmp);
+  }
+  return (GType) id;
+}
+
+static void gst_mmap_src_uri_handler_init (gpointer g_iface,
+    gpointer iface_data);
+
+static void gst_mmap_src_finalize (GObject * object);
+static void gst_mmap_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_mmap_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+
+static gboolean gst_mmap_src_start (GstBaseSrc * basesrc);
+static gboolean gst_mmap_src_stop (GstBaseSrc * basesrc);
+static gboolean gst_mmap_src_is_seekable (GstBaseSrc * basesrc);
+static gboolean gst_mmap_src_get_size (GstBaseSrc * basesrc, guint64 * size);
+static gboolean gst_mmap_src_unlock (GstBaseSrc * basesrc);
+static gboolean gst_mmap_src_unlock_stop (GstBaseSrc * basesrc);
+static GstFlowReturn gst_mmap_src_create (GstBaseSrc * basesrc,
+    guint64 offset, guint length, GstBuffer ** buffer);
+static GstFlowReturn gst_mmap_src_fill (GstBaseSrc * basesrc, guint64 offset,
+    guint length, GstBuffer * buf);
+
+#define _do_init \
+  G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER, gst_mmap_src_uri_handler_init); \
+  GST_DEBUG_CATEGORY_INIT (gst_mmap_src_debug, "mmapsrc", 0, "mmapsrc element"); \
+  GST_DEBUG_CATEGORY_GET (CAT_PERFORMANCE, "GST_PERFORMANCE");
+#define gst_mmap_src_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstMmapSrc, gst_mmap_src, GST_TYPE_BASE_SRC,
+    _do_init);
+GST_ELEMENT_REGISTER_DEFINE (mmapsrc, "mmapsrc", GST_RANK_NONE,
+    GST_TYPE_MMAP_SRC);
+
+static void
+gst_mmap_src_class_init (GstMmapSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *gstelement_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *gstbasesrc_class = GST_BASE_SRC_CLASS (klass);
+
+  gobject_class->set_property = gst_mmap_src_set_property;
+  gobject_class->get_property = gst_mmap_src_get_property;
+  gobject_class->finalize = gst_mmap_src_finalize;
+
+  /**
+   * GstMmapSrc:location:
+   *
+   * The file to read. Can only be changed in the NULL and READY states.
+   */
+  obj_props[PROP_LOCATION] = g_param_spec_string ("location", "File Location",
+      "Location of the file to read", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstMmapSrc:blocksize:
+   *
+   * The size of the buffers pushed in push mode. mmapsrc defaults to 1 MiB
+   * (filesrc: 4 KiB): a buffer costs the same whatever its size, since it
+   * only points into the mapping.
+   */
+  obj_props[PROP_BLOCKSIZE] = g_param_spec_uint ("blocksize", "Block size",
+      "Size in bytes of the buffers pushed in push mode", 1, G_MAXUINT,
+      DEFAULT_BLOCKSIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstMmapSrc:mode:
+   *
+   * Whether to map the file or read it with read(). In `auto` mode, regular
+   * files with a non-zero size on local file systems are mapped, and FIFOs,
+   * character devices, files that report a size of 0 (/proc, sysfs) and
+   * files on NFS, SMB/CIFS, FUSE, 9p, Ceph and AFS are read, because page
+   * faults on those make network round trips and a truncation by another
+   * host is not visible to fstat() in time. `mmap` fails the state change
+   * on files that cannot be mapped; `read` behaves like filesrc (with
+   * mmapsrc's truncation check).
+   */
+  obj_props[PROP_MODE] = g_param_spec_enum ("mode", "Mode",
+      "Whether to memory-map the file or read() it", GST_TYPE_MMAP_SRC_MODE,
+      DEFAULT_MODE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstMmapSrc:advice:
+   *
+   * The access pattern announced to the kernel with madvise() for the
+   * mapping, which steers its read-ahead when the file is not in the page
+   * cache yet.
+   */
+  obj_props[PROP_ADVICE] = g_param_spec_enum ("advice", "Access advice",
+      "Access pattern announced to the kernel for the mapping",
+      GST_TYPE_MMAP_SRC_ADVICE, DEFAULT_ADVICE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstMmapSrc:readahead:
+   *
+   * How many bytes past each block to ask the kernel to start reading
+   * (MADV_WILLNEED), so that the disk works while downstream processes the
+   * current block. 0 leaves read-ahead to the kernel and #GstMmapSrc:advice.
+   */
+  obj_props[PROP_READAHEAD] = g_param_spec_uint64 ("readahead", "Read-ahead",
+      "Bytes past each block to start reading in the background "
+      "(0 = leave it to the kernel)", 0, G_MAXUINT64, DEFAULT_READAHEAD,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstMmapSrc:prefault:
+   *
+   * Fault each block's pages in with MADV_POPULATE_READ before pushing it.
+   * This does the disk reads and page-table work in mmapsrc's thread, in one
+   * system call, and detects a truncated file before a downstream element
+   * touches the block. Needs Linux 5.14; ignored on older kernels.
+   */
+  obj_props[PROP_PREFAULT] = g_param_spec_boolean ("prefault", "Prefault",
+      "Fault each block in (MADV_POPULATE_READ) before pushing it",
+      DEFAULT_PREFAULT,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstMmapSrc:handle-sigbus:
+   *
+   * Protect the mappings with a SIGBUS handler, so that a file that shrinks
+   * under a buffer reads as zeros (and is reported as an error) instead of
+   * killing the process. The handler is installed while mapped windows
+   * exist, chains to the previous handler for every other SIGBUS and is
+   * removed when the last window goes, unless another handler was installed
+   * on top of it meanwhile. Turn it off only if the application must own
+   * SIGBUS; a truncated file can then crash the process.
+   */
+  obj_props[PROP_HANDLE_SIGBUS] = g_param_spec_boolean ("handle-sigbus",
+      "Handle SIGBUS",
+      "Survive files that shrink while mapped (installs a chained "
+      "SIGBUS handler while mappings exist)", DEFAULT_HANDLE_SIGBUS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
+   * GstMmapSrc:mapped:
+   *
+   * Whether the file being read is served from a memory mapping (%FALSE
+   * before the element is started, and when #GstMmapSrc:mode chose read()).
+   */
+  obj_props[PROP_MAPPED] = g_param_spec_boolean ("mapped", "Mapped",
+      "Whether the file is served from a memory mapping", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (gobject_class, PROP_LAST, obj_props);
+
+  gst_element_class_set_static_metadata (gstelement_class,
+      "Memory-mapped file source", "Source/File",
+      "Read from a file through a memory mapping, without copying",
+      "The gst-reuse authors");
+  gst_element_class_add_static_pad_template (gstelement_class, &srctemplate);
+
+  gstbasesrc_class->start = GST_DEBUG_FUNCPTR (gst_mmap_src_start);
+  gstbasesrc_class->stop = GST_DEBUG_FUNCPTR (gst_mmap_src_stop);
+  gstbasesrc_class->is_seekable = GST_DEBUG_FUNCPTR (gst_mmap_src_is_seekable);
+  gstbasesrc_class->get_size = GST_DEBUG_FUNCPTR (gst_mmap_src_get_size);
+  gstbasesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_mmap_src_unlock);
+  gstbasesrc_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_mmap_src_unlock_stop);
+  gstbasesrc_class->create = GST_DEBUG_FUNCPTR (gst_mmap_src_create);
+  gstbasesrc_class->fill = GST_DEBUG_FUNCPTR (gst_mmap_src_fill);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_MMAP_SRC_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_MMAP_SRC_ADVICE, 0);
+}
+
+static void
+gst_mmap_src_init (GstMmapSrc * src)
+{
+  src->fd = -1;
+  src->mode = DEFAULT_MODE;
+  src->advice = DEFAULT_ADVICE;
+  src->readahead = DEFAULT_READAHEAD;
+  src->prefault = DEFAULT_PREFAULT;
+  src->handle_sigbus = DEFAULT_HANDLE_SIGBUS;
+
+  gst_base_src_set_blocksize (GST_BASE_SRC (src), DEFAULT_BLOCKSIZE);
+}
+
+static void
+gst_mmap_src_finalize (GObject * object)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (object);
+
+  g_free (src->filename);
+  g_free (src->uri);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static gboolean
+gst_mmap_src_set_location (GstMmapSrc * src, const gchar * location,
+    GError ** err)
+{
+  GstState state;
+
+  /* the element must be stopped in order to do this */
+  GST_OBJECT_LOCK (src);
+  state = GST_STATE (src);
+  if (state != GST_STATE_READY && state != GST_STATE_NULL)
+    goto wrong_state;
+
+  g_free (src->filename);
+  g_free (src->uri);
+
+  if (location == NULL) {
+    src->filename = NULL;
+    src->uri = NULL;
+  } else {
+    src->filename = g_strdup (location);
+    src->uri = gst_filename_to_uri (location, NULL);
+    GST_INFO_OBJECT (src, "filename : %s", src->filename);
+    GST_INFO_OBJECT (src, "uri      : %s", src->uri);
+  }
+  GST_OBJECT_UNLOCK (src);
+
+  g_object_notify_by_pspec (G_OBJECT (src), obj_props[PROP_LOCATION]);
+
+  return TRUE;
+
+  /* ERRORS */
+wrong_state:
+  {
+    GST_OBJECT_UNLOCK (src);
+    GST_WARNING_OBJECT (src, "Changing the `location' property on mmapsrc "
+        "when a file is open is not supported.");
+    g_set_error (err, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+        "Changing the `location' property on mmapsrc when a file is "
+        "open is not supported.");
+    return FALSE;
+  }
+}
+
+static void
+gst_mmap_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (object);
+
+  switch (prop_id) {
+    case PROP_LOCATION:
+      gst_mmap_src_set_location (src, g_value_get_string (value), NULL);
+      break;
+    case PROP_BLOCKSIZE:
+      gst_base_src_set_blocksize (GST_BASE_SRC (src),
+          g_value_get_uint (value));
+      break;
+    case PROP_MODE:
+      GST_OBJECT_LOCK (src);
+      src->mode = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_ADVICE:
+      GST_OBJECT_LOCK (src);
+      src->advice = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_READAHEAD:
+      GST_OBJECT_LOCK (src);
+      src->readahead = g_value_get_uint64 (value);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_PREFAULT:
+      GST_OBJECT_LOCK (src);
+      src->prefault = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_HANDLE_SIGBUS:
+      GST_OBJECT_LOCK (src);
+      src->handle_sigbus = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_mmap_src_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (object);
+
+  switch (prop_id) {
+    case PROP_LOCATION:
+      GST_OBJECT_LOCK (src);
+      g_value_set_string (value, src->filename);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_BLOCKSIZE:
+      g_value_set_uint (value, gst_base_src_get_blocksize (GST_BASE_SRC (src)));
+      break;
+    case PROP_MODE:
+      GST_OBJECT_LOCK (src);
+      g_value_set_enum (value, src->mode);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_ADVICE:
+      GST_OBJECT_LOCK (src);
+      g_value_set_enum (value, src->advice);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_READAHEAD:
+      GST_OBJECT_LOCK (src);
+      g_value_set_uint64 (value, src->readahead);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_PREFAULT:
+      GST_OBJECT_LOCK (src);
+      g_value_set_boolean (value, src->prefault);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_HANDLE_SIGBUS:
+      GST_OBJECT_LOCK (src);
+      g_value_set_boolean (value, src->handle_sigbus);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_MAPPED:
+      GST_OBJECT_LOCK (src);
+      g_value_set_boolean (value, src->use_mmap);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+/* Posts the truncation error once per run, from whatever thread noticed. */
+static void
+gst_mmap_src_post_truncated (GstMmapSrc * src, const gchar * detail)
+{
+  guint64 known, now;
+
+  if (!g_atomic_int_compare_and_exchange (&src->error_posted, 0, 1))
+    return;
+
+  GST_OBJECT_LOCK (src);
+  known = src->known_size;
+  now = src->shrunk_to;
+  GST_OBJECT_UNLOCK (src);
+
+  GST_ELEMENT_ERROR_WITH_DETAILS (src, RESOURCE, READ,
+      ("File \"%s\" was truncated while it was being read.", src->filename),
+      ("%s (size was %" G_GUINT64_FORMAT " bytes, now %" G_GUINT64_FORMAT
+          ")", detail, known, now),
+      ("location", G_TYPE_STRING, src->filename,
+          "expected-size", G_TYPE_UINT64, known,
+          "size", G_TYPE_UINT64, now, NULL));
+}
+
+static void
+gst_mmap_src_window_faulted (GstMmapWindow * window, gpointer user_data)
+{
+  GstMmapSrc *src = g_weak_ref_get ((GWeakRef *) user_data);
+
+  if (src == NULL) {
+    GST_WARNING ("a file read by an mmapsrc that is gone was truncated; "
+        "a page past its new end was read as zeros");
+    return;
+  }
+
+  GST_WARNING_OBJECT (src, "SIGBUS caught in a mapping of \"%s\"",
+      src->filename);
+  gst_mmap_src_post_truncated (src,
+      "a page past the new end of the file was read as zeros after SIGBUS");
+  gst_object_unref (src);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear ((GWeakRef *) data);
+  g_free (data);
+}
+
+/* Returns the file's size; FALSE when it shrank or cannot be stat'ed. */
+static gboolean
+gst_mmap_src_stat_size (GstMmapSrc * src, guint64 * size, gboolean * shrunk)
+{
+  struct stat st;
+  guint64 now;
+
+  *shrunk = FALSE;
+  if (fstat (src->fd, &st) < 0) {
+    GST_WARNING_OBJECT (src, "fstat failed: %s", g_strerror (errno));
+    return FALSE;
+  }
+  now = (guint64) st.st_size;
+
+  GST_OBJECT_LOCK (src);
+  if (now < src->known_size) {
+    src->shrunk_to = now;
+    *shrunk = TRUE;
+  } else {
+    src->known_size = now;
+  }
+  GST_OBJECT_UNLOCK (src);
+
+  *size = now;
+  return !*shrunk;
+}
+
+static gboolean
+is_network_file_system (gint fd)
+{
+  struct statfs sfs;
+
+  if (fstatfs (fd, &sfs) < 0)
+    return FALSE;
+
+  switch ((guint32) sfs.f_type) {
+    case 0x6969:               /* NFS */
+    case 0x517B:               /* SMB */
+    case 0xFF534D42:           /* CIFS */
+    case 0xFE534D42:           /* SMB2 */
+    case 0x65735546:           /* FUSE */
+    case 0x01021997:           /* 9p */
+    case 0x00C36400:           /* Ceph */
+    case 0x5346414F:           /* AFS */
+    case 0x6B414653:           /* kAFS */
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+/* Maps [0, size) as the current window; with the object lock. */
+static gboolean
+gst_mmap_src_map_locked (GstMmapSrc * src, guint64 size, GError ** error)
+{
+  GstMmapWindow *window;
+  GWeakRef *ref;
+
+  if (size > G_MAXSIZE) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOMEM,
+        "The file is too large to be mapped in this process");
+    return FALSE;
+  }
+
+  window = gst_mmap_window_new (src->fd, 0, (gsize) size, src->handle_sigbus,
+      error);
+  if (window == NULL)
+    return FALSE;
+
+  ref = g_new (GWeakRef, 1);
+  g_weak_ref_init (ref, src);
+  gst_mmap_window_set_fault_func (window, gst_mmap_src_window_faulted, ref,
+      weak_ref_free);
+
+  if (src->root)
+    gst_memory_unref (src->root);
+  src->window = window;
+  /* the root memory takes over our reference on the window */
+  src->root = gst_mmap_allocator_wrap_window (window);
+  src->window_advised = FALSE;
+  src->advised_end = 0;
+
+  GST_DEBUG_OBJECT (src, "mapped %" G_GUINT64_FORMAT " bytes at %p%s", size,
+      gst_mmap_window_get_data (window, 0),
+      gst_mmap_window_is_guarded (window) ? ", guarded" : "");
+
+  return TRUE;
+}
+
+static void
+gst_mmap_src_unmap_locked (GstMmapSrc * src)
+{
+  if (src->root)
+    gst_memory_unref (src->root);
+  src->root = NULL;
+  src->window = NULL;
+}
+
+/* open the file, necessary to go to PAUSED */
+static gboolean
+gst_mmap_src_start (GstBaseSrc * basesrc)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (basesrc);
+  struct stat st;
+  GstMmapSrcMode mode;
+  gboolean mappable, network;
+  GError *err = NULL;
+
+  if (src->filename == NULL || src->filename[0] == '\0')
+    goto no_filename;
+
+  GST_INFO_OBJECT (src, "opening file %s", src->filename);
+
+  /* O_NONBLOCK so that opening a FIFO without a writer does not block the
+   * state change; reads from streams wait in a GstPoll that unlock() can
+   * interrupt. */
+  src->fd = open (src->filename, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (src->fd < 0)
+    goto open_failed;
+
+  if (fstat (src->fd, &st) < 0)
+    goto no_stat;
+
+  if (S_ISDIR (st.st_mode))
+    goto was_directory;
+
+  if (S_ISSOCK (st.st_mode))
+    goto was_socket;
+
+  src->is_regular = S_ISREG (st.st_mode);
+  network = src->is_regular && is_network_file_system (src->fd);
+  mappable = src->is_regular && st.st_size > 0;
+
+  GST_OBJECT_LOCK (src);
+  mode = src->mode;
+  src->known_size = src->is_regular ? (guint64) st.st_size : 0;
+  src->shrunk_to = src->known_size;
+  src->use_mmap = FALSE;
+  switch (mode) {
+    case GST_MMAP_SRC_MODE_AUTO:
+      src->use_mmap = mappable && !network;
+      break;
+    case GST_MMAP_SRC_MODE_MMAP:
+      if (!mappable)
+        goto not_mappable_locked;
+      src->use_mmap = TRUE;
+      break;
+    case GST_MMAP_SRC_MODE_READ:
+      break;
+  }
+  if (src->use_mmap && !gst_mmap_src_map_locked (src, st.st_size, &err)) {
+    src->use_mmap = FALSE;
+    if (mode == GST_MMAP_SRC_MODE_MMAP)
+      goto map_failed_locked;
+    GST_WARNING_OBJECT (src, "could not map \"%s\", reading it instead: %s",
+        src->filename, err->message);
+    g_clear_error (&err);
+  }
+  GST_OBJECT_UNLOCK (src);
+
+  if (src->use_mmap) {
+    /* regular files never block, but keep the flags tidy */
+    fcntl (src->fd, F_SETFL, fcntl (src->fd, F_GETFL) & ~O_NONBLOCK);
+    src->seekable = TRUE;
+  } else if (src->is_regular && st.st_size > 0) {
+    fcntl (src->fd, F_SETFL, fcntl (src->fd, F_GETFL) & ~O_NONBLOCK);
+    src->seekable = lseek (src->fd, 0, SEEK_END) >= 0 &&
+        lseek (src->fd, 0, SEEK_SET) == 0;
+  } else {
+    /* a FIFO, a device, or a file whose size says nothing (/proc): a
+     * stream that is read until read() returns 0 */
+    src->seekable = FALSE;
+    src->fdset = gst_poll_new (TRUE);
+    if (src->fdset == NULL)
+      goto no_poll;
+    gst_poll_fd_init (&src->pollfd);
+    src->pollfd.fd = src->fd;
+    gst_poll_add_fd (src->fdset, &src->pollfd);
+    gst_poll_fd_ctl_read (src->fdset, &src->pollfd, TRUE);
+  }
+
+  GST_INFO_OBJECT (src, "%s \"%s\" (%s, %s, size %" G_GUINT64_FORMAT ")",
+      src->use_mmap ? "mapped" : "reading", src->filename,
+      src->is_regular ? "regular file" : "stream",
+      src->seekable ? "seekable" : "not seekable", (guint64) st.st_size);
+
+  src->read_position = 0;
+  src->populate_supported = TRUE;
+  src->fallback_warned = FALSE;
+  g_atomic_int_set (&src->error_posted, 0);
+
+  gst_base_src_set_dynamic_size (basesrc, src->seekable);
+
+  return TRUE;
+
+  /* ERRORS */
+no_filename:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, NOT_FOUND,
+        ("No file name specified for reading."), (NULL));
+    goto error_exit;
+  }
+open_failed:
+  {
+    switch (errno) {
+      case ENOENT:
+        GST_ELEMENT_ERROR (src, RESOURCE, NOT_FOUND,
+            ("File \"%s\" does not exist.", src->filename),
+            ("No such file \"%s\"", src->filename));
+        break;
+      default:
+        GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
+            ("Could not open file \"%s\" for reading.", src->filename),
+            GST_ERROR_SYSTEM);
+        break;
+    }
+    goto error_exit;
+  }
+no_stat:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
+        ("Could not get info on \"%s\".", src->filename), GST_ERROR_SYSTEM);
+    goto error_close;
+  }
+was_directory:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
+        ("\"%s\" is a directory.", src->filename), (NULL));
+    goto error_close;
+  }
+was_socket:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
+        ("File \"%s\" is a socket.", src->filename), (NULL));
+    goto error_close;
+  }
+not_mappable_locked:
+  {
+    GST_OBJECT_UNLOCK (src);
+    GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
+        ("File \"%s\" cannot be memory-mapped.", src->filename),
+        ("%s; use mode=auto or mode=read to read it with read()",
+            src->is_regular ? "it reports a size of 0" :
+            "it is not a regular file"));
+    goto error_close;
+  }
+map_failed_locked:
+  {
+    GST_OBJECT_UNLOCK (src);
+    GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
+        ("Could not memory-map file \"%s\".", src->filename),
+        ("%s", err->message));
+    g_clear_error (&err);
+    goto error_close;
+  }
+no_poll:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, OPEN_READ,
+        ("Could not open file \"%s\" for reading.", src->filename),
+        ("could not create a GstPoll: %s", g_strerror (errno)));
+    goto error_close;
+  }
+error_close:
+  close (src->fd);
+  src->fd = -1;
+error_exit:
+  return FALSE;
+}
+
+/* unmap and close the file */
+static gboolean
+gst_mmap_src_stop (GstBaseSrc * basesrc)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (basesrc);
+
+  /* Buffers still out there keep their window alive. */
+  GST_OBJECT_LOCK (src);
+  gst_mmap_src_unmap_locked (src);
+  src->use_mmap = FALSE;
+  GST_OBJECT_UNLOCK (src);
+
+  if (src->fdset) {
+    gst_poll_free (src->fdset);
+    src->fdset = NULL;
+  }
+  if (src->fd >= 0)
+    close (src->fd);
+  src->fd = -1;
+  src->is_regular = FALSE;
+  src->seekable = FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+gst_mmap_src_is_seekable (GstBaseSrc * basesrc)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (basesrc);
+
+  return src->seekable;
+}
+
+static gboolean
+gst_mmap_src_get_size (GstBaseSrc * basesrc, guint64 * size)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (basesrc);
+  gboolean shrunk, faulted = FALSE;
+
+  /* Streams have no meaningful size (fstat says 0) */
+  if (!src->seekable)
+    return FALSE;
+
+  /* A file that shrank has no trustworthy size: say so, and basesrc keeps
+   * calling create(), which reports the truncation instead of pushing a
+   * quiet, early EOS. */
+  if (!gst_mmap_src_stat_size (src, size, &shrunk))
+    return FALSE;
+
+  GST_OBJECT_LOCK (src);
+  if (src->window)
+    faulted = gst_mmap_window_is_faulted (src->window);
+  GST_OBJECT_UNLOCK (src);
+
+  return !faulted;
+}
+
+static gboolean
+gst_mmap_src_unlock (GstBaseSrc * basesrc)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (basesrc);
+
+  if (src->fdset)
+    gst_poll_set_flushing (src->fdset, TRUE);
+  return TRUE;
+}
+
+static gboolean
+gst_mmap_src_unlock_stop (GstBaseSrc * basesrc)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (basesrc);
+
+  if (src->fdset)
+    gst_poll_set_flushing (src->fdset, FALSE);
+  return TRUE;
+}
+
+static GstFlowReturn
+gst_mmap_src_truncated (GstMmapSrc * src, const gchar * detail)
+{
+  gst_mmap_src_post_truncated (src, detail);
+  return GST_FLOW_ERROR;
+}
+
+/* read() from a stream: FIFO, device, /proc file. One read per buffer, like
+ * fdsrc, so that data flows as soon as the writer produced it. */
+static GstFlowReturn
+gst_mmap_src_read_stream (GstMmapSrc * src, guint length, GstBuffer * buf)
+{
+  GstMapInfo info;
+  gssize n;
+
+  if (!gst_buffer_map (buf, &info, GST_MAP_WRITE))
+    goto buffer_write_fail;
+
+  for (;;) {
+    n = read (src->fd, info.data, MIN (length, info.size));
+    if (n >= 0)
+      break;
+    if (errno == EINTR)
+      continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      goto read_failed;
+
+    if (gst_poll_wait (src->fdset, GST_CLOCK_TIME_NONE) < 0) {
+      if (errno == EBUSY)
+        goto flushing;
+      if (errno != EINTR && errno != EAGAIN)
+        goto poll_failed;
+    }
+  }
+  gst_buffer_unmap (buf, &info);
+
+  if (n == 0) {
+    GST_DEBUG_OBJECT (src, "read 0 bytes: EOS");
+    gst_buffer_resize (buf, 0, 0);
+    return GST_FLOW_EOS;
+  }
+
+  gst_buffer_resize (buf, 0, n);
+  GST_BUFFER_OFFSET (buf) = src->read_position;
+  GST_BUFFER_OFFSET_END (buf) = src->read_position + n;
+  src->read_position += n;
+
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+buffer_write_fail:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, WRITE, (NULL),
+        ("Can't write to buffer"));
+    return GST_FLOW_ERROR;
+  }
+flushing:
+  {
+    GST_DEBUG_OBJECT (src, "poll flushing");
+    gst_buffer_unmap (buf, &info);
+    return GST_FLOW_FLUSHING;
+  }
+poll_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ, (NULL),
+        ("poll on file descriptor: %s", g_strerror (errno)));
+    gst_buffer_unmap (buf, &info);
+    return GST_FLOW_ERROR;
+  }
+read_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not read from file \"%s\".", src->filename), GST_ERROR_SYSTEM);
+    gst_buffer_unmap (buf, &info);
+    return GST_FLOW_ERROR;
+  }
+}
+
+/* pread() [offset, offset + length) from a regular file into @buf. */
+static GstFlowReturn
+gst_mmap_src_read_file (GstMmapSrc * src, guint64 offset, guint length,
+    GstBuffer * buf)
+{
+  GstMapInfo info;
+  gsize done = 0;
+  guint64 size;
+  gboolean shrunk;
+  gssize n;
+
+  if (!gst_mmap_src_stat_size (src, &size, &shrunk)) {
+    if (shrunk)
+      return gst_mmap_src_truncated (src, "fstat reported a smaller size");
+    goto stat_failed;
+  }
+
+  if (!gst_buffer_map (buf, &info, GST_MAP_WRITE))
+    goto buffer_write_fail;
+
+  length = MIN (length, info.size);
+  while (done < length) {
+    n = pread (src->fd, info.data + done, length - done, offset + done);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN)
+        continue;
+      goto read_failed;
+    }
+    if (n == 0)
+      break;
+    done += n;
+  }
+  gst_buffer_unmap (buf, &info);
+
+  if (done == 0 && length > 0) {
+    GST_DEBUG_OBJECT (src, "EOS at offset %" G_GUINT64_FORMAT, offset);
+    gst_buffer_resize (buf, 0, 0);
+    return GST_FLOW_EOS;
+  }
+
+  gst_buffer_resize (buf, 0, done);
+  GST_BUFFER_OFFSET (buf) = offset;
+  GST_BUFFER_OFFSET_END (buf) = offset + done;
+
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+stat_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not get info on \"%s\".", src->filename), GST_ERROR_SYSTEM);
+    return GST_FLOW_ERROR;
+  }
+buffer_write_fail:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, WRITE, (NULL),
+        ("Can't write to buffer"));
+    return GST_FLOW_ERROR;
+  }
+read_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not read from file \"%s\".", src->filename), GST_ERROR_SYSTEM);
+    gst_buffer_unmap (buf, &info);
+    return GST_FLOW_ERROR;
+  }
+}
+
+/* The read() path: basesrc's default create() allocates and calls us. */
+static GstFlowReturn
+gst_mmap_src_fill (GstBaseSrc * basesrc, guint64 offset, guint length,
+    GstBuffer * buf)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (basesrc);
+
+  if (src->seekable)
+    return gst_mmap_src_read_file (src, offset, length, buf);
+  return gst_mmap_src_read_stream (src, length, buf);
+}
+
+/* Makes sure the current window covers [offset, offset + length) of a file
+ * that is now @size bytes long, mapping it again if it grew. Returns the
+ * root memory to share from, or NULL if the file must be read instead. */
+static GstMemory *
+gst_mmap_src_get_root (GstMmapSrc * src, guint64 offset, guint length,
+    guint64 size)
+{
+  GstMemory *root = NULL;
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (src);
+  if (src->window == NULL
+      || !gst_mmap_window_contains (src->window, offset, length)) {
+    GST_DEBUG_OBJECT (src, "file grew to %" G_GUINT64_FORMAT " bytes, "
+        "mapping it again", size);
+    if (!gst_mmap_src_map_locked (src, size, &err)) {
+      GST_OBJECT_UNLOCK (src);
+      if (!src->fallback_warned) {
+        GST_ELEMENT_WARNING (src, RESOURCE, READ, (NULL),
+            ("Could not map \"%s\" again after it grew, reading it instead: "
+                "%s", src->filename, err->message));
+        src->fallback_warned = TRUE;
+      }
+      g_clear_error (&err);
+      return NULL;
+    }
+  }
+  root = gst_memory_ref (src->root);
+  GST_OBJECT_UNLOCK (src);
+
+  return root;
+}
+
+static void
+gst_mmap_src_advise (GstMmapSrc * src, GstMmapWindow * window,
+    guint64 offset, guint length)
+{
+  GstMmapSrcAdvice advice;
+  guint64 readahead, end, ra_end, win_end;
+
+  GST_OBJECT_LOCK (src);
+  advice = src->advice;
+  readahead = src->readahead;
+  GST_OBJECT_UNLOCK (src);
+
+  if (!src->window_advised) {
+    GstMmapAdvice a;
+    guint64 w_off = gst_mmap_window_get_offset (window);
+
+    if (advice == GST_MMAP_SRC_ADVICE_AUTO)
+      advice = GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PULL ?
+          GST_MMAP_SRC_ADVICE_NORMAL : GST_MMAP_SRC_ADVICE_SEQUENTIAL;
+    a = advice == GST_MMAP_SRC_ADVICE_SEQUENTIAL ? GST_MMAP_ADVICE_SEQUENTIAL :
+        advice == GST_MMAP_SRC_ADVICE_RANDOM ? GST_MMAP_ADVICE_RANDOM :
+        GST_MMAP_ADVICE_NORMAL;
+    if (a != GST_MMAP_ADVICE_NORMAL)
+      gst_mmap_window_advise (window, w_off,
+          gst_mmap_window_get_length (window), a);
+    GST_DEBUG_OBJECT (src, "access advice %d", a);
+    src->window_advised = TRUE;
+  }
+
+  if (readahead == 0)
+    return;
+
+  end = offset + length;
+  win_end = gst_mmap_window_get_offset (window) +
+      gst_mmap_window_get_length (window);
+  /* start over after a seek */
+  if (src->advised_end < end || src->advised_end > end + readahead)
+    src->advised_end = end;
+  ra_end = MIN (end + readahead, win_end);
+  /* advise in steps of half the read-ahead, not at every block */
+  if (ra_end > src->advised_end &&
+      (ra_end - src->advised_end >= readahead / 2 || ra_end == win_end)) {
+    gst_mmap_window_advise (window, src->advised_end,
+        ra_end - src->advised_end, GST_MMAP_ADVICE_WILLNEED);
+    src->advised_end = ra_end;
+  }
+}
+
+static GstFlowReturn
+gst_mmap_src_create (GstBaseSrc * basesrc, guint64 offset, guint length,
+    GstBuffer ** buffer)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (basesrc);
+  GstMmapWindow *window;
+  GstMemory *root;
+  GstBuffer *buf;
+  guint64 size;
+  gboolean shrunk;
+  gint err;
+
+  if (!src->use_mmap)
+    return GST_BASE_SRC_CLASS (parent_class)->create (basesrc, offset, length,
+        buffer);
+
+  if (!gst_mmap_src_stat_size (src, &size, &shrunk)) {
+    if (shrunk)
+      return gst_mmap_src_truncated (src, "fstat reported a smaller size");
+    goto stat_failed;
+  }
+
+  if (offset >= size) {
+    GST_DEBUG_OBJECT (src, "EOS at offset %" G_GUINT64_FORMAT, offset);
+    return GST_FLOW_EOS;
+  }
+  if (length > size - offset)
+    length = size - offset;
+
+  root = gst_mmap_src_get_root (src, offset, length, size);
+  if (root == NULL)
+    return GST_BASE_SRC_CLASS (parent_class)->create (basesrc, offset, length,
+        buffer);
+  window = gst_mmap_memory_get_window (root);
+
+  if (length > 0 && src->prefault && src->populate_supported) {
+    err = gst_mmap_window_populate (window, offset, length);
+    if (err == EFAULT) {
+      gst_memory_unref (root);
+      /* record the size for the message */
+      gst_mmap_src_stat_size (src, &size, &shrunk);
+      return gst_mmap_src_truncated (src,
+          "MADV_POPULATE_READ found pages past the end of the file");
+    } else if (err == EINVAL || err == ENOSYS) {
+      GST_INFO_OBJECT (src, "MADV_POPULATE_READ is not supported by this "
+          "kernel: %s", g_strerror (err));
+      src->populate_supported = FALSE;
+    } else if (err != 0) {
+      gst_memory_unref (root);
+      goto populate_failed;
+    }
+  }
+
+  gst_mmap_src_advise (src, window, offset, length);
+
+  if (gst_mmap_window_check_fault (window)) {
+    gst_memory_unref (root);
+    return GST_FLOW_ERROR;
+  }
+
+  if (*buffer != NULL) {
+    /* pull mode with a buffer from the caller: copying is unavoidable */
+    buf = *buffer;
+    GST_CAT_DEBUG_OBJECT (CAT_PERFORMANCE, src,
+        "memcpy %u bytes into the caller's buffer", length);
+    length = gst_buffer_fill (buf, 0, gst_mmap_window_get_data (window,
+            offset), MIN (length, gst_buffer_get_size (buf)));
+    gst_buffer_set_size (buf, length);
+    if (gst_mmap_window_check_fault (window)) {
+      gst_memory_unref (root);
+      return GST_FLOW_ERROR;
+    }
+  } else {
+    buf = gst_buffer_new ();
+    if (length > 0)
+      gst_buffer_append_memory (buf, gst_memory_share (root,
+              offset - gst_mmap_window_get_offset (window), length));
+  }
+  gst_memory_unref (root);
+
+  GST_BUFFER_OFFSET (buf) = offset;
+  GST_BUFFER_OFFSET_END (buf) = offset + length;
+  *buffer = buf;
+
+  GST_LOG_OBJECT (src, "pushing %u bytes at offset %" G_GUINT64_FORMAT,
+      length, offset);
+
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+stat_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not get info on \"%s\".", src->filename), GST_ERROR_SYSTEM);
+    return GST_FLOW_ERROR;
+  }
+populate_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not read from file \"%s\".", src->filename),
+        ("MADV_POPULATE_READ at offset %" G_GUINT64_FORMAT ": %s", offset,
+            g_strerror (err)));
+    return GST_FLOW_ERROR;
+  }
+}
+
+/*** GSTURIHANDLER INTERFACE *************************************************/
+
+static GstURIType
+gst_mmap_src_uri_get_type (GType type)
+{
+  return GST_URI_SRC;
+}
+
+static const gchar *const *
+gst_mmap_src_uri_get_protocols (GType type)
+{
+  static const gchar *protocols[] = { "file", NULL };
+
+  return protocols;
+}
+
+static gchar *
+gst_mmap_src_uri_get_uri (GstURIHandler * handler)
+{
+  GstMmapSrc *src = GST_MMAP_SRC (handler);
+  gchar *uri;
+
+  GST_OBJECT_LOCK (src);
+  uri = g_strdup (src->uri);
+  GST_OBJECT_UNLOCK (src);
+
+  return uri;
+}
+
+static gboolean
+gst_mmap_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
+    GError ** err)
+{
+  gchar *location, *hostname = NULL;
+  gboolean ret = FALSE;
+  GstMmapSrc *src = GST_MMAP_SRC (handler);
+
+  if (strcmp (uri, "file://") == 0) {
+    /* Special case for "file://" as this is used by some applications
+     * to test with gst_element_make_from_uri if there's an element
+     * that supports the URI protocol. */
+    gst_mmap_src_set_location (src, NULL, NULL);
+    return TRUE;
+  }
+
+  location = g_filename_from_uri (uri, &hostname, err);
+
+  if (!location || (err != NULL && *err != NULL)) {
+    GST_WARNING_OBJECT (src, "Invalid URI '%s' for mmapsrc: %s", uri,
+        (err != NULL && *err != NULL) ? (*err)->message : "unknown error");
+    goto beach;
+  }
+
+  if (hostname && strcmp (hostname, "localhost") != 0) {
+    /* Only 'localhost' is permitted */
+    GST_WARNING_OBJECT (src, "Invalid hostname '%s' for mmapsrc", hostname);
+    g_set_error (err, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+        "File URI with invalid hostname '%s'", hostname);
+    goto beach;
+  }
+
+  ret = gst_mmap_src_set_location (src, location, err);
+
+beach:
+  g_free (location);
+  g_free (hostname);
+
+  return ret;
+}
+
+static void
+gst_mmap_src_uri_handler_init (gpointer g_iface, gpointer iface_data)
+{
+  GstURIHandlerInterface *iface = (GstURIHandlerInterface *) g_iface;
+
+  iface->get_type = gst_mmap_src_uri_get_type;
+  iface->get_protocols = gst_mmap_src_uri_get_protocols;
+  iface->get_uri = gst_mmap_src_uri_get_uri;
+  iface->set_uri = gst_mmap_src_uri_set_uri;
+}
