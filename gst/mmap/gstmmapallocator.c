@@ -97,7 +97,7 @@ gst_mmap_memory_unmap (GstMemory * memory)
 {
   GstMmapMemory *mem = (GstMmapMemory *) memory;
 
-  gst_mmap_window_check_fault (mem->window);
+  gst_mmap_window_check_fault (mem->window, TRUE);
 }
 
 static GstMmapMemory *
@@ -153,7 +153,7 @@ gst_mmap_memory_copy (GstMemory * memory, gssize offset, gssize size)
   memcpy (info.data, mem->data + memory->offset + offset, size);
   gst_memory_unmap (copy, &info);
 
-  gst_mmap_window_check_fault (mem->window);
+  gst_mmap_window_check_fault (mem->window, TRUE);
 
   return copy;
 }

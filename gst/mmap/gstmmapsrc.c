@@ -534,10 +534,9 @@ gst_mmap_src_window_faulted (GstMmapWindow * window, gpointer user_data)
     return;
   }
 
-  GST_WARNING_OBJECT (src, "SIGBUS caught in a mapping of \"%s\"",
-      src->filename);
-  gst_mmap_src_post_truncated (src,
-      "a page past the new end of the file was read as zeros after SIGBUS");
+  GST_WARNING_OBJECT (src, "\"%s\" shrank under a buffer", src->filename);
+  gst_mmap_src_post_truncated (src, "the file shrank while a buffer pointing "
+      "into it was being read; bytes past its new end read as zeros");
   gst_object_unref (src);
 }
 
@@ -912,21 +911,21 @@ gst_mmap_src_read_stream (GstMmapSrc * src, guint length, GstBuffer * buf)
   if (!gst_buffer_map (buf, &info, GST_MAP_WRITE))
     goto buffer_write_fail;
 
+  /* Wait before reading: a FIFO opened without a writer reads as EOF until
+   * a writer comes, but only polls readable once it wrote or went away. */
   for (;;) {
-    n = read (src->fd, info.data, MIN (length, info.size));
-    if (n >= 0)
-      break;
-    if (errno == EINTR)
-      continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK)
-      goto read_failed;
-
     if (gst_poll_wait (src->fdset, GST_CLOCK_TIME_NONE) < 0) {
       if (errno == EBUSY)
         goto flushing;
-      if (errno != EINTR && errno != EAGAIN)
-        goto poll_failed;
+      if (errno == EINTR || errno == EAGAIN)
+        continue;
+      goto poll_failed;
     }
+    n = read (src->fd, info.data, MIN (length, info.size));
+    if (n >= 0)
+      break;
+    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+      goto read_failed;
   }
   gst_buffer_unmap (buf, &info);
 
@@ -1133,6 +1132,23 @@ gst_mmap_src_advise (GstMmapSrc * src, GstMmapWindow * window,
   }
 }
 
+/* basesrc's default create() allocates a buffer and calls fill(), but skips
+ * fill() for empty ranges: give those their offsets too. */
+static GstFlowReturn
+gst_mmap_src_create_read (GstBaseSrc * basesrc, guint64 offset, guint length,
+    GstBuffer ** buffer)
+{
+  GstFlowReturn ret;
+
+  ret = GST_BASE_SRC_CLASS (parent_class)->create (basesrc, offset, length,
+      buffer);
+  if (ret == GST_FLOW_OK && length == 0 && gst_buffer_is_writable (*buffer)) {
+    GST_BUFFER_OFFSET (*buffer) = offset;
+    GST_BUFFER_OFFSET_END (*buffer) = offset;
+  }
+  return ret;
+}
+
 static GstFlowReturn
 gst_mmap_src_create (GstBaseSrc * basesrc, guint64 offset, guint length,
     GstBuffer ** buffer)
@@ -1146,8 +1162,7 @@ gst_mmap_src_create (GstBaseSrc * basesrc, guint64 offset, guint length,
   gint err;
 
   if (!src->use_mmap)
-    return GST_BASE_SRC_CLASS (parent_class)->create (basesrc, offset, length,
-        buffer);
+    return gst_mmap_src_create_read (basesrc, offset, length, buffer);
 
   if (!gst_mmap_src_stat_size (src, &size, &shrunk)) {
     if (shrunk)
@@ -1164,8 +1179,7 @@ gst_mmap_src_create (GstBaseSrc * basesrc, guint64 offset, guint length,
 
   root = gst_mmap_src_get_root (src, offset, length, size);
   if (root == NULL)
-    return GST_BASE_SRC_CLASS (parent_class)->create (basesrc, offset, length,
-        buffer);
+    return gst_mmap_src_create_read (basesrc, offset, length, buffer);
   window = gst_mmap_memory_get_window (root);
 
   if (length > 0 && src->prefault && src->populate_supported) {
@@ -1188,7 +1202,7 @@ gst_mmap_src_create (GstBaseSrc * basesrc, guint64 offset, guint length,
 
   gst_mmap_src_advise (src, window, offset, length);
 
-  if (gst_mmap_window_check_fault (window)) {
+  if (gst_mmap_window_check_fault (window, FALSE)) {
     gst_memory_unref (root);
     return GST_FLOW_ERROR;
   }
@@ -1201,7 +1215,7 @@ gst_mmap_src_create (GstBaseSrc * basesrc, guint64 offset, guint length,
     length = gst_buffer_fill (buf, 0, gst_mmap_window_get_data (window,
             offset), MIN (length, gst_buffer_get_size (buf)));
     gst_buffer_set_size (buf, length);
-    if (gst_mmap_window_check_fault (window)) {
+    if (gst_mmap_window_check_fault (window, FALSE)) {
       gst_memory_unref (root);
       return GST_FLOW_ERROR;
     }

@@ -51,8 +51,10 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef MADV_POPULATE_READ
@@ -71,6 +73,8 @@ struct _GstMmapWindow
   gsize length;                 /* bytes served from offset */
 
   gint slot;                    /* guard slot, or -1 when unguarded */
+  gint fd;                      /* our own descriptor, to notice shrinking */
+  gint shrunk;                  /* atomic */
 
   GMutex fault_lock;
   GstMmapWindowFaultFunc fault_func;    /* fault_lock */
@@ -361,6 +365,7 @@ gst_mmap_window_new (gint fd, guint64 offset, gsize length, gboolean guard,
   window->offset = offset;
   window->length = length;
   window->slot = -1;
+  window->fd = fcntl (fd, F_DUPFD_CLOEXEC, 0);
   g_mutex_init (&window->fault_lock);
 
   if (guard) {
@@ -370,6 +375,8 @@ gst_mmap_window_new (gint fd, guint64 offset, gsize length, gboolean guard,
     window->slot = guard_register (start, end, error);
     if (window->slot < 0) {
       munmap (base, map_length);
+      if (window->fd >= 0)
+        close (window->fd);
       g_mutex_clear (&window->fault_lock);
       g_free (window);
       return NULL;
@@ -400,6 +407,8 @@ gst_mmap_window_unref (GstMmapWindow * window)
   if (window->slot >= 0)
     guard_unregister (window->slot);
   munmap (window->map_base, window->map_length);
+  if (window->fd >= 0)
+    close (window->fd);
 
   if (window->fault_notify)
     window->fault_notify (window->fault_data);
@@ -530,11 +539,14 @@ gst_mmap_window_advise (GstMmapWindow * window, guint64 offset, gsize size,
  * gst_mmap_window_is_faulted:
  *
  * Returns: whether a SIGBUS was caught in this window, which means part of
- * it now reads as zeros instead of the file's bytes.
+ * it now reads as zeros instead of the file's bytes, or
+ * gst_mmap_window_check_fault() found the file shorter than the window.
  */
 gboolean
 gst_mmap_window_is_faulted (const GstMmapWindow * window)
 {
+  if (g_atomic_int_get (&((GstMmapWindow *) window)->shrunk))
+    return TRUE;
   if (window->slot < 0)
     return FALSE;
 
@@ -570,20 +582,31 @@ gst_mmap_window_set_fault_func (GstMmapWindow * window,
 
 /**
  * gst_mmap_window_check_fault:
+ * @window: a window
+ * @stat_file: whether to also check the file's size
  *
- * Checks whether the window faulted; the first time it finds that it did,
- * calls the fault function (in the calling thread).
+ * Checks whether the window faulted and, with @stat_file, whether the file
+ * is now shorter than the window: the bytes of the page holding the new end
+ * of a truncated file read as zeros without any SIGBUS, so only the file's
+ * size tells. The first time it finds either, it calls the fault function
+ * (in the calling thread).
  *
- * Returns: whether the window faulted.
+ * Returns: whether the window faulted or the file shrank under it.
  */
 gboolean
-gst_mmap_window_check_fault (GstMmapWindow * window)
+gst_mmap_window_check_fault (GstMmapWindow * window, gboolean stat_file)
 {
   GstMmapWindowFaultFunc func;
   gpointer data;
 
-  if (G_LIKELY (!gst_mmap_window_is_faulted (window)))
-    return FALSE;
+  if (G_LIKELY (!gst_mmap_window_is_faulted (window))) {
+    struct stat st;
+
+    if (!stat_file || window->fd < 0 || fstat (window->fd, &st) < 0 ||
+        (guint64) st.st_size >= window->offset + window->length)
+      return FALSE;
+    g_atomic_int_set (&window->shrunk, 1);
+  }
 
   if (g_atomic_int_compare_and_exchange (&window->fault_reported, 0, 1)) {
     g_mutex_lock (&window->fault_lock);

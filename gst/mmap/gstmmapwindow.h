@@ -114,7 +114,8 @@ void            gst_mmap_window_set_fault_func (GstMmapWindow * window,
                                                 GDestroyNotify notify);
 
 G_GNUC_INTERNAL
-gboolean        gst_mmap_window_check_fault (GstMmapWindow * window);
+gboolean        gst_mmap_window_check_fault (GstMmapWindow * window,
+                                             gboolean stat_file);
 
 G_GNUC_INTERNAL
 guint           gst_mmap_guard_get_fault_count (void);

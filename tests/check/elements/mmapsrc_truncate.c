@@ -1,0 +1,414 @@
+/* gst-reuse: mmapsrc with files that shrink while they are read
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* A consumer reads every byte of every buffer (through gst_buffer_map())
+ * while the input file is truncated under it, many times over, at random
+ * points. The pipeline must end with a RESOURCE/READ error from mmapsrc
+ * naming the file, and the process must never get a signal (check runs
+ * each test in a child and fails it on any signal). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
+
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FILE_SIZE (4 * 1024 * 1024)
+#define BLOCK (64 * 1024)
+#define N_BLOCKS (FILE_SIZE / BLOCK)
+
+static gchar *tmpdir;
+static gchar *path;
+static guint8 *original;
+
+static void
+setup (void)
+{
+  gsize i;
+
+  tmpdir = g_dir_make_tmp ("mmapsrc-trunc-XXXXXX", NULL);
+  fail_unless (tmpdir != NULL);
+  path = g_build_filename (tmpdir, "input.bin", NULL);
+  original = g_malloc (FILE_SIZE);
+  for (i = 0; i < FILE_SIZE; i++)
+    original[i] = (guint8) ((i * 2654435761u) >> 11) | 1;       /* never 0 */
+}
+
+static void
+teardown (void)
+{
+  g_unlink (path);
+  g_rmdir (tmpdir);
+  g_clear_pointer (&path, g_free);
+  g_clear_pointer (&tmpdir, g_free);
+  g_clear_pointer (&original, g_free);
+}
+
+static void
+write_input (void)
+{
+  fail_unless (g_file_set_contents (path, (gchar *) original, FILE_SIZE,
+          NULL));
+}
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+
+  /* what the consumer saw */
+  guint n_buffers;
+  guint64 n_bytes;
+  guint64 n_wrong;              /* bytes that differ from the original */
+
+  /* truncate when buffer number trunc_at arrives */
+  guint trunc_at;
+  goffset trunc_to;
+  gboolean in_thread;           /* let another thread truncate */
+  gulong trunc_delay;           /* µs after the first buffer */
+  gboolean truncated;
+} Consumer;
+
+static void
+do_truncate (Consumer * c)
+{
+  fail_unless (truncate (path, c->trunc_to) == 0);
+}
+
+static gpointer
+truncate_thread (gpointer data)
+{
+  Consumer *c = data;
+
+  g_mutex_lock (&c->lock);
+  while (c->n_buffers < c->trunc_at)
+    g_cond_wait (&c->cond, &c->lock);
+  do_truncate (c);
+  c->truncated = TRUE;
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+
+  return NULL;
+}
+
+/* fakesink's handoff: read every byte, the way any consumer would */
+static void
+consume (GstElement * sink, GstBuffer * buf, GstPad * pad, gpointer data)
+{
+  Consumer *c = data;
+  GstMapInfo info;
+  guint64 offset = GST_BUFFER_OFFSET (buf);
+  gsize i;
+
+  g_mutex_lock (&c->lock);
+  c->n_buffers++;
+  if (c->n_buffers == 1)
+    g_cond_broadcast (&c->cond);
+  if (c->n_buffers == c->trunc_at) {
+    if (c->in_thread) {
+      g_cond_broadcast (&c->cond);
+      while (!c->truncated)
+        g_cond_wait (&c->cond, &c->lock);
+    } else {
+      do_truncate (c);
+    }
+  }
+  g_mutex_unlock (&c->lock);
+
+  fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
+  for (i = 0; i < info.size; i++) {
+    if (info.data[i] != original[offset + i])
+      c->n_wrong++;
+  }
+  c->n_bytes += info.size;
+  gst_buffer_unmap (buf, &info);
+}
+
+typedef enum
+{
+  OUTCOME_ERROR,
+  OUTCOME_EOS
+} Outcome;
+
+static Outcome
+run (const gchar * description, Consumer * c)
+{
+  GstElement *pipeline, *src, *sink;
+  GstMessage *msg;
+  GstBus *bus;
+  Outcome outcome;
+
+  pipeline = gst_parse_launch (description, NULL);
+  fail_unless (pipeline != NULL);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (src, "location", path, "blocksize", BLOCK, NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (consume), c);
+
+  bus = gst_element_get_bus (pipeline);
+  fail_if (gst_element_set_state (pipeline,
+          GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg != NULL, "pipeline neither finished nor failed");
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *err = NULL;
+    gchar *debug = NULL;
+
+    gst_message_parse_error (msg, &err, &debug);
+    fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (src),
+        "error from %s: %s", GST_MESSAGE_SRC_NAME (msg), err->message);
+    fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+            GST_RESOURCE_ERROR_READ), "unexpected error: %s", err->message);
+    fail_unless (strstr (err->message, path) != NULL,
+        "error does not name the file: %s", err->message);
+    fail_unless (strstr (err->message, "truncated") != NULL, "%s",
+        err->message);
+    g_error_free (err);
+    g_free (debug);
+    outcome = OUTCOME_ERROR;
+  } else {
+    outcome = OUTCOME_EOS;
+  }
+  gst_message_unref (msg);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+
+  return outcome;
+}
+
+static void
+consumer_init (Consumer * c)
+{
+  memset (c, 0, sizeof (*c));
+  g_mutex_init (&c->lock);
+  g_cond_init (&c->cond);
+}
+
+static void
+consumer_clear (Consumer * c)
+{
+  g_mutex_clear (&c->lock);
+  g_cond_clear (&c->cond);
+}
+
+/* The consumer itself truncates the file while it holds buffer K, to a size
+ * before, inside or after that buffer, and then reads all of it. Without a
+ * queue mmapsrc waits for the consumer, so the truncation always comes
+ * before mmapsrc is done. */
+static void
+check_truncate_in_consumer (gboolean prefault)
+{
+  GRand *rand = g_rand_new_with_seed (prefault ? 7 : 8);
+  gint iteration;
+
+  for (iteration = 0; iteration < 30; iteration++) {
+    Consumer c;
+    gchar *desc;
+    guint k;
+
+    write_input ();
+    consumer_init (&c);
+    k = g_rand_int_range (rand, 2, N_BLOCKS - 1);
+    c.trunc_at = k;
+    switch (iteration % 3) {
+      case 0:                  /* before buffer K: reading it faults */
+        c.trunc_to = g_rand_int_range (rand, 0, (k - 1) * BLOCK);
+        break;
+      case 1:                  /* inside buffer K */
+        c.trunc_to = (k - 1) * BLOCK + g_rand_int_range (rand, 0, BLOCK);
+        break;
+      default:                 /* after it: mmapsrc's next check */
+        c.trunc_to = k * BLOCK + g_rand_int_range (rand, 0,
+            FILE_SIZE - k * BLOCK);
+        break;
+    }
+
+    desc = g_strconcat ("mmapsrc name=src prefault=",
+        prefault ? "true" : "false", " ! fakesink name=sink", NULL);
+    fail_unless_equals_int (run (desc, &c), OUTCOME_ERROR);
+    g_free (desc);
+    consumer_clear (&c);
+  }
+  g_rand_free (rand);
+}
+
+GST_START_TEST (test_truncate_in_consumer)
+{
+  check_truncate_in_consumer (TRUE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_truncate_in_consumer_no_prefault)
+{
+  check_truncate_in_consumer (FALSE);
+}
+
+GST_END_TEST;
+
+/* Another thread truncates while the consumer waits behind a queue, so
+ * mmapsrc may be anywhere, including done: the consumer's own reads must
+ * then raise the error. */
+GST_START_TEST (test_truncate_behind_queue)
+{
+  GRand *rand = g_rand_new_with_seed (99);
+  gint iteration;
+
+  for (iteration = 0; iteration < 30; iteration++) {
+    Consumer c;
+    GThread *thread;
+
+    write_input ();
+    consumer_init (&c);
+    c.in_thread = TRUE;
+    c.trunc_at = g_rand_int_range (rand, 1, N_BLOCKS);
+    c.trunc_to = g_rand_int_range (rand, 0, FILE_SIZE);
+    thread = g_thread_new ("truncate", truncate_thread, &c);
+
+    fail_unless_equals_int (run ("mmapsrc name=src ! queue max-size-time=0 "
+            "max-size-bytes=0 max-size-buffers=0 ! fakesink name=sink", &c),
+        OUTCOME_ERROR);
+
+    g_thread_join (thread);
+    consumer_clear (&c);
+  }
+  g_rand_free (rand);
+}
+
+GST_END_TEST;
+
+static gpointer
+truncate_later_thread (gpointer data)
+{
+  Consumer *c = data;
+
+  /* once streaming has begun: before, it is just a shorter file */
+  g_mutex_lock (&c->lock);
+  while (c->n_buffers == 0)
+    g_cond_wait (&c->cond, &c->lock);
+  g_mutex_unlock (&c->lock);
+
+  g_usleep (c->trunc_delay);
+  do_truncate (c);
+  return NULL;
+}
+
+/* Truncation at a random moment, with no coordination at all: an error, or
+ * (when the file was fully read before it shrank) a clean EOS with every
+ * byte right. Never wrong data without an error. */
+GST_START_TEST (test_truncate_at_random_time)
+{
+  GRand *rand = g_rand_new_with_seed (2024);
+  gint iteration, errors = 0;
+
+  for (iteration = 0; iteration < 40; iteration++) {
+    Consumer c;
+    GThread *thread;
+    Outcome outcome;
+
+    write_input ();
+    consumer_init (&c);
+    c.trunc_delay = g_rand_int_range (rand, 0, 20000);
+    c.trunc_to = g_rand_int_range (rand, 0, FILE_SIZE);
+    thread = g_thread_new ("truncate", truncate_later_thread, &c);
+
+    outcome = run (iteration % 2 ?
+        "mmapsrc name=src ! queue ! fakesink name=sink" :
+        "mmapsrc name=src ! fakesink name=sink", &c);
+    g_thread_join (thread);
+
+    if (outcome == OUTCOME_EOS) {
+      fail_unless_equals_uint64 (c.n_bytes, FILE_SIZE);
+      fail_unless_equals_uint64 (c.n_wrong, 0);
+    } else {
+      errors++;
+    }
+    consumer_clear (&c);
+  }
+  GST_INFO ("%d of 40 runs ended in an error", errors);
+  g_rand_free (rand);
+}
+
+GST_END_TEST;
+
+/* The same scenario without the guard kills the process: the guard is what
+ * makes the tests above pass. */
+GST_START_TEST (test_without_guard_sigbus_kills)
+{
+  gint status;
+  pid_t pid;
+
+  write_input ();
+  pid = fork ();
+  fail_unless (pid >= 0);
+  if (pid == 0) {
+    Consumer c;
+
+    consumer_init (&c);
+    c.trunc_at = 10;
+    c.trunc_to = 0;
+    run ("mmapsrc name=src handle-sigbus=false prefault=false ! "
+        "fakesink name=sink", &c);
+    _exit (0);
+  }
+  fail_unless (waitpid (pid, &status, 0) == pid);
+#ifdef __SANITIZE_ADDRESS__
+  /* AddressSanitizer reports the SIGBUS itself and exits */
+  fail_if (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+#else
+  fail_unless (WIFSIGNALED (status) && WTERMSIG (status) == SIGBUS,
+      "expected death by SIGBUS, status %d", status);
+#endif
+}
+
+GST_END_TEST;
+
+static Suite *
+mmapsrc_truncate_suite (void)
+{
+  Suite *s = suite_create ("mmapsrc_truncate");
+  TCase *tc = tcase_create ("truncate");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_truncate_in_consumer);
+  tcase_add_test (tc, test_truncate_in_consumer_no_prefault);
+  tcase_add_test (tc, test_truncate_behind_queue);
+  tcase_add_test (tc, test_truncate_at_random_time);
+  tcase_add_test (tc, test_without_guard_sigbus_kills);
+
+  return s;
+}
+
+GST_CHECK_MAIN (mmapsrc_truncate);
