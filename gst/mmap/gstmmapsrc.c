@@ -54,22 +54,26 @@
  *   still reading a buffer, a SIGBUS handler (installed only while mapped
  *   windows exist, see #GstMmapSrc:handle-sigbus) maps zero pages over the
  *   vanished part of the file, so the access reads zeros instead of
- *   crashing. The fault is reported with the same RESOURCE/READ error as
- *   soon as the reader unmaps or copies the buffer, or mmapsrc produces its
- *   next block, whichever comes first.
- * * Every other SIGBUS is passed on to the handler that was installed
- *   before, or kills the process as it would have without mmapsrc.
+ *   crashing.
+ * * The buffers' memory checks, when it is unmapped or copied, whether a
+ *   SIGBUS was caught in its mapping and whether the file is now shorter
+ *   than the mapping (bytes between the new end and the end of its page read
+ *   as zeros without any SIGBUS). Either posts the same RESOURCE/READ error
+ *   from mmapsrc, from the reader's thread, even if mmapsrc has already sent
+ *   EOS.
+ *
+ * Every other SIGBUS is passed on to the handler that was installed before,
+ * or kills the process as it would have without mmapsrc.
  *
  * What is guaranteed: the process never dies of a SIGBUS caused by a file
- * that mmapsrc mapped and that shrank (as long as the handler stays
- * installed, see #GstMmapSrc:handle-sigbus); if the file shrinks before
- * mmapsrc has finished the stream, the pipeline gets an ERROR; if it shrinks
- * later, a reader that gets zeros through gst_buffer_map() still triggers
- * the ERROR when it unmaps. What is not: a reader that keeps a buffer mapped
- * for ever and never unmaps it is not told; a file that is rewritten in
- * place without shrinking is not detected (neither does filesrc); system
- * calls that read from the buffer (write() to a socket, say) fail with
- * EFAULT in that element rather than reading zeros.
+ * that mmapsrc mapped and that shrank, as long as the handler stays
+ * installed (see #GstMmapSrc:handle-sigbus); a reader that gets zeros where
+ * the file had data through gst_buffer_map() or gst_memory_copy() triggers
+ * the ERROR before it can hand on the next buffer. What is not: a reader
+ * that keeps a buffer mapped for ever is not told; a file that is
+ * rewritten in place without shrinking is not detected (neither does
+ * filesrc); system calls that read from the buffer (write() to a socket,
+ * say) fail with EFAULT in that element rather than reading zeros.
  *
  * ## Example launch line
  * |[
@@ -82,7 +86,7 @@
  * and gst_element_make_from_uri() keep choosing filesrc. To opt in for a
  * whole process, raise its rank:
  * |[
- * GST_PLUGIN_FEATURE_RANK=mmapsrc:MAX gst-play-1.0 movie.mp4
+ * GST_PLUGIN_FEATURE_RANK=mmapsrc:MAX gst-launch-1.0 playbin uri=file://$PWD/movie.mp4 video-sink=fakesink audio-sink=fakesink
  * ]|
  * or call gst_plugin_feature_set_rank() on its factory in an application.
  */
@@ -116,6 +120,8 @@ static GstStaticPadTemplate srctemplate = GST_STATIC_PAD_TEMPLATE ("src",
 #define DEFAULT_READAHEAD       0
 #define DEFAULT_PREFAULT        TRUE
 #define DEFAULT_HANDLE_SIGBUS   TRUE
+#define DEFAULT_WINDOW_SIZE     (32 * 1024 * 1024)
+#define WINDOW_ALIGN            (2 * 1024 * 1024)
 
 enum
 {
@@ -127,6 +133,7 @@ enum
   PROP_READAHEAD,
   PROP_PREFAULT,
   PROP_HANDLE_SIGBUS,
+  PROP_WINDOW_SIZE,
   PROP_MAPPED,
   PROP_LAST
 };
@@ -199,8 +206,7 @@ static GstFlowReturn gst_mmap_src_fill (GstBaseSrc * basesrc, guint64 offset,
   GST_DEBUG_CATEGORY_INIT (gst_mmap_src_debug, "mmapsrc", 0, "mmapsrc element"); \
   GST_DEBUG_CATEGORY_GET (CAT_PERFORMANCE, "GST_PERFORMANCE");
 #define gst_mmap_src_parent_class parent_class
-G_DEFINE_TYPE_WITH_CODE (GstMmapSrc, gst_mmap_src, GST_TYPE_BASE_SRC,
-    _do_init);
+G_DEFINE_TYPE_WITH_CODE (GstMmapSrc, gst_mmap_src, GST_TYPE_BASE_SRC, _do_init);
 GST_ELEMENT_REGISTER_DEFINE (mmapsrc, "mmapsrc", GST_RANK_NONE,
     GST_TYPE_MMAP_SRC);
 
@@ -307,6 +313,22 @@ gst_mmap_src_class_init (GstMmapSrcClass * klass)
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 
   /**
+   * GstMmapSrc:window-size:
+   *
+   * In push mode the file is mapped a window of this many bytes at a time;
+   * a window is unmapped as soon as the last buffer pointing into it is
+   * freed, so the process's resident set (which counts mapped page-cache
+   * pages) stays around one or two windows however large the file. 0 maps
+   * the whole file at once. Pull mode always maps the whole file, since
+   * demuxers read it in any order.
+   */
+  obj_props[PROP_WINDOW_SIZE] = g_param_spec_uint64 ("window-size",
+      "Window size",
+      "Bytes mapped at a time in push mode (0 = the whole file)",
+      0, G_MAXUINT64, DEFAULT_WINDOW_SIZE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+  /**
    * GstMmapSrc:mapped:
    *
    * Whether the file being read is served from a memory mapping (%FALSE
@@ -346,6 +368,7 @@ gst_mmap_src_init (GstMmapSrc * src)
   src->readahead = DEFAULT_READAHEAD;
   src->prefault = DEFAULT_PREFAULT;
   src->handle_sigbus = DEFAULT_HANDLE_SIGBUS;
+  src->window_size = DEFAULT_WINDOW_SIZE;
 
   gst_base_src_set_blocksize (GST_BASE_SRC (src), DEFAULT_BLOCKSIZE);
 }
@@ -415,8 +438,7 @@ gst_mmap_src_set_property (GObject * object, guint prop_id,
       gst_mmap_src_set_location (src, g_value_get_string (value), NULL);
       break;
     case PROP_BLOCKSIZE:
-      gst_base_src_set_blocksize (GST_BASE_SRC (src),
-          g_value_get_uint (value));
+      gst_base_src_set_blocksize (GST_BASE_SRC (src), g_value_get_uint (value));
       break;
     case PROP_MODE:
       GST_OBJECT_LOCK (src);
@@ -441,6 +463,11 @@ gst_mmap_src_set_property (GObject * object, guint prop_id,
     case PROP_HANDLE_SIGBUS:
       GST_OBJECT_LOCK (src);
       src->handle_sigbus = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_WINDOW_SIZE:
+      GST_OBJECT_LOCK (src);
+      src->window_size = g_value_get_uint64 (value);
       GST_OBJECT_UNLOCK (src);
       break;
     default:
@@ -487,6 +514,11 @@ gst_mmap_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_HANDLE_SIGBUS:
       GST_OBJECT_LOCK (src);
       g_value_set_boolean (value, src->handle_sigbus);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_WINDOW_SIZE:
+      GST_OBJECT_LOCK (src);
+      g_value_set_uint64 (value, src->window_size);
       GST_OBJECT_UNLOCK (src);
       break;
     case PROP_MAPPED:
@@ -598,21 +630,23 @@ is_network_file_system (gint fd)
   }
 }
 
-/* Maps [0, size) as the current window; with the object lock. */
+/* Maps [start, start + length) as the current window; with the object
+ * lock. */
 static gboolean
-gst_mmap_src_map_locked (GstMmapSrc * src, guint64 size, GError ** error)
+gst_mmap_src_map_locked (GstMmapSrc * src, guint64 start, guint64 length,
+    GError ** error)
 {
   GstMmapWindow *window;
   GWeakRef *ref;
 
-  if (size > G_MAXSIZE) {
+  if (length > G_MAXSIZE) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOMEM,
         "The file is too large to be mapped in this process");
     return FALSE;
   }
 
-  window = gst_mmap_window_new (src->fd, 0, (gsize) size, src->handle_sigbus,
-      error);
+  window = gst_mmap_window_new (src->fd, start, (gsize) length,
+      src->handle_sigbus, error);
   if (window == NULL)
     return FALSE;
 
@@ -629,8 +663,9 @@ gst_mmap_src_map_locked (GstMmapSrc * src, guint64 size, GError ** error)
   src->window_advised = FALSE;
   src->advised_end = 0;
 
-  GST_DEBUG_OBJECT (src, "mapped %" G_GUINT64_FORMAT " bytes at %p%s", size,
-      gst_mmap_window_get_data (window, 0),
+  GST_DEBUG_OBJECT (src, "mapped %" G_GUINT64_FORMAT " bytes from offset %"
+      G_GUINT64_FORMAT " at %p%s", length, start,
+      gst_mmap_window_get_data (window, start),
       gst_mmap_window_is_guarded (window) ? ", guarded" : "");
 
   return TRUE;
@@ -697,7 +732,9 @@ gst_mmap_src_start (GstBaseSrc * basesrc)
     case GST_MMAP_SRC_MODE_READ:
       break;
   }
-  if (src->use_mmap && !gst_mmap_src_map_locked (src, st.st_size, &err)) {
+  if (src->use_mmap && !gst_mmap_src_map_locked (src, 0,
+          src->window_size ? MIN (src->window_size, st.st_size) : st.st_size,
+          &err)) {
     src->use_mmap = FALSE;
     if (mode == GST_MMAP_SRC_MODE_MMAP)
       goto map_failed_locked;
@@ -945,8 +982,7 @@ gst_mmap_src_read_stream (GstMmapSrc * src, guint length, GstBuffer * buf)
   /* ERRORS */
 buffer_write_fail:
   {
-    GST_ELEMENT_ERROR (src, RESOURCE, WRITE, (NULL),
-        ("Can't write to buffer"));
+    GST_ELEMENT_ERROR (src, RESOURCE, WRITE, (NULL), ("Can't write to buffer"));
     return GST_FLOW_ERROR;
   }
 flushing:
@@ -1026,8 +1062,7 @@ stat_failed:
   }
 buffer_write_fail:
   {
-    GST_ELEMENT_ERROR (src, RESOURCE, WRITE, (NULL),
-        ("Can't write to buffer"));
+    GST_ELEMENT_ERROR (src, RESOURCE, WRITE, (NULL), ("Can't write to buffer"));
     return GST_FLOW_ERROR;
   }
 read_failed:
@@ -1064,14 +1099,27 @@ gst_mmap_src_get_root (GstMmapSrc * src, guint64 offset, guint length,
   GST_OBJECT_LOCK (src);
   if (src->window == NULL
       || !gst_mmap_window_contains (src->window, offset, length)) {
-    GST_DEBUG_OBJECT (src, "file grew to %" G_GUINT64_FORMAT " bytes, "
-        "mapping it again", size);
-    if (!gst_mmap_src_map_locked (src, size, &err)) {
+    guint64 start, end;
+
+    if (src->window_size == 0
+        || GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PULL) {
+      /* random access: the whole file */
+      start = 0;
+      end = size;
+    } else {
+      /* streaming: the next window, from a 2 MiB boundary so that the
+       * kernel can map huge page-cache folios whole */
+      start = offset & ~((guint64) WINDOW_ALIGN - 1);
+      end = MIN (size, MAX (start + src->window_size, offset + length));
+    }
+    GST_DEBUG_OBJECT (src, "mapping [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+        ") of %" G_GUINT64_FORMAT " bytes", start, end, size);
+    if (!gst_mmap_src_map_locked (src, start, end - start, &err)) {
       GST_OBJECT_UNLOCK (src);
       if (!src->fallback_warned) {
         GST_ELEMENT_WARNING (src, RESOURCE, READ, (NULL),
-            ("Could not map \"%s\" again after it grew, reading it instead: "
-                "%s", src->filename, err->message));
+            ("Could not map more of \"%s\", reading it instead: %s",
+                src->filename, err->message));
         src->fallback_warned = TRUE;
       }
       g_clear_error (&err);

@@ -84,6 +84,7 @@ struct _GstMmapSrc
   guint64 readahead;
   gboolean prefault;
   gboolean handle_sigbus;
+  guint64 window_size;
 
   /* set in start(), constant until stop() */
   gint fd;

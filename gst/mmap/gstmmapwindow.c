@@ -317,6 +317,65 @@ guard_unregister (gint slot)
   g_mutex_unlock (&guard_lock);
 }
 
+#define HUGE_ALIGN (2 * 1024 * 1024)
+
+/* Maps @length bytes of @fd at @offset so that the address and the file
+ * offset are congruent modulo 2 MiB: then the kernel can map a 2 MiB
+ * page-cache folio with one page-middle-directory entry instead of 512
+ * page-table entries, which makes both faulting in and tearing down the
+ * mapping much cheaper. MADV_HUGEPAGE allows that where transparent huge
+ * pages are set to "madvise" (and lets a fault read ahead into huge folios);
+ * it is a hint and its failure is ignored. */
+static void *
+map_aligned (gint fd, guint64 offset, gsize length)
+{
+  guintptr reserve_len, start, aligned, want;
+  void *reserve, *base;
+
+  if (length < HUGE_ALIGN)
+    return mmap (NULL, length, PROT_READ, MAP_SHARED, fd, (off_t) offset);
+
+  /* reserve address space, then place the mapping inside it */
+  reserve_len = length + HUGE_ALIGN;
+  reserve = mmap (NULL, reserve_len, PROT_NONE,
+      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (reserve == MAP_FAILED)
+    return mmap (NULL, length, PROT_READ, MAP_SHARED, fd, (off_t) offset);
+
+  start = (guintptr) reserve;
+  want = (guintptr) (offset & (HUGE_ALIGN - 1));
+  aligned = ((start + HUGE_ALIGN - 1) & ~((guintptr) HUGE_ALIGN - 1)) + want;
+  if (aligned - HUGE_ALIGN >= start)
+    aligned -= HUGE_ALIGN;
+
+  base = mmap ((void *) aligned, length, PROT_READ, MAP_SHARED | MAP_FIXED,
+      fd, (off_t) offset);
+  if (base == MAP_FAILED) {
+    int err = errno;
+
+    munmap (reserve, reserve_len);
+    errno = err;
+    return MAP_FAILED;
+  }
+
+  /* give back what is left of the reservation on either side */
+  if (aligned > start)
+    munmap (reserve, aligned - start);
+  {
+    guintptr end = (aligned + length + page_size () - 1) &
+        ~(page_size () - 1);
+
+    if (start + reserve_len > end)
+      munmap ((void *) end, start + reserve_len - end);
+  }
+
+#ifdef MADV_HUGEPAGE
+  madvise (base, length, MADV_HUGEPAGE);
+#endif
+
+  return base;
+}
+
 /**
  * gst_mmap_window_new:
  * @fd: a file descriptor open for reading
@@ -347,7 +406,7 @@ gst_mmap_window_new (gint fd, guint64 offset, gsize length, gboolean guard,
   map_offset = offset & ~((guint64) psize - 1);
   map_length = (gsize) (offset - map_offset) + length;
 
-  base = mmap (NULL, map_length, PROT_READ, MAP_SHARED, fd, (off_t) map_offset);
+  base = map_aligned (fd, map_offset, map_length);
   if (base == MAP_FAILED) {
     int err = errno;
 

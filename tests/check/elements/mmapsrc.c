@@ -573,8 +573,7 @@ GST_START_TEST (test_uri_interface)
 
     fail_if (gst_uri_handler_set_uri (GST_URI_HANDLER (src),
             "file:///wrong", &err));
-    fail_unless (g_error_matches (err, GST_URI_ERROR,
-            GST_URI_ERROR_BAD_STATE));
+    fail_unless (g_error_matches (err, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE));
     g_error_free (err);
   }
 
@@ -629,8 +628,7 @@ GST_START_TEST (test_uri_query)
   check_uri_for_location (src, "/i/./do/not/../exist", "file:///i/do/exist");
   check_uri_for_location (src, "/i/do/./not/../exist", "file:///i/do/exist");
   check_uri_for_location (src, "/i/do/not/./../exist", "file:///i/do/exist");
-  check_uri_for_location (src, "/i/./do/./././././exist",
-      "file:///i/do/exist");
+  check_uri_for_location (src, "/i/./do/./././././exist", "file:///i/do/exist");
   check_uri_for_location (src, "/i/do/not/../../exist", "file:///i/exist");
   check_uri_for_location (src, "/i/../not/../exist", "file:///exist");
   /* hard to test relative URIs, just make sure it returns an URI of sorts */
@@ -664,8 +662,7 @@ GST_START_TEST (test_uri_rank)
   fail_unless_equals_int (gst_plugin_feature_get_rank (GST_PLUGIN_FEATURE
           (factory)), GST_RANK_NONE);
 
-  e = gst_element_make_from_uri (GST_URI_SRC, "file:///tmp/x.mp4", NULL,
-      NULL);
+  e = gst_element_make_from_uri (GST_URI_SRC, "file:///tmp/x.mp4", NULL, NULL);
   fail_unless (e != NULL);
   fail_unless_equals_string (GST_OBJECT_NAME (gst_element_get_factory (e)),
       "filesrc");
@@ -673,8 +670,7 @@ GST_START_TEST (test_uri_rank)
 
   gst_plugin_feature_set_rank (GST_PLUGIN_FEATURE (factory),
       GST_RANK_PRIMARY + 1);
-  e = gst_element_make_from_uri (GST_URI_SRC, "file:///tmp/x.mp4", NULL,
-      NULL);
+  e = gst_element_make_from_uri (GST_URI_SRC, "file:///tmp/x.mp4", NULL, NULL);
   fail_unless (e != NULL);
   fail_unless_equals_string (GST_OBJECT_NAME (gst_element_get_factory (e)),
       "mmapsrc");
@@ -876,8 +872,8 @@ GST_START_TEST (test_zero_copy)
 
   /* two neighbouring buffers merge without a copy (is_span) */
   {
-    GstBuffer *both = gst_buffer_append (
-        gst_buffer_ref (g_ptr_array_index (buffers, 1)),
+    GstBuffer *both =
+        gst_buffer_append (gst_buffer_ref (g_ptr_array_index (buffers, 1)),
         gst_buffer_ref (g_ptr_array_index (buffers, 2)));
     GstMapInfo info;
 

@@ -70,8 +70,7 @@ teardown (void)
 static void
 write_input (void)
 {
-  fail_unless (g_file_set_contents (path, (gchar *) original, FILE_SIZE,
-          NULL));
+  fail_unless (g_file_set_contents (path, (gchar *) original, FILE_SIZE, NULL));
 }
 
 typedef struct

@@ -133,8 +133,7 @@ make_element (const gchar * name, gboolean configure)
 
       if (strcmp (value, "%f") == 0)
         value = input_path;
-      gst_util_set_object_arg (G_OBJECT (element), configs[i].property,
-          value);
+      gst_util_set_object_arg (G_OBJECT (element), configs[i].property, value);
     }
   }
   fail_unless (found, "element %s has no entry in the states test's "
@@ -153,8 +152,7 @@ change_state (GstElement * element, GstState state, gboolean configured)
 
   ret = gst_element_set_state (element, state);
   if (ret == GST_STATE_CHANGE_ASYNC)
-    ret = gst_element_get_state (element, &current, &pending,
-        10 * GST_SECOND);
+    ret = gst_element_get_state (element, &current, &pending, 10 * GST_SECOND);
   fail_if (ret == GST_STATE_CHANGE_ASYNC,
       "%s: change to %s still pending after 10 s", GST_OBJECT_NAME (element),
       gst_element_state_get_name (state));

@@ -269,7 +269,8 @@ GST_START_TEST (test_guard_zero_fill)
       count_notify);
 
   data = gst_mmap_window_get_data (w, 0);
-  fail_unless_equals_int (data[2 * psize + 5], ((2 * psize + 5) * 7 + 3) & 0xff);
+  fail_unless_equals_int (data[2 * psize + 5],
+      ((2 * psize + 5) * 7 + 3) & 0xff);
   fail_if (gst_mmap_window_check_fault (w, FALSE));
   fail_unless_equals_int (fault_func_calls, 0);
 
