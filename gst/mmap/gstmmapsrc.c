@@ -122,6 +122,7 @@ static GstStaticPadTemplate srctemplate = GST_STATIC_PAD_TEMPLATE ("src",
 #define DEFAULT_HANDLE_SIGBUS   TRUE
 #define DEFAULT_WINDOW_SIZE     (32 * 1024 * 1024)
 #define WINDOW_ALIGN            (2 * 1024 * 1024)
+#define BUFFERS_PER_ROOT        8
 
 enum
 {
@@ -660,6 +661,7 @@ gst_mmap_src_map_locked (GstMmapSrc * src, guint64 start, guint64 length,
   src->window = window;
   /* the root memory takes over our reference on the window */
   src->root = gst_mmap_allocator_wrap_window (window);
+  src->root_uses = 0;
   src->window_advised = FALSE;
   src->advised_end = 0;
 
@@ -1125,6 +1127,20 @@ gst_mmap_src_get_root (GstMmapSrc * src, guint64 offset, guint length,
       g_clear_error (&err);
       return NULL;
     }
+  }
+  /* A memory counts the shares that hold it as their parent in 16 bits
+   * (65535 at most). Every buffer we push shares the root, and so does every
+   * piece that downstream cuts out of such a buffer: start a new root over
+   * the same window every few buffers, so that however many buffers are
+   * alive, a root only overflows if downstream cuts its few buffers into
+   * tens of thousands of pieces (which would overflow system memory too). */
+  if (++src->root_uses > BUFFERS_PER_ROOT) {
+    GstMemory *fresh =
+        gst_mmap_allocator_wrap_window (gst_mmap_window_ref (src->window));
+
+    gst_memory_unref (src->root);
+    src->root = fresh;
+    src->root_uses = 1;
   }
   root = gst_memory_ref (src->root);
   GST_OBJECT_UNLOCK (src);

@@ -99,6 +99,7 @@ struct _GstMmapSrc
   guint64 shrunk_to;            /* size seen when the file shrank */
   GstMmapWindow *window;        /* current window, or NULL */
   GstMemory *root;              /* root memory of the current window */
+  guint root_uses;              /* buffers shared from root */
 
   /* streaming thread */
   gboolean window_advised;

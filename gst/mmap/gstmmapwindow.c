@@ -362,8 +362,7 @@ map_aligned (gint fd, guint64 offset, gsize length)
   if (aligned > start)
     munmap (reserve, aligned - start);
   {
-    guintptr end = (aligned + length + page_size () - 1) &
-        ~(page_size () - 1);
+    guintptr end = (aligned + length + page_size () - 1) & ~(page_size () - 1);
 
     if (start + reserve_len > end)
       munmap ((void *) end, start + reserve_len - end);

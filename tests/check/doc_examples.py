@@ -107,6 +107,9 @@ def main():
         make_media(workdir, tools_dir)
         env = dict(os.environ)
         env['PATH'] = tools_dir + os.pathsep + env.get('PATH', '')
+        # in sanitizer builds the gst tools load our instrumented plugins
+        if env.get('GST_REUSE_SANITIZER_PRELOAD'):
+            env['LD_PRELOAD'] = env['GST_REUSE_SANITIZER_PRELOAD']
         for path, cmd in examples:
             cmd = re.sub(r'^\$\s+', '', cmd)
             rel = os.path.relpath(path, SRC)

@@ -19,9 +19,20 @@ import sys
 PACKAGE = 'gst-reuse'
 
 
+def tool_env():
+    """In sanitizer builds, the gst tools load our instrumented plugins and
+    need the sanitizer runtime preloaded."""
+    env = dict(os.environ)
+    preload = env.get('GST_REUSE_SANITIZER_PRELOAD')
+    if preload:
+        env['LD_PRELOAD'] = preload
+    return env
+
+
 def inspect(tools_dir, *args):
     cmd = [os.path.join(tools_dir, 'gst-inspect-1.0'), *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                          env=tool_env())
     return proc.returncode, proc.stdout + proc.stderr
 
 

@@ -897,6 +897,42 @@ GST_START_TEST (test_zero_copy)
 
 GST_END_TEST;
 
+/* Far more live buffers than a memory can count shares (65535): each
+ * still maps the right byte, and no lock count overflows (a critical would
+ * fail the test). */
+GST_START_TEST (test_many_live_buffers)
+{
+  const gsize size = 100000;
+  gchar *path = make_file ("many.bin", size);
+  GstHarness *h = harness_for (path);
+  GPtrArray *buffers = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) gst_buffer_unref);
+  GstBuffer *buf;
+  gint i;
+
+  g_object_set (h->element, "blocksize", 1, NULL);
+  gst_harness_play (h);
+  while (gst_harness_pull_until_eos (h, &buf) && buf)
+    g_ptr_array_add (buffers, buf);
+  fail_unless_equals_int (buffers->len, size);
+
+  for (i = 0; i < buffers->len; i++) {
+    GstMapInfo info;
+
+    buf = g_ptr_array_index (buffers, i);
+    fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
+    fail_unless_equals_int (info.size, 1);
+    fail_unless_equals_int (info.data[0], pattern (i));
+    gst_buffer_unmap (buf, &info);
+  }
+
+  g_ptr_array_unref (buffers);
+  gst_harness_teardown (h);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 /* A buffer stays valid after its element and pipeline are gone. */
 GST_START_TEST (test_buffer_outlives_element)
 {
@@ -1315,6 +1351,7 @@ mmapsrc_suite (void)
   tcase_add_test (tc2, test_push_identical);
   tcase_add_test (tc2, test_pull_identical);
   tcase_add_test (tc2, test_zero_copy);
+  tcase_add_test (tc2, test_many_live_buffers);
   tcase_add_test (tc2, test_buffer_outlives_element);
   tcase_add_test (tc2, test_write_gets_copy);
   tcase_add_test (tc2, test_growing_file);
