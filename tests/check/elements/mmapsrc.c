@@ -495,6 +495,22 @@ GST_START_TEST (test_no_permission)
 
 GST_END_TEST;
 
+/* Sets @uri; the element must give back @expect_uri and @expect_location. */
+static void
+check_set_uri (GstElement * src, const gchar * uri, const gchar * expect_uri,
+    const gchar * expect_location)
+{
+  gchar *s;
+
+  fail_unless (gst_uri_handler_set_uri (GST_URI_HANDLER (src), uri, NULL));
+  s = gst_uri_handler_get_uri (GST_URI_HANDLER (src));
+  fail_unless_equals_string (s, expect_uri);
+  g_free (s);
+  g_object_get (G_OBJECT (src), "location", &s, NULL);
+  fail_unless_equals_string (s, expect_location);
+  g_free (s);
+}
+
 GST_START_TEST (test_uri_interface)
 {
   GstElement *src;
@@ -520,25 +536,10 @@ GST_START_TEST (test_uri_interface)
   fail_unless_equals_string (location, "file:///i/do/not/exist");
   g_free (location);
 
-  /* should accept file:///foo/bar URIs */
-  fail_unless (gst_uri_handler_set_uri (GST_URI_HANDLER (src),
-          "file:///foo/bar", NULL));
-  location = gst_uri_handler_get_uri (GST_URI_HANDLER (src));
-  fail_unless_equals_string (location, "file:///foo/bar");
-  g_free (location);
-  g_object_get (G_OBJECT (src), "location", &location, NULL);
-  fail_unless_equals_string (location, "/foo/bar");
-  g_free (location);
-
-  /* should accept file://localhost/foo/bar URIs */
-  fail_unless (gst_uri_handler_set_uri (GST_URI_HANDLER (src),
-          "file://localhost/foo/baz", NULL));
-  location = gst_uri_handler_get_uri (GST_URI_HANDLER (src));
-  fail_unless_equals_string (location, "file:///foo/baz");
-  g_free (location);
-  g_object_get (G_OBJECT (src), "location", &location, NULL);
-  fail_unless_equals_string (location, "/foo/baz");
-  g_free (location);
+  /* should accept file:///foo/bar and file://localhost/foo/bar URIs */
+  check_set_uri (src, "file:///foo/bar", "file:///foo/bar", "/foo/bar");
+  check_set_uri (src, "file://localhost/foo/baz", "file:///foo/baz",
+      "/foo/baz");
 
   /* should escape non-uri characters for the URI but not for the location */
   g_object_set (G_OBJECT (src), "location", "/foo/b?r", NULL);

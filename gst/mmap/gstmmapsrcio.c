@@ -1,0 +1,447 @@
+/* gst-reuse: mmapsrc's input paths
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* How mmapsrc gets its bytes: the mapped windows and their root memories,
+ * the access advice, the size checks that catch a shrinking file and the
+ * error that reports it, and the read() path for files that are not
+ * mapped. gstmmapsrc.c adapts these to GstBaseSrc. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstmmapsrcio.h"
+#include "gstmmapallocator.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+GST_DEBUG_CATEGORY_EXTERN (gst_mmap_src_debug);
+#define GST_CAT_DEFAULT gst_mmap_src_debug
+
+/* push-mode windows start on this boundary, so that the kernel can map
+ * huge page-cache folios whole */
+#define WINDOW_ALIGN            (2 * 1024 * 1024)
+/* buffers shared from one root memory before a new root is made */
+#define BUFFERS_PER_ROOT        8
+
+/* Posts the truncation error once per run, from whatever thread noticed. */
+static void
+gst_mmap_src_post_truncated (GstMmapSrc * src, const gchar * detail)
+{
+  guint64 known, now;
+
+  if (!g_atomic_int_compare_and_exchange (&src->error_posted, 0, 1))
+    return;
+
+  GST_OBJECT_LOCK (src);
+  known = src->known_size;
+  now = src->shrunk_to;
+  GST_OBJECT_UNLOCK (src);
+
+  GST_ELEMENT_ERROR_WITH_DETAILS (src, RESOURCE, READ,
+      ("File \"%s\" was truncated while it was being read.", src->filename),
+      ("%s (size was %" G_GUINT64_FORMAT " bytes, now %" G_GUINT64_FORMAT
+          ")", detail, known, now),
+      ("location", G_TYPE_STRING, src->filename,
+          "expected-size", G_TYPE_UINT64, known,
+          "size", G_TYPE_UINT64, now, NULL));
+}
+
+static void
+gst_mmap_src_window_faulted (GstMmapWindow * window, gpointer user_data)
+{
+  GstMmapSrc *src = g_weak_ref_get ((GWeakRef *) user_data);
+
+  if (src == NULL) {
+    GST_WARNING ("a file read by an mmapsrc that is gone was truncated; "
+        "a page past its new end was read as zeros");
+    return;
+  }
+
+  GST_WARNING_OBJECT (src, "\"%s\" shrank under a buffer", src->filename);
+  gst_mmap_src_post_truncated (src, "the file shrank while a buffer pointing "
+      "into it was being read; bytes past its new end read as zeros");
+  gst_object_unref (src);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear ((GWeakRef *) data);
+  g_free (data);
+}
+
+/* Returns the file's size; FALSE when it shrank or cannot be stat'ed. */
+gboolean
+gst_mmap_src_stat_size (GstMmapSrc * src, guint64 * size, gboolean * shrunk)
+{
+  struct stat st;
+  guint64 now;
+
+  *shrunk = FALSE;
+  if (fstat (src->fd, &st) < 0) {
+    GST_WARNING_OBJECT (src, "fstat failed: %s", g_strerror (errno));
+    return FALSE;
+  }
+  now = (guint64) st.st_size;
+
+  GST_OBJECT_LOCK (src);
+  if (now < src->known_size) {
+    src->shrunk_to = now;
+    *shrunk = TRUE;
+  } else {
+    src->known_size = now;
+  }
+  GST_OBJECT_UNLOCK (src);
+
+  *size = now;
+  return !*shrunk;
+}
+
+gboolean
+gst_mmap_src_is_network_fs (gint fd)
+{
+  struct statfs sfs;
+
+  if (fstatfs (fd, &sfs) < 0)
+    return FALSE;
+
+  switch ((guint32) sfs.f_type) {
+    case 0x6969:               /* NFS */
+    case 0x517B:               /* SMB */
+    case 0xFF534D42:           /* CIFS */
+    case 0xFE534D42:           /* SMB2 */
+    case 0x65735546:           /* FUSE */
+    case 0x01021997:           /* 9p */
+    case 0x00C36400:           /* Ceph */
+    case 0x5346414F:           /* AFS */
+    case 0x6B414653:           /* kAFS */
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+/* Maps [start, start + length) as the current window; with the object
+ * lock. */
+gboolean
+gst_mmap_src_map_locked (GstMmapSrc * src, guint64 start, guint64 length,
+    GError ** error)
+{
+  GstMmapWindow *window;
+  GWeakRef *ref;
+
+  if (length > G_MAXSIZE) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOMEM,
+        "The file is too large to be mapped in this process");
+    return FALSE;
+  }
+
+  window = gst_mmap_window_new (src->fd, start, (gsize) length,
+      src->handle_sigbus, error);
+  if (window == NULL)
+    return FALSE;
+
+  ref = g_new (GWeakRef, 1);
+  g_weak_ref_init (ref, src);
+  gst_mmap_window_set_fault_func (window, gst_mmap_src_window_faulted, ref,
+      weak_ref_free);
+
+  if (src->root)
+    gst_memory_unref (src->root);
+  src->window = window;
+  /* the root memory takes over our reference on the window */
+  src->root = gst_mmap_allocator_wrap_window (window);
+  src->root_uses = 0;
+  src->window_advised = FALSE;
+  src->advised_end = 0;
+
+  GST_DEBUG_OBJECT (src, "mapped %" G_GUINT64_FORMAT " bytes from offset %"
+      G_GUINT64_FORMAT " at %p%s", length, start,
+      gst_mmap_window_get_data (window, start),
+      gst_mmap_window_is_guarded (window) ? ", guarded" : "");
+
+  return TRUE;
+}
+
+void
+gst_mmap_src_unmap_locked (GstMmapSrc * src)
+{
+  if (src->root)
+    gst_memory_unref (src->root);
+  src->root = NULL;
+  src->window = NULL;
+}
+
+GstFlowReturn
+gst_mmap_src_truncated (GstMmapSrc * src, const gchar * detail)
+{
+  gst_mmap_src_post_truncated (src, detail);
+  return GST_FLOW_ERROR;
+}
+
+/* read() from a stream: FIFO, device, /proc file. One read per buffer, like
+ * fdsrc, so that data flows as soon as the writer produced it. */
+GstFlowReturn
+gst_mmap_src_read_stream (GstMmapSrc * src, guint length, GstBuffer * buf)
+{
+  GstMapInfo info;
+  gssize n;
+
+  if (!gst_buffer_map (buf, &info, GST_MAP_WRITE))
+    goto buffer_write_fail;
+
+  /* Wait before reading: a FIFO opened without a writer reads as EOF until
+   * a writer comes, but only polls readable once it wrote or went away. */
+  for (;;) {
+    if (gst_poll_wait (src->fdset, GST_CLOCK_TIME_NONE) < 0) {
+      if (errno == EBUSY)
+        goto flushing;
+      if (errno == EINTR || errno == EAGAIN)
+        continue;
+      goto poll_failed;
+    }
+    n = read (src->fd, info.data, MIN (length, info.size));
+    if (n >= 0)
+      break;
+    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+      goto read_failed;
+  }
+  gst_buffer_unmap (buf, &info);
+
+  if (n == 0) {
+    GST_DEBUG_OBJECT (src, "read 0 bytes: EOS");
+    gst_buffer_resize (buf, 0, 0);
+    return GST_FLOW_EOS;
+  }
+
+  gst_buffer_resize (buf, 0, n);
+  GST_BUFFER_OFFSET (buf) = src->read_position;
+  GST_BUFFER_OFFSET_END (buf) = src->read_position + n;
+  src->read_position += n;
+
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+buffer_write_fail:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, WRITE, (NULL), ("Can't write to buffer"));
+    return GST_FLOW_ERROR;
+  }
+flushing:
+  {
+    GST_DEBUG_OBJECT (src, "poll flushing");
+    gst_buffer_unmap (buf, &info);
+    return GST_FLOW_FLUSHING;
+  }
+poll_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ, (NULL),
+        ("poll on file descriptor: %s", g_strerror (errno)));
+    gst_buffer_unmap (buf, &info);
+    return GST_FLOW_ERROR;
+  }
+read_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not read from file \"%s\".", src->filename), GST_ERROR_SYSTEM);
+    gst_buffer_unmap (buf, &info);
+    return GST_FLOW_ERROR;
+  }
+}
+
+/* pread() [offset, offset + length) from a regular file into @buf. */
+GstFlowReturn
+gst_mmap_src_read_file (GstMmapSrc * src, guint64 offset, guint length,
+    GstBuffer * buf)
+{
+  GstMapInfo info;
+  gsize done = 0;
+  guint64 size;
+  gboolean shrunk;
+  gssize n;
+
+  if (!gst_mmap_src_stat_size (src, &size, &shrunk)) {
+    if (shrunk)
+      return gst_mmap_src_truncated (src, "fstat reported a smaller size");
+    goto stat_failed;
+  }
+
+  if (!gst_buffer_map (buf, &info, GST_MAP_WRITE))
+    goto buffer_write_fail;
+
+  length = MIN (length, info.size);
+  while (done < length) {
+    n = pread (src->fd, info.data + done, length - done, offset + done);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN)
+        continue;
+      goto read_failed;
+    }
+    if (n == 0)
+      break;
+    done += n;
+  }
+  gst_buffer_unmap (buf, &info);
+
+  if (done == 0 && length > 0) {
+    GST_DEBUG_OBJECT (src, "EOS at offset %" G_GUINT64_FORMAT, offset);
+    gst_buffer_resize (buf, 0, 0);
+    return GST_FLOW_EOS;
+  }
+
+  gst_buffer_resize (buf, 0, done);
+  GST_BUFFER_OFFSET (buf) = offset;
+  GST_BUFFER_OFFSET_END (buf) = offset + done;
+
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+stat_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not get info on \"%s\".", src->filename), GST_ERROR_SYSTEM);
+    return GST_FLOW_ERROR;
+  }
+buffer_write_fail:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, WRITE, (NULL), ("Can't write to buffer"));
+    return GST_FLOW_ERROR;
+  }
+read_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not read from file \"%s\".", src->filename), GST_ERROR_SYSTEM);
+    gst_buffer_unmap (buf, &info);
+    return GST_FLOW_ERROR;
+  }
+}
+
+/* Makes sure the current window covers [offset, offset + length) of a file
+ * that is now @size bytes long, mapping it again if it grew. Returns the
+ * root memory to share from, or NULL if the file must be read instead. */
+GstMemory *
+gst_mmap_src_get_root (GstMmapSrc * src, guint64 offset, guint length,
+    guint64 size)
+{
+  GstMemory *root = NULL;
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (src);
+  if (src->window == NULL
+      || !gst_mmap_window_contains (src->window, offset, length)) {
+    guint64 start, end;
+
+    if (src->window_size == 0
+        || GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PULL) {
+      /* random access: the whole file */
+      start = 0;
+      end = size;
+    } else {
+      /* streaming: the next window, from a 2 MiB boundary so that the
+       * kernel can map huge page-cache folios whole */
+      start = offset & ~((guint64) WINDOW_ALIGN - 1);
+      end = MIN (size, MAX (start + src->window_size, offset + length));
+    }
+    GST_DEBUG_OBJECT (src, "mapping [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+        ") of %" G_GUINT64_FORMAT " bytes", start, end, size);
+    if (!gst_mmap_src_map_locked (src, start, end - start, &err)) {
+      GST_OBJECT_UNLOCK (src);
+      if (!src->fallback_warned) {
+        GST_ELEMENT_WARNING (src, RESOURCE, READ, (NULL),
+            ("Could not map more of \"%s\", reading it instead: %s",
+                src->filename, err->message));
+        src->fallback_warned = TRUE;
+      }
+      g_clear_error (&err);
+      return NULL;
+    }
+  }
+  /* A memory counts the shares that hold it as their parent in 16 bits
+   * (65535 at most). Every buffer we push shares the root, and so does every
+   * piece that downstream cuts out of such a buffer: start a new root over
+   * the same window every few buffers, so that however many buffers are
+   * alive, a root only overflows if downstream cuts its few buffers into
+   * tens of thousands of pieces (which would overflow system memory too). */
+  if (++src->root_uses > BUFFERS_PER_ROOT) {
+    GstMemory *fresh =
+        gst_mmap_allocator_wrap_window (gst_mmap_window_ref (src->window));
+
+    gst_memory_unref (src->root);
+    src->root = fresh;
+    src->root_uses = 1;
+  }
+  root = gst_memory_ref (src->root);
+  GST_OBJECT_UNLOCK (src);
+
+  return root;
+}
+
+void
+gst_mmap_src_advise (GstMmapSrc * src, GstMmapWindow * window,
+    guint64 offset, guint length)
+{
+  GstMmapSrcAdvice advice;
+  guint64 readahead, end, ra_end, win_end;
+
+  GST_OBJECT_LOCK (src);
+  advice = src->advice;
+  readahead = src->readahead;
+  GST_OBJECT_UNLOCK (src);
+
+  if (!src->window_advised) {
+    GstMmapAdvice a;
+    guint64 w_off = gst_mmap_window_get_offset (window);
+
+    if (advice == GST_MMAP_SRC_ADVICE_AUTO)
+      advice = GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PULL ?
+          GST_MMAP_SRC_ADVICE_NORMAL : GST_MMAP_SRC_ADVICE_SEQUENTIAL;
+    a = advice == GST_MMAP_SRC_ADVICE_SEQUENTIAL ? GST_MMAP_ADVICE_SEQUENTIAL :
+        advice == GST_MMAP_SRC_ADVICE_RANDOM ? GST_MMAP_ADVICE_RANDOM :
+        GST_MMAP_ADVICE_NORMAL;
+    if (a != GST_MMAP_ADVICE_NORMAL)
+      gst_mmap_window_advise (window, w_off,
+          gst_mmap_window_get_length (window), a);
+    GST_DEBUG_OBJECT (src, "access advice %d", a);
+    src->window_advised = TRUE;
+  }
+
+  if (readahead == 0)
+    return;
+
+  end = offset + length;
+  win_end = gst_mmap_window_get_offset (window) +
+      gst_mmap_window_get_length (window);
+  /* start over after a seek */
+  if (src->advised_end < end || src->advised_end > end + readahead)
+    src->advised_end = end;
+  ra_end = MIN (end + readahead, win_end);
+  /* advise in steps of half the read-ahead, not at every block */
+  if (ra_end > src->advised_end &&
+      (ra_end - src->advised_end >= readahead / 2 || ra_end == win_end)) {
+    gst_mmap_window_advise (window, src->advised_end,
+        ra_end - src->advised_end, GST_MMAP_ADVICE_WILLNEED);
+    src->advised_end = ra_end;
+  }
+}
