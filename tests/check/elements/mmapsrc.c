@@ -723,6 +723,45 @@ GST_START_TEST (test_push_identical)
 
 GST_END_TEST;
 
+/* A byte seek with start and stop in push mode gives exactly that range. */
+GST_START_TEST (test_seek_push)
+{
+  const gchar *modes[] = { "auto", "read" };
+  gchar *path = make_file ("seekpush.bin", 3 * 1024 * 1024);
+  gint m;
+
+  for (m = 0; m < G_N_ELEMENTS (modes); m++) {
+    GstHarness *h = harness_for (path);
+    GstBuffer *buf;
+    guint64 expect = 1000001, stop = 2500003;
+
+    gst_util_set_object_arg (G_OBJECT (h->element), "mode", modes[m]);
+    g_object_set (h->element, "blocksize", 65536, NULL);
+    fail_unless (gst_element_set_state (h->element,
+            GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+    fail_unless (gst_element_seek (h->element, 1.0, GST_FORMAT_BYTES,
+            GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, expect, GST_SEEK_TYPE_SET,
+            stop));
+    gst_harness_play (h);
+
+    while (gst_harness_pull_until_eos (h, &buf) && buf) {
+      GstMapInfo info;
+
+      fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), expect);
+      fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
+      assert_pattern (info.data, info.size, expect);
+      expect += info.size;
+      gst_buffer_unmap (buf, &info);
+      gst_buffer_unref (buf);
+    }
+    fail_unless_equals_uint64 (expect, stop);
+    gst_harness_teardown (h);
+  }
+  g_free (path);
+}
+
+GST_END_TEST;
+
 /* Random ranges in pull mode give the file's bytes. */
 GST_START_TEST (test_pull_identical)
 {
@@ -1350,6 +1389,7 @@ mmapsrc_suite (void)
   tcase_add_test (tc2, test_no_permission);
   tcase_add_test (tc2, test_uri_rank);
   tcase_add_test (tc2, test_push_identical);
+  tcase_add_test (tc2, test_seek_push);
   tcase_add_test (tc2, test_pull_identical);
   tcase_add_test (tc2, test_zero_copy);
   tcase_add_test (tc2, test_many_live_buffers);
