@@ -76,8 +76,14 @@ struct _GstPipeChild
   GstPipeChildLineFunc line_func;
   gpointer user_data;
   GMutex tail_lock;
+  GCond drain_cond;
   GString *tail;                /* tail_lock */
+  gboolean drain_done;          /* tail_lock: the thread reached EOF */
 };
+
+/* how long we wait for the drain thread to catch up with a child that
+ * exited, before we give up on a process that still holds its stderr */
+#define DRAIN_CATCH_UP_US (500 * G_TIME_SPAN_MILLISECOND)
 
 /* Runs in the child between fork() and exec(): async-signal-safe calls
  * only. */
@@ -186,6 +192,11 @@ drain_stderr (gpointer data)
     emit_line (child, line->str, line->len);
   g_string_free (line, TRUE);
 
+  g_mutex_lock (&child->tail_lock);
+  child->drain_done = TRUE;
+  g_cond_broadcast (&child->drain_cond);
+  g_mutex_unlock (&child->tail_lock);
+
   return NULL;
 }
 
@@ -279,7 +290,9 @@ gst_pipe_child_spawn (const gchar * const *argv, const gchar * cwd,
   child->line_func = line_func;
   child->user_data = user_data;
   g_mutex_init (&child->tail_lock);
+  g_cond_init (&child->drain_cond);
   child->tail = g_string_new (NULL);
+  child->drain_done = (err_fd < 0);
 
   if (err_fd >= 0) {
     child->drain_stop_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -511,14 +524,19 @@ gst_pipe_child_stop (GstPipeChild * child, gint64 grace_us)
  *
  * Returns: (transfer full): the last lines the child wrote to its standard
  * error (at most %GST_PIPE_CHILD_STDERR_TAIL bytes; empty unless in LOG
- * mode), without the final newline.
+ * mode), without the final newline. Once the child has been reaped, this
+ * waits (half a second at most) for the draining thread to read the rest.
  */
 gchar *
 gst_pipe_child_get_stderr_tail (GstPipeChild * child)
 {
+  gint64 end = g_get_monotonic_time () + DRAIN_CATCH_UP_US;
   gchar *tail;
 
   g_mutex_lock (&child->tail_lock);
+  /* once the child is gone, let the drain thread read what it left */
+  while (child->reaped && !child->drain_done &&
+      g_cond_wait_until (&child->drain_cond, &child->tail_lock, end));
   tail = g_strdup (child->tail->str);
   g_mutex_unlock (&child->tail_lock);
 
@@ -545,8 +563,14 @@ gst_pipe_child_free (GstPipeChild * child)
   gst_pipe_child_close_stdout (child);
 
   if (child->drain_thread) {
+    gint64 end = g_get_monotonic_time () + DRAIN_CATCH_UP_US;
+
     /* after the child is gone its standard error reaches EOF, unless a
-     * process it started still holds it: do not wait for that one */
+     * process it started still holds it: do not wait long for that one */
+    g_mutex_lock (&child->tail_lock);
+    while (!child->drain_done &&
+        g_cond_wait_until (&child->drain_cond, &child->tail_lock, end));
+    g_mutex_unlock (&child->tail_lock);
     if (write (child->drain_stop_fd, &v, sizeof (v)) < 0)
       g_warn_if_reached ();
     g_thread_join (child->drain_thread);
@@ -561,6 +585,7 @@ gst_pipe_child_free (GstPipeChild * child)
     close (child->pidfd);
 
   g_string_free (child->tail, TRUE);
+  g_cond_clear (&child->drain_cond);
   g_mutex_clear (&child->tail_lock);
   g_free (child);
 }

@@ -510,10 +510,10 @@ spawn_command (GstPipeEndpoint * ep, const gchar * command,
   GError *err = NULL;
   GstPipeChildStderr mode;
 
+  if (strspn (command, " \t\n") == strlen (command))
+    goto empty_command;
   if (!parse_words (ep, "command", command, &argv))
     return FALSE;
-  if (argv[0] == NULL)
-    goto empty_command;
   if (env && *env && !parse_words (ep, "environment", env, &envv))
     goto error;
 

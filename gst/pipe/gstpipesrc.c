@@ -43,8 +43,8 @@
  * gst-launch-1.0 pipesrc command="ffmpeg -loglevel error -f lavfi -i testsrc=duration=2:size=320x240:rate=25 -f matroska -" ! matroskademux ! fakesink
  * ]| Reads a Matroska stream that ffmpeg writes to its standard output.
  * |[
- * gst-launch-1.0 pipesrc command="cat movie.mp4" ! qtdemux ! fakesink
- * ]| Reads a file through cat (qtdemux then works in push mode).
+ * gst-launch-1.0 pipesrc command="gzip -dc movie.mp4.gz" ! filesink location=movie-copy.mp4
+ * ]| Decompresses a file on the fly into the pipeline.
  */
 
 #ifdef HAVE_CONFIG_H

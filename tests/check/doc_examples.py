@@ -11,7 +11,8 @@
 # line may prepare what it needs with && before it) and
 # from the C doc blocks of the elements (|[ ... ]| blocks), and runs each one
 # with sh in a scratch directory that holds the media the examples name:
-#   movie.mp4   a short H.264 MP4 (videotestsrc, x264enc, mp4mux)
+#   movie.mp4     a short H.264 MP4 (videotestsrc, x264enc, mp4mux)
+#   movie.mp4.gz  the same, compressed with gzip
 # Each example must exit with 0. Examples that need something this check
 # cannot give them are marked with a "# not run: REASON" comment on the
 # line before.
@@ -85,6 +86,8 @@ def make_media(workdir, tools_dir):
                     'x264enc', '!', 'mp4mux', '!', 'filesink',
                     'location=movie.mp4'], cwd=workdir, check=True,
                    timeout=120)
+    subprocess.run(['sh', '-c', 'gzip -c movie.mp4 > movie.mp4.gz'],
+                   cwd=workdir, check=True)
 
 
 def main():

@@ -1,0 +1,796 @@
+/* gst-reuse: pipesink element tests, with real child programs
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* When GST_REUSE_TEST_SIGPIPE=ignore is set (a second meson test), the
+ * whole suite runs with SIGPIPE ignored process-wide, as in any process
+ * that created a GSocket; otherwise with SIGPIPE at its default
+ * disposition, where a mishandled write to a closed pipe kills the test. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static gchar *tmpdir;
+
+static void
+remove_tree (const gchar * path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *p = g_build_filename (path, name, NULL);
+
+    if (g_file_test (p, G_FILE_TEST_IS_DIR))
+      remove_tree (p);
+    else
+      g_unlink (p);
+    g_free (p);
+  }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+setup (void)
+{
+  const gchar *sigpipe = g_getenv ("GST_REUSE_TEST_SIGPIPE");
+
+  signal (SIGPIPE, sigpipe && strcmp (sigpipe, "ignore") == 0 ?
+      SIG_IGN : SIG_DFL);
+  tmpdir = g_dir_make_tmp ("pipesink-test-XXXXXX", NULL);
+  fail_unless (tmpdir != NULL);
+}
+
+static void
+teardown (void)
+{
+  remove_tree (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+}
+
+static guint8
+pattern (guint64 i)
+{
+  return (guint8) ((i * 2654435761u) >> 13);
+}
+
+static GstBuffer *
+make_buffer (guint64 offset, gsize size)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL);
+  GstMapInfo info;
+  gsize i;
+
+  gst_buffer_map (buf, &info, GST_MAP_WRITE);
+  for (i = 0; i < size; i++)
+    info.data[i] = pattern (offset + i);
+  gst_buffer_unmap (buf, &info);
+  return buf;
+}
+
+/* A pipesink with @prop set: the harness starts it at once. */
+static GstElement *
+make_sink (const gchar * prop, const gchar * value)
+{
+  GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+
+  fail_unless (sink != NULL);
+  gst_util_set_object_arg (G_OBJECT (sink), prop, value);
+  /* the harness wants PLAYING at once, without waiting for preroll */
+  g_object_set (sink, "async", FALSE, NULL);
+  return sink;
+}
+
+static GstHarness *
+harness_for (GstElement * sink)
+{
+  GstHarness *h = gst_harness_new_with_element (sink, "sink", NULL);
+
+  gst_object_unref (sink);
+  return h;
+}
+
+typedef struct
+{
+  GstHarness *h;
+  GstBus *bus;
+} Sink;
+
+/* A running pipesink for @command, with more settings given as pairs of
+ * property names and string values. */
+static Sink *
+sink_new (const gchar * command, ...)
+{
+  Sink *s = g_new0 (Sink, 1);
+  GstElement *sink = make_sink ("command", command);
+  const gchar *prop;
+  va_list args;
+
+  va_start (args, command);
+  while ((prop = va_arg (args, const gchar *)))
+      gst_util_set_object_arg (G_OBJECT (sink), prop, va_arg (args,
+            const gchar *));
+  va_end (args);
+
+  s->h = harness_for (sink);
+  s->bus = gst_bus_new ();
+  gst_element_set_bus (s->h->element, s->bus);
+  return s;
+}
+
+static void
+sink_free (Sink * s)
+{
+  gst_harness_teardown (s->h);
+  gst_bus_set_flushing (s->bus, TRUE);
+  gst_object_unref (s->bus);
+  g_free (s);
+}
+
+/* Pushes @total bytes in buffers of @block, each its own pattern range;
+ * returns the first flow return that was not OK. */
+static GstFlowReturn
+push_pattern (GstHarness * h, gsize total, gsize block)
+{
+  guint64 off = 0;
+
+  gst_harness_set_src_caps_str (h, "application/octet-stream");
+  while (off < total) {
+    gsize n = MIN (block, total - off);
+    GstFlowReturn ret = gst_harness_push (h, make_buffer (off, n));
+
+    if (ret != GST_FLOW_OK)
+      return ret;
+    off += n;
+  }
+  return GST_FLOW_OK;
+}
+
+/* The next EOS or ERROR on @bus. */
+static GstMessage *
+wait_end (GstBus * bus)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+
+  fail_unless (msg != NULL, "neither EOS nor ERROR");
+  return msg;
+}
+
+static void
+assert_error (GstMessage * msg, GQuark domain, gint code,
+    const gchar * text_part)
+{
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, &debug);
+  fail_unless (err->domain == domain && err->code == code,
+      "wrong error: %s (%s)", err->message, debug);
+  if (text_part)
+    fail_unless (strstr (err->message, text_part) != NULL ||
+        (debug && strstr (debug, text_part) != NULL),
+        "\"%s\" not in: %s / %s", text_part, err->message, debug);
+  g_error_free (err);
+  g_free (debug);
+}
+
+static gint
+details_int (GstMessage * msg, const gchar * field)
+{
+  const GstStructure *details = NULL;
+  gint v = -1000;
+
+  gst_message_parse_error_details (msg, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_int (details, field, &v));
+  return v;
+}
+
+static gint
+count_fds (void)
+{
+  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  gint n = 0;
+
+  while (g_dir_read_name (dir))
+    n++;
+  g_dir_close (dir);
+  return n;
+}
+
+/* --- data ---------------------------------------------------------------- */
+
+/* Every byte arrives, in order: the child compares its input with a file
+ * holding the expected bytes, and counts them. */
+GST_START_TEST (test_every_byte_arrives)
+{
+  const gsize total = 3 * 1024 * 1024 + 17;
+  gchar *expected = g_build_filename (tmpdir, "expected", NULL);
+  gchar *command;
+  guint8 *data = g_malloc (total);
+  GstMessage *msg;
+  gint exit_status;
+  gsize i;
+  Sink *s;
+
+  for (i = 0; i < total; i++)
+    data[i] = pattern (i);
+  fail_unless (g_file_set_contents (expected, (gchar *) data, total, NULL));
+  command = g_strdup_printf ("sh -c 'cmp - \"%s\" && test \"$(wc -c < \"%s\")\""
+      " -eq %" G_GSIZE_FORMAT "'", expected, expected, total);
+
+  s = sink_new (command, NULL);
+  fail_unless_equals_int (push_pattern (s->h, total, 65536 + 7), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (s->h, gst_event_new_eos ()));
+
+  msg = wait_end (s->bus);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 0);
+
+  sink_free (s);
+  g_free (command);
+  g_free (data);
+  g_free (expected);
+}
+
+GST_END_TEST;
+
+/* A consumer that gets different bytes fails, and so does the pipeline:
+ * the comparison above can fail. */
+GST_START_TEST (test_wrong_bytes_fail)
+{
+  GstMessage *msg;
+  Sink *s = sink_new ("sh -c 'test \"$(wc -c)\" -eq 999'", NULL);
+
+  push_pattern (s->h, 1000, 100);
+  gst_harness_push_event (s->h, gst_event_new_eos ());
+  msg = wait_end (s->bus);
+  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+      "exited with code 1");
+  fail_unless_equals_int (details_int (msg, "exit-status"), 1);
+  gst_message_unref (msg);
+  sink_free (s);
+}
+
+GST_END_TEST;
+
+/* Buffers of several memories go out whole, in order (writev). */
+GST_START_TEST (test_multi_memory_buffers)
+{
+  gchar *out = g_build_filename (tmpdir, "out", NULL);
+  gchar *command = g_strdup_printf ("sh -c 'cat > \"%s\"'", out);
+  GstMessage *msg;
+  GstBuffer *buf;
+  gchar *contents;
+  gsize len, i;
+  Sink *s = sink_new (command, NULL);
+
+  gst_harness_set_src_caps_str (s->h, "application/octet-stream");
+  buf = gst_buffer_new ();
+  for (i = 0; i < 40; i++) {
+    GstBuffer *part = make_buffer (i * 1000, 1000);
+
+    gst_buffer_append_memory (buf, gst_buffer_get_all_memory (part));
+    gst_buffer_unref (part);
+  }
+  fail_unless_equals_int (gst_harness_push (s->h, buf), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (s->h, gst_buffer_new ()),
+      GST_FLOW_OK);
+  gst_harness_push_event (s->h, gst_event_new_eos ());
+  msg = wait_end (s->bus);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  fail_unless (g_file_get_contents (out, &contents, &len, NULL));
+  fail_unless_equals_int (len, 40000);
+  for (i = 0; i < len; i++)
+    fail_unless_equals_int ((guint8) contents[i], pattern (i));
+
+  g_free (contents);
+  sink_free (s);
+  g_free (command);
+  g_free (out);
+}
+
+GST_END_TEST;
+
+/* --- how the child ends ---------------------------------------------------- */
+
+GST_START_TEST (test_false_exit_code)
+{
+  GstMessage *msg;
+  gint exit_status;
+  Sink *s = sink_new ("false", NULL);
+
+  push_pattern (s->h, 1000, 100);
+  gst_harness_push_event (s->h, gst_event_new_eos ());
+  msg = wait_end (s->bus);
+  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+      "exited with code 1");
+  fail_unless (strstr (GST_MESSAGE_SRC_NAME (msg), "pipesink") != NULL);
+  fail_unless_equals_int (details_int (msg, "exit-status"), 1);
+  fail_unless_equals_int (details_int (msg, "signal"), 0);
+  gst_message_unref (msg);
+  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 1);
+  sink_free (s);
+}
+
+GST_END_TEST;
+
+static void
+check_start_error (const gchar * command, gint code, const gchar * part)
+{
+  GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_element_set_bus (sink, bus);
+  g_object_set (sink, "command", command, NULL);
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  assert_error (msg, GST_RESOURCE_ERROR, code, part);
+  gst_message_unref (msg);
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_element_set_bus (sink, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+}
+
+GST_START_TEST (test_start_errors)
+{
+  gchar *path = g_build_filename (tmpdir, "not-executable", NULL);
+  gchar *cmd = g_strdup_printf ("'%s' --flag", path);
+
+  check_start_error ("/no/such/program", GST_RESOURCE_ERROR_NOT_FOUND,
+      "/no/such/program");
+  check_start_error ("no-such-program-in-path-xyz",
+      GST_RESOURCE_ERROR_NOT_FOUND, "no-such-program-in-path-xyz");
+  fail_unless (g_file_set_contents (path, "#!/bin/sh\n", -1, NULL));
+  fail_unless (chmod (path, 0644) == 0);
+  check_start_error (cmd, GST_RESOURCE_ERROR_NOT_AUTHORIZED, path);
+  check_start_error ("sh -c 'unterminated", GST_RESOURCE_ERROR_SETTINGS,
+      "unterminated");
+  check_start_error ("", GST_RESOURCE_ERROR_NOT_FOUND, NULL);
+
+  /* no command, location or fd at all */
+  {
+    GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+
+    fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+        GST_STATE_CHANGE_FAILURE);
+    gst_element_set_state (sink, GST_STATE_NULL);
+    gst_object_unref (sink);
+  }
+  g_free (cmd);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_killed_by_signal)
+{
+  GstMessage *msg;
+  gint exit_status;
+  Sink *s = sink_new ("sh -c 'echo about to die >&2; kill -9 $$'", NULL);
+
+  push_pattern (s->h, 100000, 1000);
+  gst_harness_push_event (s->h, gst_event_new_eos ());
+  msg = wait_end (s->bus);
+  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "killed by signal 9");
+  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "about to die");
+  fail_unless_equals_int (details_int (msg, "signal"), SIGKILL);
+  gst_message_unref (msg);
+  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 128 + SIGKILL);
+  sink_free (s);
+}
+
+GST_END_TEST;
+
+/* A consumer that stops early: an error by default, a quiet end of stream
+ * with on-broken-pipe=eos, and the consumer has its 10 bytes either way. */
+GST_START_TEST (test_head_consumer)
+{
+  gchar *out = g_build_filename (tmpdir, "head", NULL);
+  gchar *command = g_strdup_printf ("sh -c 'head -c 10 > \"%s\"'", out);
+  gint policy;
+
+  for (policy = 0; policy < 2; policy++) {
+    GstFlowReturn ret;
+    GstMessage *msg;
+    gchar *contents;
+    gsize len, i;
+    Sink *s = sink_new (command, "on-broken-pipe", policy ? "eos" : "error",
+        NULL);
+    ret = push_pattern (s->h, 10 * 1024 * 1024, 65536);
+    if (policy) {
+      fail_unless_equals_int (ret, GST_FLOW_EOS);
+      gst_harness_push_event (s->h, gst_event_new_eos ());
+      msg = wait_end (s->bus);
+      fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+    } else {
+      fail_unless_equals_int (ret, GST_FLOW_ERROR);
+      msg = wait_end (s->bus);
+      assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+          "stopped reading");
+    }
+    gst_message_unref (msg);
+
+    fail_unless (g_file_get_contents (out, &contents, &len, NULL));
+    fail_unless_equals_int (len, 10);
+    for (i = 0; i < len; i++)
+      fail_unless_equals_int ((guint8) contents[i], pattern (i));
+    g_free (contents);
+    sink_free (s);
+  }
+  g_free (command);
+  g_free (out);
+}
+
+GST_END_TEST;
+
+static GstBusSyncReply
+count_warnings (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING)
+    g_atomic_int_inc ((gint *) data);
+  return GST_BUS_PASS;
+}
+
+/* A child that never reads: the pipe fills up, the write blocks, and going
+ * to NULL still returns at once, stops the child and reaps it. */
+GST_START_TEST (test_stuck_child_shutdown)
+{
+  GstElement *pipeline, *sink;
+  GstBus *bus;
+  gint pid = -1, exit_status, warnings = 0;
+  gint64 start;
+
+  pipeline = gst_parse_launch ("fakesrc sizetype=fixed sizemax=65536 "
+      "filltype=zero ! pipesink name=sink command=\"sleep 1000\" "
+      "kill-timeout=200000000", NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  bus = gst_element_get_bus (pipeline);
+  gst_bus_set_sync_handler (bus, count_warnings, &warnings, NULL);
+  fail_if (gst_element_set_state (pipeline,
+          GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
+  g_usleep (300000);
+  g_object_get (sink, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  fail_unless (kill (pid, 0) == 0);
+
+  start = g_get_monotonic_time ();
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  /* a hang check, not a measurement: two grace periods and a margin */
+  fail_unless (g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC);
+
+  /* reaped: the pid is gone, not a zombie */
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  g_object_get (sink, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 128 + SIGTERM);
+  /* and the shutdown said it had to use a signal */
+  fail_unless_equals_int (warnings, 1);
+
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* A child that floods its standard error never deadlocks us. */
+GST_START_TEST (test_stderr_flood)
+{
+  GstMessage *msg;
+  Sink *s = sink_new ("sh -c 'yes flood | head -c 5000000 >&2; "
+      "test \"$(wc -c)\" -eq 1000000'", NULL);
+
+  fail_unless_equals_int (push_pattern (s->h, 1000000, 10000), GST_FLOW_OK);
+  gst_harness_push_event (s->h, gst_event_new_eos ());
+  msg = wait_end (s->bus);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  sink_free (s);
+}
+
+GST_END_TEST;
+
+/* A child that does not exit at end of stream: eos-timeout stops it. */
+GST_START_TEST (test_eos_timeout)
+{
+  GstMessage *msg;
+  Sink *s = sink_new ("sh -c 'cat > /dev/null; sleep 1000'",
+      "eos-timeout", "200000000", "kill-timeout", "100000000", NULL);
+  push_pattern (s->h, 1000, 100);
+  gst_harness_push_event (s->h, gst_event_new_eos ());
+  msg = wait_end (s->bus);
+  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "did not exit");
+  gst_message_unref (msg);
+  sink_free (s);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_no_fd_leaks)
+{
+  gint before, i;
+
+  /* warm up whatever GLib and GStreamer open once */
+  {
+    GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+
+    g_object_set (sink, "command", "cat", NULL);
+    gst_element_set_state (sink, GST_STATE_READY);
+    gst_element_set_state (sink, GST_STATE_NULL);
+    gst_object_unref (sink);
+  }
+  before = count_fds ();
+  for (i = 0; i < 100; i++) {
+    GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+
+    g_object_set (sink, "command", i % 2 ? "cat" : "sleep 1000",
+        "kill-timeout", (guint64) 10 * GST_MSECOND, NULL);
+    fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+        GST_STATE_CHANGE_SUCCESS);
+    fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_NULL),
+        GST_STATE_CHANGE_SUCCESS);
+    gst_object_unref (sink);
+  }
+  fail_unless_equals_int (count_fds (), before);
+}
+
+GST_END_TEST;
+
+/* --- settings -------------------------------------------------------------- */
+
+GST_START_TEST (test_env_and_cwd)
+{
+  gchar *out = g_build_filename (tmpdir, "env", NULL);
+  GstMessage *msg;
+  gchar *contents;
+  Sink *s = sink_new ("sh -c 'cat > /dev/null; echo \"$GREETING\" > env; "
+      "pwd >> env'", "cwd", tmpdir, "env", "GREETING='hello there' OTHER=1",
+      NULL);
+  push_pattern (s->h, 10, 10);
+  gst_harness_push_event (s->h, gst_event_new_eos ());
+  msg = wait_end (s->bus);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  fail_unless (g_file_get_contents (out, &contents, NULL, NULL));
+  {
+    gchar *real = realpath (tmpdir, NULL);
+    gchar *expect = g_strdup_printf ("hello there\n%s\n", real);
+
+    fail_unless_equals_string (contents, expect);
+    g_free (expect);
+    free (real);
+  }
+  g_free (contents);
+  sink_free (s);
+  g_free (out);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_not_seekable)
+{
+  GstQuery *query;
+  gboolean seekable = TRUE;
+  GstMessage *msg;
+  GstSegment segment;
+  Sink *s = sink_new ("sh -c 'cat > /dev/null'", NULL);
+
+  /* as a muxer asks: on the sink pad */
+  query = gst_query_new_seeking (GST_FORMAT_BYTES);
+  fail_unless (gst_pad_peer_query (s->h->srcpad, query));
+  gst_query_parse_seeking (query, NULL, &seekable, NULL, NULL);
+  fail_if (seekable);
+  gst_query_unref (query);
+
+  /* a muxer going back to byte 0 after writing */
+  gst_harness_set_src_caps_str (s->h, "application/octet-stream");
+  gst_segment_init (&segment, GST_FORMAT_BYTES);
+  gst_harness_push_event (s->h, gst_event_new_segment (&segment));
+  fail_unless_equals_int (gst_harness_push (s->h, make_buffer (0, 100)),
+      GST_FLOW_OK);
+  gst_harness_push_event (s->h, gst_event_new_segment (&segment));
+  msg = gst_bus_timed_pop_filtered (s->bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SEEK, NULL);
+  gst_message_unref (msg);
+  sink_free (s);
+}
+
+GST_END_TEST;
+
+static gpointer
+read_fd_all (gpointer data)
+{
+  gint fd = GPOINTER_TO_INT (data);
+  GByteArray *out = g_byte_array_new ();
+  guint8 buf[8192];
+  gssize n;
+
+  while ((n = read (fd, buf, sizeof (buf))) != 0) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
+    g_byte_array_append (out, buf, n);
+  }
+  close (fd);
+  return out;
+}
+
+static gpointer
+open_and_read_fifo (gpointer data)
+{
+  gint fd = open (data, O_RDONLY);
+
+  fail_unless (fd >= 0);
+  return read_fd_all (GINT_TO_POINTER (fd));
+}
+
+static void
+check_received (GByteArray * out, gsize total)
+{
+  gsize i;
+
+  fail_unless_equals_int (out->len, total);
+  for (i = 0; i < total; i++)
+    fail_unless_equals_int (out->data[i], pattern (i));
+}
+
+/* A FIFO instead of a command. */
+GST_START_TEST (test_fifo_location)
+{
+  gchar *fifo = g_build_filename (tmpdir, "fifo", NULL);
+  GThread *reader;
+  GByteArray *out;
+  GstMessage *msg;
+  GstHarness *h;
+  GstBus *bus = gst_bus_new ();
+
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  reader = g_thread_new ("reader", open_and_read_fifo, fifo);
+  h = harness_for (make_sink ("location", fifo));
+  gst_element_set_bus (h->element, bus);
+  fail_unless_equals_int (push_pattern (h, 500000, 4096), GST_FLOW_OK);
+  gst_harness_push_event (h, gst_event_new_eos ());
+  msg = wait_end (bus);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_harness_teardown (h);
+
+  out = g_thread_join (reader);
+  check_received (out, 500000);
+  g_byte_array_unref (out);
+  gst_object_unref (bus);
+  g_free (fifo);
+}
+
+GST_END_TEST;
+
+/* An inherited descriptor: written to, left open, flags restored. */
+GST_START_TEST (test_fd)
+{
+  GThread *reader;
+  GByteArray *out;
+  GstHarness *h;
+  gint fds[2], flags;
+
+  fail_unless (pipe (fds) == 0);
+  flags = fcntl (fds[1], F_GETFL);
+  reader = g_thread_new ("reader", read_fd_all, GINT_TO_POINTER (fds[0]));
+  {
+    gchar *fd = g_strdup_printf ("%d", fds[1]);
+
+    h = harness_for (make_sink ("fd", fd));
+    g_free (fd);
+  }
+  fail_unless_equals_int (push_pattern (h, 300000, 5000), GST_FLOW_OK);
+  gst_harness_teardown (h);
+
+  fail_unless_equals_int (fcntl (fds[1], F_GETFL), flags);
+  close (fds[1]);
+  out = g_thread_join (reader);
+  check_received (out, 300000);
+  g_byte_array_unref (out);
+}
+
+GST_END_TEST;
+
+/* Exactly one of command, location and fd. */
+GST_START_TEST (test_one_target_only)
+{
+  GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_element_set_bus (sink, bus);
+  g_object_set (sink, "command", "cat", "fd", 1, NULL);
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS, NULL);
+  gst_message_unref (msg);
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_element_set_bus (sink, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+static Suite *
+pipesink_suite (void)
+{
+  Suite *s = suite_create ("pipesink");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_every_byte_arrives);
+  tcase_add_test (tc, test_wrong_bytes_fail);
+  tcase_add_test (tc, test_multi_memory_buffers);
+  tcase_add_test (tc, test_false_exit_code);
+  tcase_add_test (tc, test_start_errors);
+  tcase_add_test (tc, test_killed_by_signal);
+  tcase_add_test (tc, test_head_consumer);
+  tcase_add_test (tc, test_stuck_child_shutdown);
+  tcase_add_test (tc, test_stderr_flood);
+  tcase_add_test (tc, test_eos_timeout);
+  tcase_add_test (tc, test_no_fd_leaks);
+  tcase_add_test (tc, test_env_and_cwd);
+  tcase_add_test (tc, test_not_seekable);
+  tcase_add_test (tc, test_fifo_location);
+  tcase_add_test (tc, test_fd);
+  tcase_add_test (tc, test_one_target_only);
+
+  return s;
+}
+
+GST_CHECK_MAIN (pipesink);

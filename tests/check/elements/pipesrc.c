@@ -1,0 +1,486 @@
+/* gst-reuse: pipesrc element tests, with real child programs
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* Like pipesink's tests, these run a second time with SIGPIPE ignored
+ * (GST_REUSE_TEST_SIGPIPE=ignore). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static gchar *tmpdir;
+
+static void
+setup (void)
+{
+  const gchar *sigpipe = g_getenv ("GST_REUSE_TEST_SIGPIPE");
+
+  signal (SIGPIPE, sigpipe && strcmp (sigpipe, "ignore") == 0 ?
+      SIG_IGN : SIG_DFL);
+  tmpdir = g_dir_make_tmp ("pipesrc-test-XXXXXX", NULL);
+  fail_unless (tmpdir != NULL);
+}
+
+static void
+teardown (void)
+{
+  GDir *dir = g_dir_open (tmpdir, 0, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *p = g_build_filename (tmpdir, name, NULL);
+
+    g_unlink (p);
+    g_free (p);
+  }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+}
+
+static guint8
+pattern (guint64 i)
+{
+  return (guint8) ((i * 2654435761u) >> 13);
+}
+
+typedef struct
+{
+  GstHarness *h;
+  GstBus *bus;
+} Src;
+
+/* A pipesrc with @prop = @value and more property/value string pairs,
+ * started. */
+static Src *
+src_new (const gchar * prop, const gchar * value, ...)
+{
+  GstElement *element = gst_element_factory_make ("pipesrc", NULL);
+  Src *s = g_new0 (Src, 1);
+  const gchar *p;
+  va_list args;
+
+  fail_unless (element != NULL);
+  gst_util_set_object_arg (G_OBJECT (element), prop, value);
+  va_start (args, value);
+  while ((p = va_arg (args, const gchar *)))
+      gst_util_set_object_arg (G_OBJECT (element), p, va_arg (args,
+            const gchar *));
+  va_end (args);
+
+  s->bus = gst_bus_new ();
+  gst_element_set_bus (element, s->bus);
+  s->h = gst_harness_new_with_element (element, NULL, "src");
+  gst_object_unref (element);
+  gst_harness_play (s->h);
+  return s;
+}
+
+static void
+src_free (Src * s)
+{
+  gst_harness_teardown (s->h);
+  gst_bus_set_flushing (s->bus, TRUE);
+  gst_object_unref (s->bus);
+  g_free (s);
+}
+
+/* Everything up to EOS (or the end of data after an error). */
+static GByteArray *
+pull_all (GstHarness * h, guint * n_buffers)
+{
+  GByteArray *out = g_byte_array_new ();
+  GstBuffer *buf;
+  guint n = 0;
+
+  while (gst_harness_pull_until_eos (h, &buf) && buf) {
+    GstMapInfo info;
+
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), out->len);
+    gst_buffer_map (buf, &info, GST_MAP_READ);
+    g_byte_array_append (out, info.data, info.size);
+    gst_buffer_unmap (buf, &info);
+    gst_buffer_unref (buf);
+    n++;
+  }
+  if (n_buffers)
+    *n_buffers = n;
+  return out;
+}
+
+static void
+assert_error (GstBus * bus, GQuark domain, gint code, const gchar * part)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_ERROR);
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  fail_unless (msg != NULL, "no error");
+  gst_message_parse_error (msg, &err, &debug);
+  fail_unless (err->domain == domain && err->code == code,
+      "wrong error: %s (%s)", err->message, debug);
+  if (part)
+    fail_unless (strstr (err->message, part) || (debug && strstr (debug,
+                part)), "\"%s\" not in %s / %s", part, err->message, debug);
+  g_error_free (err);
+  g_free (debug);
+  gst_message_unref (msg);
+}
+
+static gchar *
+make_file (gsize size)
+{
+  gchar *path = g_build_filename (tmpdir, "input", NULL);
+  guint8 *data = g_malloc (size);
+  gsize i;
+
+  for (i = 0; i < size; i++)
+    data[i] = pattern (i);
+  fail_unless (g_file_set_contents (path, (gchar *) data, size, NULL));
+  g_free (data);
+  return path;
+}
+
+static void
+check_pattern (GByteArray * out, gsize size)
+{
+  gsize i;
+
+  fail_unless_equals_int (out->len, size);
+  for (i = 0; i < size; i++)
+    fail_unless_equals_int (out->data[i], pattern (i));
+}
+
+GST_START_TEST (test_every_byte_arrives)
+{
+  const gsize size = 2 * 1024 * 1024 + 3;
+  gchar *path = make_file (size);
+  gchar *command = g_strdup_printf ("cat '%s'", path);
+  Src *s = src_new ("command", command, NULL);
+  GByteArray *out;
+  gint exit_status, pid;
+
+  out = pull_all (s->h, NULL);
+  check_pattern (out, size);
+  g_object_get (s->h->element, "exit-status", &exit_status, "pid", &pid, NULL);
+  fail_unless_equals_int (exit_status, 0);
+  fail_unless_equals_int (pid, -1);
+  /* no error on the way */
+  fail_if (gst_bus_pop_filtered (s->bus, GST_MESSAGE_ERROR));
+
+  g_byte_array_unref (out);
+  src_free (s);
+  g_free (command);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_exit_code)
+{
+  Src *s = src_new ("command", "sh -c 'printf abc; echo broken >&2; exit 4'",
+      NULL);
+  GByteArray *out = pull_all (s->h, NULL);
+  gint exit_status;
+
+  /* what came before the failure, then the error */
+  fail_unless_equals_int (out->len, 3);
+  fail_unless (memcmp (out->data, "abc", 3) == 0);
+  assert_error (s->bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+      "exited with code 4");
+  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 4);
+  g_byte_array_unref (out);
+  src_free (s);
+
+  s = src_new ("command", "sh -c 'echo broken >&2; exit 4'", NULL);
+  out = pull_all (s->h, NULL);
+  assert_error (s->bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, "broken");
+  g_byte_array_unref (out);
+  src_free (s);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_killed_by_signal)
+{
+  Src *s = src_new ("command", "sh -c 'printf x; kill -KILL $$'", NULL);
+  GByteArray *out = pull_all (s->h, NULL);
+
+  assert_error (s->bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+      "killed by signal 9");
+  g_byte_array_unref (out);
+  src_free (s);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_missing_program)
+{
+  GstElement *src = gst_element_factory_make ("pipesrc", NULL);
+  GstBus *bus = gst_bus_new ();
+
+  gst_element_set_bus (src, bus);
+  g_object_set (src, "command", "/no/such/program arg", NULL);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  assert_error (bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+      "/no/such/program");
+  gst_element_set_state (src, GST_STATE_NULL);
+  gst_element_set_bus (src, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* The child's standard input is /dev/null: cat ends at once. */
+GST_START_TEST (test_stdin_is_dev_null)
+{
+  Src *s = src_new ("command", "cat", NULL);
+  GByteArray *out = pull_all (s->h, NULL);
+
+  fail_unless_equals_int (out->len, 0);
+  fail_if (gst_bus_pop_filtered (s->bus, GST_MESSAGE_ERROR));
+  g_byte_array_unref (out);
+  src_free (s);
+}
+
+GST_END_TEST;
+
+/* A child that floods its standard error never blocks. */
+GST_START_TEST (test_stderr_flood)
+{
+  Src *s = src_new ("command",
+      "sh -c 'yes flood | head -c 5000000 >&2; printf done'", NULL);
+  GByteArray *out = pull_all (s->h, NULL);
+
+  fail_unless_equals_int (out->len, 4);
+  fail_unless (memcmp (out->data, "done", 4) == 0);
+  g_byte_array_unref (out);
+  src_free (s);
+}
+
+GST_END_TEST;
+
+/* A child that writes nothing and never ends: going to NULL returns at
+ * once, and the child is stopped and reaped. */
+GST_START_TEST (test_stuck_child_shutdown)
+{
+  Src *s = src_new ("command", "sleep 1000", "kill-timeout", "100000000",
+      NULL);
+  gint pid = -1, exit_status;
+  gint64 start;
+
+  g_usleep (200000);
+  g_object_get (s->h->element, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  start = g_get_monotonic_time ();
+  fail_unless_equals_int (gst_element_set_state (s->h->element,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  /* a hang check, not a measurement */
+  fail_unless (g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC);
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 128 + SIGTERM);
+  src_free (s);
+}
+
+GST_END_TEST;
+
+/* We stop early (num-buffers) while the child still writes: it goes with
+ * its pipe closed, nothing is left behind. */
+GST_START_TEST (test_early_stop)
+{
+  Src *s = src_new ("command", "yes", "num-buffers", "3", NULL);
+  guint n;
+  GByteArray *out = pull_all (s->h, &n);
+  gint pid = -1;
+
+  fail_unless_equals_int (n, 3);
+  g_object_get (s->h->element, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  gst_element_set_state (s->h->element, GST_STATE_NULL);
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  g_byte_array_unref (out);
+  src_free (s);
+}
+
+GST_END_TEST;
+
+static gpointer
+write_fifo (gpointer data)
+{
+  gint fd = open (data, O_WRONLY);
+  guint8 buf[1000];
+  gint i, k;
+
+  fail_unless (fd >= 0);
+  for (k = 0; k < 300; k++) {
+    for (i = 0; i < sizeof (buf); i++)
+      buf[i] = pattern (k * sizeof (buf) + i);
+    fail_unless (write (fd, buf, sizeof (buf)) == sizeof (buf));
+  }
+  close (fd);
+  return NULL;
+}
+
+/* A FIFO whose writer comes late: no early EOS. */
+GST_START_TEST (test_fifo_location)
+{
+  gchar *fifo = g_build_filename (tmpdir, "fifo", NULL);
+  GThread *writer;
+  GByteArray *out;
+  Src *s;
+
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  s = src_new ("location", fifo, NULL);
+  g_usleep (100000);
+  writer = g_thread_new ("writer", write_fifo, fifo);
+  out = pull_all (s->h, NULL);
+  check_pattern (out, 300000);
+  g_thread_join (writer);
+  g_byte_array_unref (out);
+  src_free (s);
+  g_free (fifo);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_fd)
+{
+  gint fds[2];
+  gchar *fd;
+  GThread *writer;
+  GByteArray *out;
+  Src *s;
+  gchar *fifo = g_build_filename (tmpdir, "fifo", NULL);
+
+  /* a descriptor of ours: the read end of a FIFO */
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  fds[0] = open (fifo, O_RDONLY | O_NONBLOCK);
+  fail_unless (fds[0] >= 0);
+  fd = g_strdup_printf ("%d", fds[0]);
+  s = src_new ("fd", fd, NULL);
+  writer = g_thread_new ("writer", write_fifo, fifo);
+  out = pull_all (s->h, NULL);
+  check_pattern (out, 300000);
+  g_thread_join (writer);
+  src_free (s);
+  /* not closed by pipesrc */
+  fail_unless (fcntl (fds[0], F_GETFD) >= 0);
+  close (fds[0]);
+  g_byte_array_unref (out);
+  g_free (fd);
+  g_free (fifo);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_not_seekable)
+{
+  Src *s = src_new ("command", "sleep 1000", "kill-timeout", "0", NULL);
+  GstQuery *query = gst_query_new_seeking (GST_FORMAT_BYTES);
+  gboolean seekable = TRUE;
+
+  fail_unless (gst_element_query (s->h->element, query));
+  gst_query_parse_seeking (query, NULL, &seekable, NULL, NULL);
+  fail_if (seekable);
+  gst_query_unref (query);
+  src_free (s);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_no_fd_leaks)
+{
+  gint before, i;
+  GDir *dir;
+
+#define COUNT_FDS(n) G_STMT_START {                        \
+    n = 0;                                                 \
+    dir = g_dir_open ("/proc/self/fd", 0, NULL);           \
+    while (g_dir_read_name (dir))                          \
+      n++;                                                 \
+    g_dir_close (dir);                                     \
+  } G_STMT_END
+
+  {
+    Src *s = src_new ("command", "true", NULL);
+
+    src_free (s);
+  }
+  COUNT_FDS (before);
+  for (i = 0; i < 100; i++) {
+    Src *s = src_new ("command", i % 2 ? "yes" : "sleep 1000",
+        "kill-timeout", "10000000", NULL);
+
+    src_free (s);
+  }
+  {
+    gint after;
+
+    COUNT_FDS (after);
+    fail_unless_equals_int (after, before);
+  }
+#undef COUNT_FDS
+}
+
+GST_END_TEST;
+
+static Suite *
+pipesrc_suite (void)
+{
+  Suite *s = suite_create ("pipesrc");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_every_byte_arrives);
+  tcase_add_test (tc, test_exit_code);
+  tcase_add_test (tc, test_killed_by_signal);
+  tcase_add_test (tc, test_missing_program);
+  tcase_add_test (tc, test_stdin_is_dev_null);
+  tcase_add_test (tc, test_stderr_flood);
+  tcase_add_test (tc, test_stuck_child_shutdown);
+  tcase_add_test (tc, test_early_stop);
+  tcase_add_test (tc, test_fifo_location);
+  tcase_add_test (tc, test_fd);
+  tcase_add_test (tc, test_not_seekable);
+  tcase_add_test (tc, test_no_fd_leaks);
+
+  return s;
+}
+
+GST_CHECK_MAIN (pipesrc);
