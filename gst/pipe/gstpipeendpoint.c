@@ -38,7 +38,9 @@
 #include <unistd.h>
 
 #define DEFAULT_STDERR          GST_PIPE_STDERR_LOG
-#define DEFAULT_PIPE_SIZE       0
+/* the most an unprivileged process may ask for by default
+ * (/proc/sys/fs/pipe-max-size): fewer context switches per frame */
+#define DEFAULT_PIPE_SIZE       (1024 * 1024)
 #define DEFAULT_EOS_TIMEOUT     GST_CLOCK_TIME_NONE
 #define DEFAULT_KILL_TIMEOUT    (2 * GST_SECOND)
 /* how long pipesink waits for a reader to open a FIFO */
@@ -219,9 +221,13 @@ gst_pipe_endpoint_install_properties (GObjectClass * klass, gboolean writing)
   /**
    * GstPipeSink:pipe-size:
    *
-   * The capacity of the pipe in bytes (F_SETPIPE_SZ; Linux default 64 KiB;
-   * unprivileged processes may go up to /proc/sys/fs/pipe-max-size, 1 MiB
-   * by default). 0 keeps the system's default.
+   * The capacity of the pipe in bytes (F_SETPIPE_SZ). The default, 1 MiB,
+   * is the most an unprivileged process may ask for unless
+   * /proc/sys/fs/pipe-max-size says otherwise; it holds a few raw frames,
+   * so that producer and consumer switch less often than with the kernel's
+   * 64 KiB. 0 keeps the kernel's default. If the kernel refuses the size
+   * (the user's pipe quota is spent), the pipe keeps its size and a debug
+   * message says so.
    */
   /**
    * GstPipeSrc:pipe-size:
@@ -230,8 +236,8 @@ gst_pipe_endpoint_install_properties (GObjectClass * klass, gboolean writing)
    */
   g_object_class_install_property (klass, GST_PIPE_PROP_PIPE_SIZE,
       g_param_spec_uint ("pipe-size", "Pipe size",
-          "Capacity of the pipe in bytes (0 = system default)", 0, G_MAXINT,
-          DEFAULT_PIPE_SIZE, rw));
+          "Capacity of the pipe in bytes (0 = the kernel's default)", 0,
+          G_MAXINT, DEFAULT_PIPE_SIZE, rw));
 
   /**
    * GstPipeSink:eos-timeout:

@@ -703,6 +703,8 @@ GST_START_TEST (test_fifo_location)
   msg = wait_end (bus);
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
+  /* queued messages hold the element, which holds the bus */
+  gst_bus_set_flushing (bus, TRUE);
   gst_harness_teardown (h);
 
   out = g_thread_join (reader);
