@@ -745,6 +745,67 @@ GST_START_TEST (test_fd)
 
 GST_END_TEST;
 
+static void
+check_location_error (const gchar * location, gint code)
+{
+  GstElement *sink = make_sink ("location", location);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+
+  gst_element_set_bus (sink, bus);
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  assert_error (msg, GST_RESOURCE_ERROR, code, location);
+  gst_message_unref (msg);
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_element_set_bus (sink, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+}
+
+/* A FIFO that does not exist, and one that nobody opens for reading (the
+ * latter after pipesink's 5 s wait for a reader). */
+GST_START_TEST (test_fifo_errors)
+{
+  gchar *missing = g_build_filename (tmpdir, "missing", NULL);
+  gchar *fifo = g_build_filename (tmpdir, "fifo", NULL);
+
+  check_location_error (missing, GST_RESOURCE_ERROR_NOT_FOUND);
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  check_location_error (fifo, GST_RESOURCE_ERROR_OPEN_WRITE);
+  check_location_error (tmpdir, GST_RESOURCE_ERROR_OPEN_WRITE);
+  g_free (fifo);
+  g_free (missing);
+}
+
+GST_END_TEST;
+
+/* stderr=discard: nothing is kept, nothing ends up in the error. */
+GST_START_TEST (test_stderr_discard)
+{
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+  Sink *s = sink_new ("sh -c 'echo secret-noise >&2; exit 2'",
+      "stderr", "discard", NULL);
+
+  push_pattern (s->h, 10, 10);
+  gst_harness_push_event (s->h, gst_event_new_eos ());
+  msg = wait_end (s->bus);
+  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+      "exited with code 2");
+  gst_message_parse_error (msg, &err, &debug);
+  fail_if (debug && strstr (debug, "secret-noise"));
+  g_error_free (err);
+  g_free (debug);
+  gst_message_unref (msg);
+  sink_free (s);
+}
+
+GST_END_TEST;
+
 /* Exactly one of command, location and fd. */
 GST_START_TEST (test_one_target_only)
 {
@@ -791,6 +852,8 @@ pipesink_suite (void)
   tcase_add_test (tc, test_fifo_location);
   tcase_add_test (tc, test_fd);
   tcase_add_test (tc, test_one_target_only);
+  tcase_add_test (tc, test_fifo_errors);
+  tcase_add_test (tc, test_stderr_discard);
 
   return s;
 }
