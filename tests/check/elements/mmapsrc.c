@@ -31,6 +31,8 @@
 
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
+
+#include "reusetest.h"
 #include <gst/check/gstharness.h>
 
 #include <errno.h>
@@ -54,25 +56,8 @@ setup (void)
 static void
 teardown (void)
 {
-  GDir *dir = g_dir_open (tmpdir, 0, NULL);
-  const gchar *name;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *p = g_build_filename (tmpdir, name, NULL);
-    g_unlink (p);
-    g_free (p);
-  }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (tmpdir);
+  reuse_test_remove_tree (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
-}
-
-/* Byte i of a test file is a hash of i, so that misplaced data shows. */
-static guint8
-pattern (guint64 i)
-{
-  return (guint8) ((i * 2654435761u) >> 13);
 }
 
 static gchar *
@@ -83,7 +68,7 @@ make_file (const gchar * name, gsize size)
   gsize i;
 
   for (i = 0; i < size; i++)
-    data[i] = pattern (i);
+    data[i] = reuse_test_pattern (i);
   fail_unless (g_file_set_contents (path, (gchar *) data, size, NULL));
   g_free (data);
 
@@ -138,9 +123,9 @@ assert_pattern (const guint8 * data, gsize size, guint64 offset)
   gsize i;
 
   for (i = 0; i < size; i++) {
-    if (data[i] != pattern (offset + i))
+    if (data[i] != reuse_test_pattern (offset + i))
       fail ("byte %" G_GUINT64_FORMAT " is %u, expected %u", offset + i,
-          data[i], pattern (offset + i));
+          data[i], reuse_test_pattern (offset + i));
   }
 }
 
@@ -962,7 +947,7 @@ GST_START_TEST (test_many_live_buffers)
     buf = g_ptr_array_index (buffers, i);
     fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
     fail_unless_equals_int (info.size, 1);
-    fail_unless_equals_int (info.data[0], pattern (i));
+    fail_unless_equals_int (info.data[0], reuse_test_pattern (i));
     gst_buffer_unmap (buf, &info);
   }
 
@@ -1058,7 +1043,7 @@ append_on_first_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   gint fd, i;
 
   for (i = 0; i < sizeof (more); i++)
-    more[i] = pattern (100000 + i);
+    more[i] = reuse_test_pattern (100000 + i);
   fd = open (path, O_WRONLY | O_APPEND);
   fail_unless (fd >= 0);
   fail_unless (write (fd, more, sizeof (more)) == sizeof (more));
@@ -1194,7 +1179,7 @@ fifo_writer (gpointer data)
   fail_unless (fd >= 0);
   for (k = 0; k < 100; k++) {
     for (i = 0; i < sizeof (chunk); i++)
-      chunk[i] = pattern (k * sizeof (chunk) + i);
+      chunk[i] = reuse_test_pattern (k * sizeof (chunk) + i);
     fail_unless (write (fd, chunk, sizeof (chunk)) == sizeof (chunk));
   }
   close (fd);

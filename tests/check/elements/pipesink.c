@@ -32,6 +32,8 @@
 #include <gst/check/gstharness.h>
 #include <glib/gstdio.h>
 
+#include "reusetest.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -40,26 +42,6 @@
 #include <unistd.h>
 
 static gchar *tmpdir;
-
-static void
-remove_tree (const gchar * path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *p = g_build_filename (path, name, NULL);
-
-    if (g_file_test (p, G_FILE_TEST_IS_DIR))
-      remove_tree (p);
-    else
-      g_unlink (p);
-    g_free (p);
-  }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
 
 static void
 setup (void)
@@ -75,14 +57,8 @@ setup (void)
 static void
 teardown (void)
 {
-  remove_tree (tmpdir);
+  reuse_test_remove_tree (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
-}
-
-static guint8
-pattern (guint64 i)
-{
-  return (guint8) ((i * 2654435761u) >> 13);
 }
 
 static GstBuffer *
@@ -94,7 +70,7 @@ make_buffer (guint64 offset, gsize size)
 
   gst_buffer_map (buf, &info, GST_MAP_WRITE);
   for (i = 0; i < size; i++)
-    info.data[i] = pattern (offset + i);
+    info.data[i] = reuse_test_pattern (offset + i);
   gst_buffer_unmap (buf, &info);
   return buf;
 }
@@ -219,18 +195,6 @@ details_int (GstMessage * msg, const gchar * field)
   return v;
 }
 
-static gint
-count_fds (void)
-{
-  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  gint n = 0;
-
-  while (g_dir_read_name (dir))
-    n++;
-  g_dir_close (dir);
-  return n;
-}
-
 /* --- data ---------------------------------------------------------------- */
 
 /* Every byte arrives, in order: the child compares its input with a file
@@ -247,7 +211,7 @@ GST_START_TEST (test_every_byte_arrives)
   Sink *s;
 
   for (i = 0; i < total; i++)
-    data[i] = pattern (i);
+    data[i] = reuse_test_pattern (i);
   fail_unless (g_file_set_contents (expected, (gchar *) data, total, NULL));
   command = g_strdup_printf ("sh -c 'cmp - \"%s\" && test \"$(wc -c < \"%s\")\""
       " -eq %" G_GSIZE_FORMAT "'", expected, expected, total);
@@ -319,7 +283,7 @@ GST_START_TEST (test_multi_memory_buffers)
   fail_unless (g_file_get_contents (out, &contents, &len, NULL));
   fail_unless_equals_int (len, 40000);
   for (i = 0; i < len; i++)
-    fail_unless_equals_int ((guint8) contents[i], pattern (i));
+    fail_unless_equals_int ((guint8) contents[i], reuse_test_pattern (i));
 
   g_free (contents);
   sink_free (s);
@@ -459,7 +423,7 @@ GST_START_TEST (test_head_consumer)
     fail_unless (g_file_get_contents (out, &contents, &len, NULL));
     fail_unless_equals_int (len, 10);
     for (i = 0; i < len; i++)
-      fail_unless_equals_int ((guint8) contents[i], pattern (i));
+      fail_unless_equals_int ((guint8) contents[i], reuse_test_pattern (i));
     g_free (contents);
     sink_free (s);
   }
@@ -566,7 +530,7 @@ GST_START_TEST (test_no_fd_leaks)
     gst_element_set_state (sink, GST_STATE_NULL);
     gst_object_unref (sink);
   }
-  before = count_fds ();
+  before = reuse_test_count_fds ();
   for (i = 0; i < 100; i++) {
     GstElement *sink = gst_element_factory_make ("pipesink", NULL);
 
@@ -578,7 +542,7 @@ GST_START_TEST (test_no_fd_leaks)
         GST_STATE_CHANGE_SUCCESS);
     gst_object_unref (sink);
   }
-  fail_unless_equals_int (count_fds (), before);
+  fail_unless_equals_int (reuse_test_count_fds (), before);
 }
 
 GST_END_TEST;
@@ -681,7 +645,7 @@ check_received (GByteArray * out, gsize total)
 
   fail_unless_equals_int (out->len, total);
   for (i = 0; i < total; i++)
-    fail_unless_equals_int (out->data[i], pattern (i));
+    fail_unless_equals_int (out->data[i], reuse_test_pattern (i));
 }
 
 /* A FIFO instead of a command. */

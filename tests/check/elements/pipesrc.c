@@ -30,6 +30,8 @@
 #include <gst/check/gstharness.h>
 #include <glib/gstdio.h>
 
+#include "reusetest.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -53,25 +55,8 @@ setup (void)
 static void
 teardown (void)
 {
-  GDir *dir = g_dir_open (tmpdir, 0, NULL);
-  const gchar *name;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *p = g_build_filename (tmpdir, name, NULL);
-
-    g_unlink (p);
-    g_free (p);
-  }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (tmpdir);
+  reuse_test_remove_tree (tmpdir);
   g_clear_pointer (&tmpdir, g_free);
-}
-
-static guint8
-pattern (guint64 i)
-{
-  return (guint8) ((i * 2654435761u) >> 13);
 }
 
 typedef struct
@@ -166,7 +151,7 @@ make_file (gsize size)
   gsize i;
 
   for (i = 0; i < size; i++)
-    data[i] = pattern (i);
+    data[i] = reuse_test_pattern (i);
   fail_unless (g_file_set_contents (path, (gchar *) data, size, NULL));
   g_free (data);
   return path;
@@ -179,7 +164,7 @@ check_pattern (GByteArray * out, gsize size)
 
   fail_unless_equals_int (out->len, size);
   for (i = 0; i < size; i++)
-    fail_unless_equals_int (out->data[i], pattern (i));
+    fail_unless_equals_int (out->data[i], reuse_test_pattern (i));
 }
 
 GST_START_TEST (test_every_byte_arrives)
@@ -349,7 +334,7 @@ write_fifo (gpointer data)
   fail_unless (fd >= 0);
   for (k = 0; k < 300; k++) {
     for (i = 0; i < sizeof (buf); i++)
-      buf[i] = pattern (k * sizeof (buf) + i);
+      buf[i] = reuse_test_pattern (k * sizeof (buf) + i);
     fail_unless (write (fd, buf, sizeof (buf)) == sizeof (buf));
   }
   close (fd);
@@ -426,35 +411,20 @@ GST_END_TEST;
 GST_START_TEST (test_no_fd_leaks)
 {
   gint before, i;
-  GDir *dir;
-
-#define COUNT_FDS(n) G_STMT_START {                        \
-    n = 0;                                                 \
-    dir = g_dir_open ("/proc/self/fd", 0, NULL);           \
-    while (g_dir_read_name (dir))                          \
-      n++;                                                 \
-    g_dir_close (dir);                                     \
-  } G_STMT_END
 
   {
     Src *s = src_new ("command", "true", NULL);
 
     src_free (s);
   }
-  COUNT_FDS (before);
+  before = reuse_test_count_fds ();
   for (i = 0; i < 100; i++) {
     Src *s = src_new ("command", i % 2 ? "yes" : "sleep 1000",
         "kill-timeout", "10000000", NULL);
 
     src_free (s);
   }
-  {
-    gint after;
-
-    COUNT_FDS (after);
-    fail_unless_equals_int (after, before);
-  }
-#undef COUNT_FDS
+  fail_unless_equals_int (reuse_test_count_fds (), before);
 }
 
 GST_END_TEST;

@@ -26,6 +26,8 @@
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 
+#include "reusetest.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -97,19 +99,6 @@ process_gone (GPid pid)
   g_free (stat);
   g_free (path);
   return gone;
-}
-
-static gint
-count_fds (void)
-{
-  GDir *dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  gint n = 0;
-
-  fail_unless (dir != NULL);
-  while (g_dir_read_name (dir))
-    n++;
-  g_dir_close (dir);
-  return n;
 }
 
 GST_START_TEST (test_exit_codes)
@@ -471,7 +460,7 @@ GST_END_TEST;
 /* No descriptor, thread or process outlives a child. */
 GST_START_TEST (test_no_leaks_over_cycles)
 {
-  gint before = count_fds (), i;
+  gint before = reuse_test_count_fds (), i;
 
   for (i = 0; i < 100; i++) {
     GstPipeChild *child = spawn (i % 2 ? "cat" : "sleep 1000",
@@ -483,7 +472,7 @@ GST_START_TEST (test_no_leaks_over_cycles)
     gst_pipe_child_free (child);
     fail_unless (kill (pid, 0) < 0 && errno == ESRCH, "pid %d left", pid);
   }
-  fail_unless_equals_int (count_fds (), before);
+  fail_unless_equals_int (reuse_test_count_fds (), before);
 }
 
 GST_END_TEST;
