@@ -24,6 +24,8 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
 
 /* Byte @i of test data: a hash of its position, so that misplaced, lost or
  * repeated data shows. */
@@ -67,6 +69,18 @@ reuse_test_count_fds (void)
   if (dir)
     g_dir_close (dir);
   return n;
+}
+
+/* SIGPIPE as the test run asks: ignored process-wide when
+ * GST_REUSE_TEST_SIGPIPE=ignore (as in any process that made a GSocket),
+ * at its default disposition otherwise. */
+static inline void
+reuse_test_apply_sigpipe_policy (void)
+{
+  const gchar *policy = g_getenv ("GST_REUSE_TEST_SIGPIPE");
+
+  signal (SIGPIPE, policy && strcmp (policy, "ignore") == 0 ?
+      SIG_IGN : SIG_DFL);
 }
 
 #endif /* __REUSE_TEST_H__ */

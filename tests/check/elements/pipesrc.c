@@ -44,10 +44,7 @@ static gchar *tmpdir;
 static void
 setup (void)
 {
-  const gchar *sigpipe = g_getenv ("GST_REUSE_TEST_SIGPIPE");
-
-  signal (SIGPIPE, sigpipe && strcmp (sigpipe, "ignore") == 0 ?
-      SIG_IGN : SIG_DFL);
+  reuse_test_apply_sigpipe_policy ();
   tmpdir = g_dir_make_tmp ("pipesrc-test-XXXXXX", NULL);
   fail_unless (tmpdir != NULL);
 }
