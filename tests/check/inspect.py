@@ -18,6 +18,12 @@ import sys
 
 PACKAGE = 'gst-reuse'
 
+# Plugins that register no feature on purpose, and what they do instead.
+NO_FEATURES = {
+    'libgstlayered.so': 'registers the "LayeredMemory" allocator and the '
+                        'GstLayeredBufferPool type',
+}
+
 
 def tool_env():
     """In sanitizer builds, the gst tools load our instrumented plugins and
@@ -82,6 +88,10 @@ def main():
             fail(f'{path}: source module is not {PACKAGE}')
         version = re.search(r'^\s*Version\s+(\S+)', out, re.M).group(1)
         features = re.findall(r'^  ([a-z0-9_-]+): ', out, re.M)
+        if not features and os.path.basename(path) in NO_FEATURES:
+            print(f'ok: plugin {os.path.basename(path)} loads; '
+                  f'{NO_FEATURES[os.path.basename(path)]}')
+            continue
         if not features:
             fail(f'{path}: registers no features:\n{out}')
         print(f'ok: plugin {os.path.basename(path)}: {", ".join(features)}')
