@@ -275,8 +275,7 @@ layout_of (GstBufferPool * pool, const gchar * caps_str,
   params.align = params_align;
   gst_buffer_pool_config_set_params (config, caps, info.size, 0, 0);
   gst_buffer_pool_config_set_allocator (config, NULL, &params);
-  gst_buffer_pool_config_add_option (config,
-      GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   if (align) {
     gst_buffer_pool_config_add_option (config,
         GST_BUFFER_POOL_OPTION_VIDEO_ALIGNMENT);
@@ -288,8 +287,7 @@ layout_of (GstBufferPool * pool, const gchar * caps_str,
   gst_buffer_pool_config_get_params (config, NULL, &size, NULL, NULL);
   gst_buffer_pool_config_get_allocator (config, NULL, &params);
   g_string_append_printf (s, "size %u align %u", size, (guint) params.align);
-  if (align && gst_buffer_pool_config_get_video_alignment (config,
-          &got_align)) {
+  if (align && gst_buffer_pool_config_get_video_alignment (config, &got_align)) {
     g_string_append_printf (s, " padding %u %u %u %u stride-align",
         got_align.padding_top, got_align.padding_bottom,
         got_align.padding_left, got_align.padding_right);
@@ -387,8 +385,7 @@ propose_layered_pool (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   pool = gst_layered_buffer_pool_new ();
   config = gst_buffer_pool_get_config (pool);
   gst_buffer_pool_config_set_params (config, caps, vinfo.size, 0, 0);
-  gst_buffer_pool_config_add_option (config,
-      GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   gst_buffer_pool_set_config (pool, config);
   gst_query_add_allocation_pool (query, pool, vinfo.size, 0, 0);
   gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
