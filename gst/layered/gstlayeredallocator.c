@@ -62,6 +62,7 @@
 
 #include "gstlayeredallocator.h"
 #include "gstlayeredarena.h"
+#include "gstlayeredlock.h"
 
 #include <string.h>
 
@@ -178,10 +179,10 @@ gst_layered_allocator_alloc (GstAllocator * allocator, gsize size,
   if (G_UNLIKELY (g_atomic_int_get (&self->backtraces))) {
     gchar *trace = gst_debug_get_stack_trace (GST_STACK_TRACE_SHOW_FULL);
 
-    g_mutex_lock (&self->traces_lock);
+    gst_layered_lock (&self->traces_lock);
     g_hash_table_insert (self->traces, mem, trace ? trace :
         g_strdup ("(no backtrace available)"));
-    g_mutex_unlock (&self->traces_lock);
+    gst_layered_unlock (&self->traces_lock);
   }
 
   return GST_MEMORY_CAST (mem);
@@ -195,9 +196,9 @@ gst_layered_allocator_free (GstAllocator * allocator, GstMemory * memory)
 
   if (memory->parent == NULL) {
     if (G_UNLIKELY (self->traces)) {
-      g_mutex_lock (&self->traces_lock);
+      gst_layered_lock (&self->traces_lock);
       g_hash_table_remove (self->traces, mem);
-      g_mutex_unlock (&self->traces_lock);
+      gst_layered_unlock (&self->traces_lock);
     }
     gst_layered_arena_release (self->arena, &mem->block);
   }
@@ -540,11 +541,11 @@ gst_layered_allocator_set_property (GObject * object, guint prop_id,
       GST_OBJECT_UNLOCK (self);
       break;
     case PROP_BACKTRACES:
-      g_mutex_lock (&self->traces_lock);
+      gst_layered_lock (&self->traces_lock);
       if (g_value_get_boolean (value) && self->traces == NULL)
         self->traces = g_hash_table_new_full (NULL, NULL, NULL, g_free);
       g_atomic_int_set (&self->backtraces, g_value_get_boolean (value));
-      g_mutex_unlock (&self->traces_lock);
+      gst_layered_unlock (&self->traces_lock);
       break;
     case PROP_PREALLOC:
       GST_OBJECT_LOCK (self);
@@ -869,7 +870,7 @@ gst_layered_allocator_get_leaks (GstLayeredAllocator * allocator)
       "blocks", G_TYPE_UINT64, blocks, "bytes", G_TYPE_UINT64, bytes, NULL);
   gst_structure_take_value (st, "classes", &list);
 
-  g_mutex_lock (&allocator->traces_lock);
+  gst_layered_lock (&allocator->traces_lock);
   if (allocator->traces && g_hash_table_size (allocator->traces) > 0) {
     GValue traces = G_VALUE_INIT;
     GHashTableIter iter;
@@ -886,7 +887,7 @@ gst_layered_allocator_get_leaks (GstLayeredAllocator * allocator)
     }
     gst_structure_take_value (st, "backtraces", &traces);
   }
-  g_mutex_unlock (&allocator->traces_lock);
+  gst_layered_unlock (&allocator->traces_lock);
 
   return st;
 }

@@ -44,6 +44,7 @@
 #endif
 
 #include "gstlayeredarena.h"
+#include "gstlayeredlock.h"
 
 #include <errno.h>
 #include <string.h>
@@ -428,7 +429,7 @@ lookup_class (GstLayeredArena * arena, gsize size)
   }
 
   /* a size not seen before: a new frame class while there is room */
-  g_mutex_lock (&arena->frame_lock);
+  gst_layered_lock (&arena->frame_lock);
   n = arena->n_frame;
   for (i = 0; i < n && !cls; i++) {
     if (arena->frame[i]->block_size == rounded)
@@ -440,7 +441,7 @@ lookup_class (GstLayeredArena * arena, gsize size)
     arena->frame[n] = cls;
     __atomic_store_n (&arena->n_frame, n + 1, __ATOMIC_RELEASE);
   }
-  g_mutex_unlock (&arena->frame_lock);
+  gst_layered_unlock (&arena->frame_lock);
 
   return cls ? cls : find_geo (arena->big, arena->n_big, rounded);
 }
@@ -466,12 +467,12 @@ alloc_oversized (GstLayeredArena * arena, gsize size, gsize align_mask,
   c->size = rounded;
   c->capacity = 1;
   c->n_used = 1;
-  g_mutex_lock (&arena->oversized_lock);
+  gst_layered_lock (&arena->oversized_lock);
   c->next = arena->oversized;
   if (c->next)
     c->next->prev = c;
   arena->oversized = c;
-  g_mutex_unlock (&arena->oversized_lock);
+  gst_layered_unlock (&arena->oversized_lock);
 
   ADD (&arena->bytes_mapped, rounded);
   ADD (&arena->system_allocations, 1);
@@ -517,7 +518,7 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
   if (cls == NULL)
     return alloc_oversized (arena, size, align_mask, block);
 
-  g_mutex_lock (&cls->lock);
+  gst_layered_lock (&cls->lock);
   c = cls->lists[LIST_PARTIAL];
   if (c == NULL && (c = cls->lists[LIST_EMPTY])) {
     list_remove (cls, c);
@@ -526,7 +527,7 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
   if (c == NULL) {
     c = new_chunk (arena, cls);
     if (c == NULL) {
-      g_mutex_unlock (&cls->lock);
+      gst_layered_unlock (&cls->lock);
       return FALSE;
     }
     list_push (cls, c, LIST_PARTIAL);
@@ -546,7 +547,7 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
   cls->blocks_in_use++;
   if (hit)
     cls->pool_hits++;
-  g_mutex_unlock (&cls->lock);
+  gst_layered_unlock (&cls->lock);
 
   STORE (&cls->last_used, g_get_monotonic_time ());
   ADD (&arena->allocations, 1);
@@ -586,21 +587,21 @@ gst_layered_arena_release (GstLayeredArena * arena,
   if (cls == NULL) {
     gsize size = c->size;
 
-    g_mutex_lock (&arena->oversized_lock);
+    gst_layered_lock (&arena->oversized_lock);
     if (c->prev)
       c->prev->next = c->next;
     else
       arena->oversized = c->next;
     if (c->next)
       c->next->prev = c->prev;
-    g_mutex_unlock (&arena->oversized_lock);
+    gst_layered_unlock (&arena->oversized_lock);
     SUB (&arena->bytes_in_use, size);
     SUB (&arena->oversized_in_use, 1);
     unmap_chunk (arena, c);
     return;
   }
 
-  g_mutex_lock (&cls->lock);
+  gst_layered_lock (&cls->lock);
   if (c->n_free_idx == c->free_cap) {
     c->free_cap = MAX (16, c->free_cap * 2);
     c->free_idx = g_renew (guint, c->free_idx, c->free_cap);
@@ -618,7 +619,7 @@ gst_layered_arena_release (GstLayeredArena * arena,
     list_push (cls, c, LIST_EMPTY);
   }
   cls->blocks_in_use--;
-  g_mutex_unlock (&cls->lock);
+  gst_layered_unlock (&cls->lock);
 
   STORE (&cls->last_used, g_get_monotonic_time ());
   SUB (&arena->bytes_in_use, cls->block_size);
@@ -633,7 +634,7 @@ trim_class (GstLayeredArena * arena, Class * cls, guint64 keep)
 {
   guint64 freed = 0;
 
-  g_mutex_lock (&cls->lock);
+  gst_layered_lock (&cls->lock);
   while (cls->lists[LIST_EMPTY]) {
     Chunk *c = cls->lists[LIST_EMPTY];
     guint64 cached = LOAD (&arena->bytes_mapped) - LOAD (&arena->bytes_in_use);
@@ -646,7 +647,7 @@ trim_class (GstLayeredArena * arena, Class * cls, guint64 keep)
     ADD (&arena->trims, 1);
     unmap_chunk (arena, c);
   }
-  g_mutex_unlock (&cls->lock);
+  gst_layered_unlock (&cls->lock);
   return freed;
 }
 
@@ -760,7 +761,7 @@ gst_layered_arena_preallocate (GstLayeredArena * arena, gsize size,
   if (cls == NULL)
     return 0;
 
-  g_mutex_lock (&cls->lock);
+  gst_layered_lock (&cls->lock);
   for (l = LIST_PARTIAL; l < N_LISTS; l++) {
     for (c = cls->lists[l]; c; c = c->next)
       have += c->capacity - c->n_used;
@@ -774,7 +775,7 @@ gst_layered_arena_preallocate (GstLayeredArena * arena, gsize size,
     list_push (cls, c, LIST_EMPTY);
     have += c->capacity;
   }
-  g_mutex_unlock (&cls->lock);
+  gst_layered_unlock (&cls->lock);
   STORE (&cls->last_used, g_get_monotonic_time ());
 
   return have;
@@ -806,9 +807,9 @@ append_class_stats (GArray * out, Class * cls)
   Chunk *c;
   gint l;
 
-  g_mutex_lock (&cls->lock);
+  gst_layered_lock (&cls->lock);
   if (cls->allocations == 0 && cls->n_chunks == 0) {
-    g_mutex_unlock (&cls->lock);
+    gst_layered_unlock (&cls->lock);
     return;
   }
   s.block_size = cls->block_size;
@@ -822,7 +823,7 @@ append_class_stats (GArray * out, Class * cls)
     for (c = cls->lists[l]; c; c = c->next)
       s.blocks_cached += c->capacity - c->n_used;
   }
-  g_mutex_unlock (&cls->lock);
+  gst_layered_unlock (&cls->lock);
   g_array_append_val (out, s);
 }
 

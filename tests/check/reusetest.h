@@ -24,6 +24,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 
@@ -81,6 +82,59 @@ reuse_test_apply_sigpipe_policy (void)
 
   signal (SIGPIPE, policy && strcmp (policy, "ignore") == 0 ?
       SIG_IGN : SIG_DFL);
+}
+
+/* A queue between threads, on pthread locks rather than GAsyncQueue:
+ * GLib's locks are futexes that ThreadSanitizer cannot see, so items handed
+ * over a GAsyncQueue look like races in a ThreadSanitizer build. */
+typedef struct
+{
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  GQueue items;
+} ReuseTestQueue;
+
+static inline ReuseTestQueue *
+reuse_test_queue_new (void)
+{
+  ReuseTestQueue *q = g_new0 (ReuseTestQueue, 1);
+
+  pthread_mutex_init (&q->lock, NULL);
+  pthread_cond_init (&q->cond, NULL);
+  g_queue_init (&q->items);
+  return q;
+}
+
+static inline void
+reuse_test_queue_push (ReuseTestQueue * q, gpointer item)
+{
+  pthread_mutex_lock (&q->lock);
+  g_queue_push_tail (&q->items, item);
+  pthread_cond_signal (&q->cond);
+  pthread_mutex_unlock (&q->lock);
+}
+
+static inline gpointer
+reuse_test_queue_pop (ReuseTestQueue * q)
+{
+  gpointer item;
+
+  pthread_mutex_lock (&q->lock);
+  while (g_queue_is_empty (&q->items))
+    pthread_cond_wait (&q->cond, &q->lock);
+  item = g_queue_pop_head (&q->items);
+  pthread_mutex_unlock (&q->lock);
+  return item;
+}
+
+/* the queue must be empty */
+static inline void
+reuse_test_queue_free (ReuseTestQueue * q)
+{
+  g_assert (g_queue_is_empty (&q->items));
+  pthread_cond_destroy (&q->cond);
+  pthread_mutex_destroy (&q->lock);
+  g_free (q);
 }
 
 #endif /* __REUSE_TEST_H__ */

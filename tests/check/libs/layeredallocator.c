@@ -33,10 +33,12 @@
 
 #include <string.h>
 
+#include "reusetest.h"
+
 #define MiB (1024 * 1024)
 
 static guint64
-stat (GstAllocator * allocator, const gchar * field)
+stat_of (GstAllocator * allocator, const gchar * field)
 {
   GstStructure *s =
       gst_layered_allocator_get_stats (GST_LAYERED_ALLOCATOR (allocator));
@@ -360,8 +362,8 @@ GST_START_TEST (test_copy_on_write_recycles)
     gst_buffer_unref (other);
   }
   /* two frames' worth of blocks served everything after the first round */
-  fail_unless_equals_uint64 (stat (layered, "allocations"), 20);
-  fail_unless_equals_uint64 (stat (layered, "pool-hits"), 18);
+  fail_unless_equals_uint64 (stat_of (layered, "allocations"), 20);
+  fail_unless_equals_uint64 (stat_of (layered, "pool-hits"), 18);
 }
 
 GST_END_TEST;
@@ -406,8 +408,8 @@ GST_START_TEST (test_alignment)
     }
   }
   /* 300 MiB is above the default max-class-size: from the system */
-  fail_unless_equals_uint64 (stat (a, "oversized"), 13 * 3);
-  fail_unless_equals_uint64 (stat (a, "bytes-in-use"), 0);
+  fail_unless_equals_uint64 (stat_of (a, "oversized"), 13 * 3);
+  fail_unless_equals_uint64 (stat_of (a, "bytes-in-use"), 0);
   gst_object_unref (a);
 }
 
@@ -526,12 +528,12 @@ GST_START_TEST (test_oversized_counted)
   GstMemory *big = gst_allocator_alloc (a, 4 * MiB, NULL);
   GstMemory *small = gst_allocator_alloc (a, MiB, NULL);
 
-  fail_unless_equals_uint64 (stat (a, "oversized"), 1);
-  fail_unless_equals_uint64 (stat (a, "system-allocations"), 2);
+  fail_unless_equals_uint64 (stat_of (a, "oversized"), 1);
+  fail_unless_equals_uint64 (stat_of (a, "system-allocations"), 2);
   gst_memory_unref (big);
-  fail_unless_equals_uint64 (stat (a, "system-frees"), 1);
+  fail_unless_equals_uint64 (stat_of (a, "system-frees"), 1);
   gst_memory_unref (small);
-  fail_unless_equals_uint64 (stat (a, "system-frees"), 1);
+  fail_unless_equals_uint64 (stat_of (a, "system-frees"), 1);
   gst_object_unref (a);
 }
 
@@ -573,11 +575,11 @@ GST_START_TEST (test_stats_exact)
   gst_memory_unref (m2);
   gst_memory_unref (m3);
   gst_memory_unref (copy);
-  fail_unless_equals_uint64 (stat (a, "frees"), 4);
-  fail_unless_equals_uint64 (stat (a, "bytes-in-use"), 0);
-  fail_unless_equals_uint64 (stat (a, "bytes-cached"), stat (a,
+  fail_unless_equals_uint64 (stat_of (a, "frees"), 4);
+  fail_unless_equals_uint64 (stat_of (a, "bytes-in-use"), 0);
+  fail_unless_equals_uint64 (stat_of (a, "bytes-cached"), stat_of (a,
           "bytes-mapped"));
-  fail_unless (stat (a, "peak-bytes-in-use") >= 3 * 3110400);
+  fail_unless (stat_of (a, "peak-bytes-in-use") >= 3 * 3110400);
   gst_object_unref (a);
 }
 
@@ -674,7 +676,7 @@ GST_START_TEST (test_config)
   fail_unless_equals_uint64 (level, 4096);
   fail_if (huge);
   /* preallocated: three 8 KiB blocks are cached */
-  fail_unless (stat (a, "bytes-cached") >= 3 * 8192);
+  fail_unless (stat_of (a, "bytes-cached") >= 3 * 8192);
 
   change = gst_structure_from_string ("layered, max-cached=(guint64)5", NULL);
   fail_unless (gst_layered_allocator_configure (GST_LAYERED_ALLOCATOR (a),
@@ -729,11 +731,11 @@ GST_START_TEST (test_cap_under_load)
   for (i = 0; i < N_CAP_THREADS; i++)
     g_thread_join (threads[i]);
 
-  fail_unless_equals_uint64 (stat (a, "bytes-in-use"), 0);
-  fail_unless (stat (a, "bytes-cached") <= 16 * MiB, "%" G_GUINT64_FORMAT
-      " bytes cached", stat (a, "bytes-cached"));
-  fail_unless (stat (a, "trims") > 0);
-  fail_unless_equals_uint64 (stat (a, "allocations"), stat (a, "frees"));
+  fail_unless_equals_uint64 (stat_of (a, "bytes-in-use"), 0);
+  fail_unless (stat_of (a, "bytes-cached") <= 16 * MiB, "%" G_GUINT64_FORMAT
+      " bytes cached", stat_of (a, "bytes-cached"));
+  fail_unless (stat_of (a, "trims") > 0);
+  fail_unless_equals_uint64 (stat_of (a, "allocations"), stat_of (a, "frees"));
   gst_object_unref (a);
 }
 
@@ -791,7 +793,7 @@ GST_END_TEST;
 static gpointer
 produce (gpointer data)
 {
-  GAsyncQueue *queue = data;
+  ReuseTestQueue *queue = data;
   gint i;
 
   for (i = 0; i < N_ITEMS; i++) {
@@ -803,7 +805,7 @@ produce (gpointer data)
     gst_buffer_memset (buf, 0, i & 0xff, size);
     copy = gst_buffer_copy_deep (buf);
     gst_buffer_unref (buf);
-    g_async_queue_push (queue, copy);
+    reuse_test_queue_push (queue, copy);
   }
   return NULL;
 }
@@ -811,11 +813,11 @@ produce (gpointer data)
 static gpointer
 consume (gpointer data)
 {
-  GAsyncQueue *queue = data;
+  ReuseTestQueue *queue = data;
   gint i;
 
   for (i = 0; i < N_ITEMS * N_PRODUCERS / 2; i++) {
-    GstBuffer *buf = g_async_queue_pop (queue);
+    GstBuffer *buf = reuse_test_queue_pop (queue);
     GstMapInfo info;
 
     gst_buffer_map (buf, &info, GST_MAP_READ);
@@ -828,7 +830,7 @@ consume (gpointer data)
 
 GST_START_TEST (test_stress_threads)
 {
-  GAsyncQueue *queue = g_async_queue_new ();
+  ReuseTestQueue *queue = reuse_test_queue_new ();
   GThread *threads[N_PRODUCERS + 2];
   gint i;
 
@@ -838,14 +840,14 @@ GST_START_TEST (test_stress_threads)
   threads[N_PRODUCERS + 1] = g_thread_new ("consumer", consume, queue);
   for (i = 0; i < N_PRODUCERS + 2; i++)
     g_thread_join (threads[i]);
-  g_async_queue_unref (queue);
+  reuse_test_queue_free (queue);
 
-  fail_unless_equals_uint64 (stat (layered, "allocations"),
+  fail_unless_equals_uint64 (stat_of (layered, "allocations"),
       2 * N_PRODUCERS * N_ITEMS);
-  fail_unless_equals_uint64 (stat (layered, "frees"),
+  fail_unless_equals_uint64 (stat_of (layered, "frees"),
       2 * N_PRODUCERS * N_ITEMS);
-  fail_unless_equals_uint64 (stat (layered, "bytes-in-use"), 0);
-  fail_unless (stat (layered, "pool-hits") > N_PRODUCERS * N_ITEMS);
+  fail_unless_equals_uint64 (stat_of (layered, "bytes-in-use"), 0);
+  fail_unless (stat_of (layered, "pool-hits") > N_PRODUCERS * N_ITEMS);
 }
 
 GST_END_TEST;

@@ -27,6 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "reusetest.h"
+
 #include "gstlayeredarena.h"
 
 #define MiB (1024 * 1024)
@@ -376,7 +378,7 @@ GST_END_TEST;
 typedef struct
 {
   GstLayeredArena *arena;
-  GAsyncQueue *to_consumer;
+  ReuseTestQueue *to_consumer;
   guint seed;
 } Producer;
 
@@ -419,7 +421,7 @@ producer (gpointer data)
     for (j = 0; j < n; j++)
       b->data[j] = pat (item->tag, j);
     b->data[size - 1] = 0x5a;
-    g_async_queue_push (p->to_consumer, item);
+    reuse_test_queue_push (p->to_consumer, item);
   }
   g_rand_free (rand);
   return NULL;
@@ -433,7 +435,7 @@ consumer (gpointer data)
   gint i;
 
   for (i = 0; i < N_ROUNDS * N_THREADS / 2; i++) {
-    Item *item = g_async_queue_pop (p->to_consumer);
+    Item *item = reuse_test_queue_pop (p->to_consumer);
     GstLayeredBlock *b = &item->b;
     gsize j;
 
@@ -452,7 +454,7 @@ GST_START_TEST (test_threads)
   GstLayeredArenaConfig config;
   GThread *threads[N_THREADS + 2];
   Producer p[N_THREADS];
-  GAsyncQueue *queue = g_async_queue_new ();
+  ReuseTestQueue *queue = reuse_test_queue_new ();
   GstLayeredArenaStats s;
   gint i;
 
@@ -480,7 +482,7 @@ GST_START_TEST (test_threads)
   fail_unless (s.bytes_cached <= 64 * MiB);
   fail_unless (s.pool_hits > s.allocations / 2);
   gst_layered_arena_free (p[0].arena);
-  g_async_queue_unref (queue);
+  reuse_test_queue_free (queue);
 }
 
 GST_END_TEST;
