@@ -134,17 +134,25 @@ G_DEFINE_TYPE_WITH_CODE (GstLayeredAllocator, gst_layered_allocator,
 
 /* --- memory -------------------------------------------------------------- */
 
+/* @mem: a header to reuse, or NULL */
 static GstLayeredMemory *
-layered_memory_new (GstAllocator * allocator, GstMemoryFlags flags,
-    GstMemory * parent, guint8 * data, gsize maxsize, gsize align,
-    gsize offset, gsize size)
+layered_memory_new (GstLayeredMemory * mem, GstAllocator * allocator,
+    GstMemoryFlags flags, GstMemory * parent, guint8 * data, gsize maxsize,
+    gsize align, gsize offset, gsize size)
 {
-  GstLayeredMemory *mem = g_slice_new (GstLayeredMemory);
+  if (mem == NULL)
+    mem = g_slice_new (GstLayeredMemory);
 
   gst_memory_init (GST_MEMORY_CAST (mem), flags, allocator, parent, maxsize,
       align, offset, size);
   mem->data = data;
   return mem;
+}
+
+static void
+free_header (gpointer mem)
+{
+  g_slice_free (GstLayeredMemory, mem);
 }
 
 static GstMemory *
@@ -167,8 +175,9 @@ gst_layered_allocator_alloc (GstAllocator * allocator, gsize size,
     return NULL;
   }
 
-  mem = layered_memory_new (allocator, params->flags, NULL, block.data,
-      maxsize, align, params->prefix, size);
+  /* a block from the thread's cache brings its old header along */
+  mem = layered_memory_new (block.tag, allocator, params->flags, NULL,
+      block.data, maxsize, align, params->prefix, size);
   mem->block = block;
 
   if (params->prefix && (params->flags & GST_MEMORY_FLAG_ZERO_PREFIXED))
@@ -200,7 +209,10 @@ gst_layered_allocator_free (GstAllocator * allocator, GstMemory * memory)
       g_hash_table_remove (self->traces, mem);
       gst_layered_unlock (&self->traces_lock);
     }
-    gst_layered_arena_release (self->arena, &mem->block);
+    /* the header may stay with the block in the thread's cache */
+    mem->block.tag = mem;
+    if (gst_layered_arena_release (self->arena, &mem->block))
+      return;
   }
   g_slice_free (GstLayeredMemory, mem);
 }
@@ -256,7 +268,7 @@ layered_memory_share (GstMemory * memory, gssize offset, gssize size)
   if (size == -1)
     size = memory->size - offset;
 
-  return GST_MEMORY_CAST (layered_memory_new (memory->allocator,
+  return GST_MEMORY_CAST (layered_memory_new (NULL, memory->allocator,
           GST_MINI_OBJECT_FLAGS (parent) | GST_MINI_OBJECT_FLAG_LOCK_READONLY,
           parent, mem->data, memory->maxsize, memory->align,
           memory->offset + offset, size));
@@ -442,6 +454,7 @@ gst_layered_allocator_constructed (GObject * object)
   config.min_align = self->min_align;
   config.max_class_size = self->max_class_size;
   config.huge_pages = self->huge_pages;
+  config.tag_free = free_header;
   config.max_cached = self->max_cached;
   config.idle_level = self->idle_level;
   config.idle_timeout_us = self->idle_timeout / GST_USECOND;

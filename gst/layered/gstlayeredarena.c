@@ -32,11 +32,23 @@
  * MADV_HUGEPAGE) when it is that large, so that the kernel can back it with
  * huge pages.
  *
+ * Per-thread caches: each thread keeps a few freed blocks of the small,
+ * medium and large classes (at most TC_SLOTS and TC_CLASS_BYTES per class,
+ * TC_MAX_BYTES in all) and takes them again without a lock or an atomic
+ * read-modify-write, as glibc's tcache does. Its statistics are its own,
+ * read by the others with relaxed loads; its bytes in use are added to the
+ * arena's in batches of TC_FOLD (keeping, with the largest pending value
+ * seen, the peak exact when one thread allocates). What the thread caches
+ * may hold is reserved from max-cached, so the cap stays a hard one. A
+ * thread's cache serves one arena at a time (the first it used, until that
+ * one is freed); it goes back to its arena when the thread exits.
+ *
  * Locking: one mutex per class, taken for a few pointer operations per
  * allocation or free; the frame-class table is read without a lock
  * (published with atomics) and grown under frame_lock; the statistics are
  * relaxed atomics. Trimming takes one class lock at a time and never while
- * another is held.
+ * another is held. tc_lock (process-wide) guards the links between thread
+ * caches and arenas, and is taken before any class lock.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -49,6 +61,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MADV_POPULATE_WRITE
@@ -84,6 +97,7 @@ struct _Chunk
   guint free_cap;
   gint list;
   Chunk *prev, *next;
+  gpointer tag;                 /* while parked in a thread cache */
 };
 
 struct _Class
@@ -92,6 +106,8 @@ struct _Class
   gsize block_size;
   gsize natural_align;
   gboolean exact;
+  guint tc_index;               /* in the thread caches' tables */
+  guint tc_limit;               /* blocks a thread cache keeps */
   Chunk *lists[N_LISTS];        /* lock */
   guint64 n_chunks;             /* lock */
   guint64 allocations;          /* lock */
@@ -104,6 +120,66 @@ struct _Class
 #define N_GEO (8 + 4 * 11)
 /* above 1 MiB: eight per doubling, up to 2^40 */
 #define N_BIG (8 * 20)
+/* every class: geo, big, frame */
+#define N_TC (N_GEO + N_BIG + GST_LAYERED_ARENA_MAX_FRAME_CLASSES)
+
+/* Thread caches: up to TC_SLOTS blocks and TC_CLASS_BYTES per small,
+ * medium or large class, TC_MAX_BYTES in all, reserved from the cap
+ * TC_RESERVE_STEP at a time; one parked block per class above 1 MiB,
+ * reserved one by one. A cache's pending bytes in use are added to the
+ * arena's every TC_FOLD_OPS operations, or once they reach TC_FOLD. */
+#define TC_SLOTS 8
+#define TC_CLASS_BYTES (256 * KiB)
+#define TC_MAX_BYTES (2 * MiB)
+#define TC_RESERVE_STEP (256 * KiB)
+#define TC_FOLD_OPS 64
+#define TC_FOLD (64 * MiB)
+
+typedef struct
+{
+  Chunk *chunk;
+  guint index;
+  gpointer tag;
+} TcEntry;
+
+/* Written by the owning thread only, read by others with relaxed loads. */
+typedef struct
+{
+  guint64 allocations;
+  guint64 pool_hits;
+} TcCount;
+
+typedef struct
+{
+  guint n;
+  TcEntry slots[TC_SLOTS];
+} TcStack;
+
+/* A block above 1 MiB, parked: the owner parks and takes it, and the idle
+ * trim may take it from any thread (atomic exchanges). */
+typedef struct
+{
+  Chunk *parked;                /* atomic */
+  guint64 reserved;             /* owner: bytes of the cap reserved */
+} TcPark;
+
+typedef struct _ThreadCache ThreadCache;
+
+struct _ThreadCache
+{
+  GstLayeredArena *arena;       /* atomic; changed under tc_lock */
+  ThreadCache *prev, *next;     /* tc_lock: the arena's list */
+  guint64 held;                 /* bytes in the stacks */
+  guint64 reserved;             /* for the stacks, of arena->tc_reserved */
+  guint64 park_reserved;        /* for the parks, of arena->tc_reserved */
+  gint64 pending;               /* bytes in use not yet added to the arena */
+  gint64 pending_max;           /* the largest value of pending since then */
+  guint ops;                    /* since the last fold */
+  guint64 frees;
+  TcCount counts[N_TC];
+  TcStack stacks[N_GEO];
+  TcPark parks[N_TC - N_GEO];
+};
 
 struct _GstLayeredArena
 {
@@ -111,6 +187,7 @@ struct _GstLayeredArena
   guint64 max_class_size;
   gboolean huge_pages;
   gsize page_size;
+  GDestroyNotify tag_free;
 
   /* atomics */
   guint64 max_cached;
@@ -129,7 +206,7 @@ struct _GstLayeredArena
   GMutex oversized_lock;
   Chunk *oversized;             /* oversized_lock */
 
-  /* statistics, relaxed atomics */
+  /* statistics, relaxed atomics (without what the thread caches hold) */
   guint64 allocations;
   guint64 frees;
   guint64 pool_hits;
@@ -138,15 +215,57 @@ struct _GstLayeredArena
   guint64 n_oversized;
   guint64 oversized_in_use;
   guint64 trims;
-  guint64 bytes_in_use;
-  guint64 peak_bytes_in_use;
+  guint64 bytes_in_use;         /* handed out: to users and thread caches */
+  guint64 user_in_use;          /* handed out to users */
+  guint64 peak_bytes_in_use;    /* of user_in_use */
   guint64 bytes_mapped;
+
+  guint64 tc_reserved;          /* atomic: what thread caches may hold */
+  ThreadCache *tcs;             /* tc_lock */
 };
+
+#define IS_GEO(arena, cls) ((cls) >= (arena)->geo && \
+    (cls) < (arena)->geo + N_GEO)
+
+static GMutex tc_lock;
+static void tc_thread_exit (gpointer data);
+static GPrivate tc_key = G_PRIVATE_INIT (tc_thread_exit);
+static __thread ThreadCache *tc_self;
+
+static void tc_unlink_locked (GstLayeredArena * arena, ThreadCache * tc);
 
 #define LOAD(p) __atomic_load_n ((p), __ATOMIC_RELAXED)
 #define STORE(p, v) __atomic_store_n ((p), (v), __ATOMIC_RELAXED)
 #define ADD(p, v) __atomic_add_fetch ((p), (v), __ATOMIC_RELAXED)
 #define SUB(p, v) __atomic_sub_fetch ((p), (v), __ATOMIC_RELAXED)
+
+/* Idle times are seconds: the coarse clock is enough, and reading it costs
+ * no more than a memory load (the precise one can cost far more in a
+ * virtual machine). */
+static gint64
+now_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC_COARSE, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* The small, medium or large class for 1 <= @size <= GEO_MAX: 64-byte
+ * steps to 512, then quarters of each doubling. */
+static inline guint
+geo_index (gsize size)
+{
+  guint lg;
+  gsize quarter;
+
+  if (size <= 512)
+    return (size + 63) / 64 - 1;
+  /* 2^lg < size <= 2^(lg + 1) */
+  lg = 63 - __builtin_clzll ((guint64) size - 1);
+  quarter = ((gsize) 1 << lg) / 4;
+  return 8 + 4 * (lg - 9) + (size - ((gsize) 1 << lg) - 1) / quarter;
+}
 
 void
 gst_layered_arena_config_init (GstLayeredArenaConfig * config)
@@ -157,6 +276,7 @@ gst_layered_arena_config_init (GstLayeredArenaConfig * config)
   config->idle_level = 64 * MiB;
   config->idle_timeout_us = 5 * G_USEC_PER_SEC;
   config->huge_pages = TRUE;
+  config->tag_free = NULL;
 }
 
 static gsize
@@ -166,9 +286,12 @@ lowest_bit (gsize v)
 }
 
 static void
-class_init (Class * cls, gsize block_size, gsize natural_align, gboolean exact)
+class_init (Class * cls, guint tc_index, gsize block_size,
+    gsize natural_align, gboolean exact)
 {
   g_mutex_init (&cls->lock);
+  cls->tc_index = tc_index;
+  cls->tc_limit = CLAMP (TC_CLASS_BYTES / block_size, 1, TC_SLOTS);
   cls->block_size = block_size;
   cls->natural_align = natural_align;
   cls->exact = exact;
@@ -188,29 +311,37 @@ gst_layered_arena_new (const GstLayeredArenaConfig * config)
   arena->min_align = config->min_align;
   arena->max_class_size = MAX (config->max_class_size, GEO_MAX);
   arena->huge_pages = config->huge_pages;
+  arena->tag_free = config->tag_free;
   arena->page_size = sysconf (_SC_PAGESIZE);
   arena->max_cached = config->max_cached;
   arena->idle_level = config->idle_level;
   arena->idle_timeout_us = config->idle_timeout_us;
-  arena->next_idle_check = g_get_monotonic_time () + config->idle_timeout_us;
+  arena->next_idle_check = now_us () + config->idle_timeout_us;
   g_mutex_init (&arena->frame_lock);
   g_mutex_init (&arena->oversized_lock);
 
   /* small classes: steps of 64 bytes */
-  for (size = 64; size <= 512; size += 64)
-    class_init (&arena->geo[i++], size, MIN (lowest_bit (size),
+  for (size = 64; size <= 512; size += 64) {
+    class_init (&arena->geo[i], i, size, MIN (lowest_bit (size),
             arena->page_size), FALSE);
+    i++;
+  }
   /* medium and large: four per doubling, multiples of 64 */
   for (size = 512; size < GEO_MAX; size *= 2) {
     for (k = 1; k <= 4; k++) {
       gsize s = size + k * (size / 4);
 
-      class_init (&arena->geo[i++], s, MIN (lowest_bit (s),
+      class_init (&arena->geo[i], i, s, MIN (lowest_bit (s),
               arena->page_size), FALSE);
+      i++;
     }
   }
   g_assert (i == N_GEO);
   g_assert (arena->geo[N_GEO - 1].block_size == GEO_MAX);
+  for (i = 0; i < N_GEO; i++) {
+    g_assert (geo_index (arena->geo[i].block_size) == i);
+    g_assert (i == 0 || geo_index (arena->geo[i - 1].block_size + 1) == i);
+  }
 
   /* above 1 MiB, when the exact classes run out: eight per doubling,
    * page-rounded */
@@ -220,7 +351,8 @@ gst_layered_arena_new (const GstLayeredArenaConfig * config)
       gsize s = size + k * (size / 8);
 
       s = (s + arena->page_size - 1) & ~(arena->page_size - 1);
-      class_init (&arena->big[i++], s, arena->page_size, FALSE);
+      class_init (&arena->big[i], N_GEO + i, s, arena->page_size, FALSE);
+      i++;
     }
   }
   arena->n_big = i;
@@ -264,6 +396,39 @@ void
 gst_layered_arena_free (GstLayeredArena * arena)
 {
   gint i;
+
+  /* thread caches that serve this arena forget it (their blocks go with
+   * the chunks); a thread that exits now waits for this */
+  gst_layered_lock (&tc_lock);
+  while (arena->tcs) {
+    ThreadCache *tc = arena->tcs;
+
+    tc_unlink_locked (arena, tc);
+    for (i = 0; i < N_GEO; i++) {
+      guint k;
+
+      for (k = 0; k < tc->stacks[i].n; k++) {
+        if (tc->stacks[i].slots[k].tag && arena->tag_free)
+          arena->tag_free (tc->stacks[i].slots[k].tag);
+      }
+    }
+    for (i = 0; i < N_TC - N_GEO; i++) {
+      Chunk *c = tc->parks[i].parked;
+
+      if (c && c->tag && arena->tag_free)
+        arena->tag_free (c->tag);
+    }
+    memset (tc->counts, 0, sizeof (tc->counts));
+    memset (tc->stacks, 0, sizeof (tc->stacks));
+    memset (tc->parks, 0, sizeof (tc->parks));
+    STORE (&tc->held, 0);
+    STORE (&tc->reserved, 0);
+    STORE (&tc->park_reserved, 0);
+    STORE (&tc->pending, 0);
+    STORE (&tc->pending_max, 0);
+    STORE (&tc->frees, 0);
+  }
+  gst_layered_unlock (&tc_lock);
 
   for (i = 0; i < N_GEO; i++)
     class_clear (arena, &arena->geo[i]);
@@ -381,14 +546,25 @@ new_chunk (GstLayeredArena * arena, Class * cls)
   return c;
 }
 
+/* Adds @delta to the bytes in use by users; @delta_max is the largest
+ * value that the change went through on its way (the peak candidate). */
+static void
+user_in_use_add (GstLayeredArena * arena, gint64 delta, gint64 delta_max)
+{
+  guint64 now = ADD (&arena->user_in_use, (guint64) delta);
+  guint64 high = now - (guint64) delta + (guint64) delta_max;
+  guint64 peak = LOAD (&arena->peak_bytes_in_use);
+
+  while (high > peak && !__atomic_compare_exchange_n (&arena->peak_bytes_in_use,
+          &peak, high, TRUE, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+}
+
+/* A block leaves the arena for a user. */
 static void
 note_in_use (GstLayeredArena * arena, gsize size)
 {
-  guint64 now = ADD (&arena->bytes_in_use, size);
-  guint64 peak = LOAD (&arena->peak_bytes_in_use);
-
-  while (now > peak && !__atomic_compare_exchange_n (&arena->peak_bytes_in_use,
-          &peak, now, TRUE, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+  ADD (&arena->bytes_in_use, size);
+  user_in_use_add (arena, size, size);
 }
 
 static Class *
@@ -417,7 +593,7 @@ lookup_class (GstLayeredArena * arena, gsize size)
   Class *cls = NULL;
 
   if (size <= GEO_MAX)
-    return find_geo (arena->geo, N_GEO, size);
+    return &arena->geo[geo_index (size)];
   if (size > arena->max_class_size)
     return NULL;
 
@@ -437,7 +613,7 @@ lookup_class (GstLayeredArena * arena, gsize size)
   }
   if (!cls && n < GST_LAYERED_ARENA_MAX_FRAME_CLASSES) {
     cls = g_new0 (Class, 1);
-    class_init (cls, rounded, arena->page_size, TRUE);
+    class_init (cls, N_GEO + N_BIG + n, rounded, arena->page_size, TRUE);
     arena->frame[n] = cls;
     __atomic_store_n (&arena->n_frame, n + 1, __ATOMIC_RELEASE);
   }
@@ -485,10 +661,358 @@ alloc_oversized (GstLayeredArena * arena, gsize size, gsize align_mask,
   block->size = rounded;
   block->chunk = c;
   block->index = 0;
+  block->tag = NULL;
   return TRUE;
 }
 
-static void maybe_trim (GstLayeredArena * arena);
+static void maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock);
+static void release_to_chunk (GstLayeredArena * arena, Class * cls,
+    Chunk * c, guint index);
+
+static void
+fill_block (GstLayeredBlock * block, Class * cls, Chunk * c, guint idx,
+    gsize align_mask)
+{
+  block->chunk = c;
+  block->index = idx;
+  block->tag = NULL;
+  block->data = c->base + (gsize) idx *cls->block_size;
+  block->size = cls->block_size;
+  if ((guintptr) block->data & align_mask) {
+    gsize skip = (align_mask + 1) - ((guintptr) block->data & align_mask);
+
+    block->data += skip;
+    block->size -= skip;
+  }
+}
+
+/* --- per-thread caches --------------------------------------------------- */
+
+/* The class with that index in the thread caches' tables, if it exists. */
+static Class *
+class_of_tc_index (GstLayeredArena * arena, guint i)
+{
+  if (i < N_GEO)
+    return &arena->geo[i];
+  if (i < N_GEO + N_BIG)
+    return i - N_GEO < arena->n_big ? &arena->big[i - N_GEO] : NULL;
+  i -= N_GEO + N_BIG;
+  return i < (guint) __atomic_load_n (&arena->n_frame, __ATOMIC_ACQUIRE) ?
+      arena->frame[i] : NULL;
+}
+
+/* The calling thread's cache, if it serves @arena. */
+static inline ThreadCache *
+tc_get (GstLayeredArena * arena)
+{
+  ThreadCache *tc = tc_self;
+
+  return G_LIKELY (tc && LOAD (&tc->arena) == arena) ? tc : NULL;
+}
+
+/* Gives the calling thread a cache for @arena, unless its cache serves
+ * another arena. */
+static ThreadCache *
+tc_bind (GstLayeredArena * arena)
+{
+  ThreadCache *tc = tc_self;
+
+  if (tc && LOAD (&tc->arena) != NULL)
+    return NULL;
+
+  gst_layered_lock (&tc_lock);
+  if (tc == NULL) {
+    tc = g_new0 (ThreadCache, 1);
+    tc_self = tc;
+    g_private_set (&tc_key, tc);
+  }
+  tc->prev = NULL;
+  tc->next = arena->tcs;
+  if (tc->next)
+    tc->next->prev = tc;
+  arena->tcs = tc;
+  STORE (&tc->arena, arena);
+  gst_layered_unlock (&tc_lock);
+
+  return tc;
+}
+
+/* Adds the cache's pending bytes in use to the arena's. Owner only. */
+static void
+tc_fold (GstLayeredArena * arena, ThreadCache * tc)
+{
+  gint64 pending = LOAD (&tc->pending);
+  gint64 pending_max = LOAD (&tc->pending_max);
+
+  if (pending == 0 && pending_max == 0)
+    return;
+  user_in_use_add (arena, pending, pending_max);
+  STORE (&tc->pending, 0);
+  STORE (&tc->pending_max, 0);
+  tc->ops = 0;
+}
+
+static inline void
+tc_note (GstLayeredArena * arena, ThreadCache * tc, gint64 delta)
+{
+  gint64 pending = LOAD (&tc->pending) + delta;
+
+  STORE (&tc->pending, pending);
+  if (pending > LOAD (&tc->pending_max))
+    STORE (&tc->pending_max, pending);
+  if (++tc->ops >= TC_FOLD_OPS || pending >= (gint64) TC_FOLD ||
+      pending <= -(gint64) TC_FOLD)
+    tc_fold (arena, tc);
+}
+
+static inline void
+tc_count (ThreadCache * tc, Class * cls)
+{
+  TcCount *count = &tc->counts[cls->tc_index];
+
+  STORE (&count->allocations, count->allocations + 1);
+  STORE (&count->pool_hits, count->pool_hits + 1);
+}
+
+/* Takes @size bytes of the cap for the thread caches, which together may
+ * hold a quarter of max-cached. */
+static gboolean
+reserve_for_caches (GstLayeredArena * arena, guint64 size)
+{
+  guint64 cur = LOAD (&arena->tc_reserved);
+
+  do {
+    if (cur + size > LOAD (&arena->max_cached) / 4)
+      return FALSE;
+  } while (!__atomic_compare_exchange_n (&arena->tc_reserved, &cur,
+          cur + size, TRUE, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+  /* the arena's own part of the cap shrank */
+  maybe_trim (arena, FALSE);
+  return TRUE;
+}
+
+/* Room for @size more bytes in the stacks. */
+static gboolean
+tc_reserve (GstLayeredArena * arena, ThreadCache * tc, gsize size)
+{
+  guint64 step = MAX (TC_RESERVE_STEP, size);
+
+  if (tc->reserved + step > TC_MAX_BYTES || !reserve_for_caches (arena, step))
+    return FALSE;
+  STORE (&tc->reserved, tc->reserved + step);
+  return TRUE;
+}
+
+/* Takes the block parked in @park, if any, from any thread. */
+static inline Chunk *
+tc_unpark (TcPark * park)
+{
+  if (__atomic_load_n (&park->parked, __ATOMIC_RELAXED) == NULL)
+    return NULL;
+  return __atomic_exchange_n (&park->parked, NULL, __ATOMIC_ACQ_REL);
+}
+
+/* A parked block goes back to its chunk. */
+static void
+drop_parked (GstLayeredArena * arena, Chunk * c)
+{
+  gpointer tag = c->tag;
+
+  c->tag = NULL;
+  release_to_chunk (arena, c->cls, c, 0);
+  if (tag && arena->tag_free)
+    arena->tag_free (tag);
+}
+
+/* Takes the blocks of class @cls parked in every thread's cache. With
+ * tc_lock. Returns how many. */
+static guint
+steal_parked_locked (GstLayeredArena * arena, Class * cls)
+{
+  ThreadCache *tc;
+  guint n = 0;
+
+  for (tc = arena->tcs; tc; tc = tc->next) {
+    Chunk *c = tc_unpark (&tc->parks[cls->tc_index - N_GEO]);
+
+    if (c) {
+      drop_parked (arena, c);
+      n++;
+    }
+  }
+  return n;
+}
+
+/* Gives every cached block back to the arena, and the reservations. With
+ * tc_lock, by the owner. */
+static void
+tc_flush_locked (GstLayeredArena * arena, ThreadCache * tc)
+{
+  guint i;
+
+  for (i = 0; i < N_GEO; i++) {
+    TcStack *stack = &tc->stacks[i];
+
+    while (stack->n > 0) {
+      TcEntry e = stack->slots[stack->n - 1];
+
+      STORE (&stack->n, stack->n - 1);
+      STORE (&tc->held, tc->held - arena->geo[i].block_size);
+      release_to_chunk (arena, &arena->geo[i], e.chunk, e.index);
+      if (e.tag && arena->tag_free)
+        arena->tag_free (e.tag);
+    }
+  }
+  for (i = 0; i < N_TC - N_GEO; i++) {
+    Chunk *c = tc_unpark (&tc->parks[i]);
+
+    if (c)
+      drop_parked (arena, c);
+    tc->parks[i].reserved = 0;
+  }
+  SUB (&arena->tc_reserved, tc->reserved + tc->park_reserved);
+  STORE (&tc->reserved, 0);
+  STORE (&tc->park_reserved, 0);
+}
+
+static void
+tc_unlink_locked (GstLayeredArena * arena, ThreadCache * tc)
+{
+  if (tc->prev)
+    tc->prev->next = tc->next;
+  else
+    arena->tcs = tc->next;
+  if (tc->next)
+    tc->next->prev = tc->prev;
+  tc->prev = tc->next = NULL;
+  STORE (&tc->arena, NULL);
+}
+
+/* A thread with a cache exits: everything goes back to the arena. */
+static void
+tc_thread_exit (gpointer data)
+{
+  ThreadCache *tc = data;
+  GstLayeredArena *arena;
+  guint i;
+
+  gst_layered_lock (&tc_lock);
+  arena = LOAD (&tc->arena);
+  if (arena) {
+    tc_flush_locked (arena, tc);
+    tc_fold (arena, tc);
+    ADD (&arena->frees, tc->frees);
+    for (i = 0; i < N_TC; i++) {
+      TcCount *count = &tc->counts[i];
+      Class *cls;
+
+      if (count->allocations == 0 || !(cls = class_of_tc_index (arena, i)))
+        continue;
+      ADD (&arena->allocations, count->allocations);
+      ADD (&arena->pool_hits, count->pool_hits);
+      gst_layered_lock (&cls->lock);
+      cls->allocations += count->allocations;
+      cls->pool_hits += count->pool_hits;
+      gst_layered_unlock (&cls->lock);
+    }
+    tc_unlink_locked (arena, tc);
+    /* while tc_lock keeps the arena alive */
+    maybe_trim (arena, TRUE);
+  }
+  gst_layered_unlock (&tc_lock);
+  tc_self = NULL;
+  g_free (tc);
+}
+
+/* --- allocation ----------------------------------------------------------- */
+
+/* A class above 1 MiB was used from a thread cache: it is not idle, and
+ * the idle check may be due (parking or taking a block cannot take the
+ * cache over the cap, reservations see to that). */
+static inline void
+tc_touch (GstLayeredArena * arena, Class * cls)
+{
+  gint64 now = now_us ();
+
+  STORE (&cls->last_used, now);
+  if (G_UNLIKELY (now >= LOAD (&arena->next_idle_check)))
+    maybe_trim (arena, FALSE);
+}
+
+/* From the calling thread's cache: a block of @cls, or %FALSE. */
+static inline gboolean
+tc_take (GstLayeredArena * arena, ThreadCache * tc, Class * cls,
+    gsize align_mask, GstLayeredBlock * block)
+{
+  if (IS_GEO (arena, cls)) {
+    TcStack *stack = &tc->stacks[cls->tc_index];
+    guint n = stack->n;
+    TcEntry e;
+
+    if (n == 0)
+      return FALSE;
+    e = stack->slots[n - 1];
+    STORE (&stack->n, n - 1);
+    STORE (&tc->held, tc->held - cls->block_size);
+    tc_count (tc, cls);
+    tc_note (arena, tc, cls->block_size);
+    fill_block (block, cls, e.chunk, e.index, align_mask);
+    block->tag = e.tag;
+  } else {
+    Chunk *c = tc_unpark (&tc->parks[cls->tc_index - N_GEO]);
+
+    if (c == NULL)
+      return FALSE;
+    tc_count (tc, cls);
+    tc_note (arena, tc, cls->block_size);
+    fill_block (block, cls, c, 0, align_mask);
+    block->tag = c->tag;
+    c->tag = NULL;
+    tc_touch (arena, cls);
+  }
+  return TRUE;
+}
+
+/* Into the calling thread's cache, if there is room. */
+static inline gboolean
+tc_put (GstLayeredArena * arena, ThreadCache * tc, Class * cls,
+    const GstLayeredBlock * block)
+{
+  if (IS_GEO (arena, cls)) {
+    TcStack *stack = &tc->stacks[cls->tc_index];
+    guint n = stack->n;
+
+    if (n >= cls->tc_limit || (tc->held + cls->block_size > tc->reserved
+            && !tc_reserve (arena, tc, cls->block_size)))
+      return FALSE;
+    stack->slots[n].chunk = block->chunk;
+    stack->slots[n].index = block->index;
+    stack->slots[n].tag = block->tag;
+    STORE (&stack->n, n + 1);
+    STORE (&tc->held, tc->held + cls->block_size);
+    STORE (&tc->frees, tc->frees + 1);
+    tc_note (arena, tc, -(gint64) cls->block_size);
+  } else {
+    TcPark *park = &tc->parks[cls->tc_index - N_GEO];
+    Chunk *c = block->chunk;
+
+    if (__atomic_load_n (&park->parked, __ATOMIC_RELAXED) != NULL)
+      return FALSE;
+    if (park->reserved == 0) {
+      if (!reserve_for_caches (arena, cls->block_size))
+        return FALSE;
+      park->reserved = cls->block_size;
+      STORE (&tc->park_reserved, tc->park_reserved + cls->block_size);
+    }
+    c->tag = block->tag;
+    /* only the owner parks, into an empty place */
+    __atomic_store_n (&park->parked, c, __ATOMIC_RELEASE);
+    STORE (&tc->frees, tc->frees + 1);
+    tc_note (arena, tc, -(gint64) cls->block_size);
+    tc_touch (arena, cls);
+  }
+  return TRUE;
+}
 
 /**
  * gst_layered_arena_alloc:
@@ -504,12 +1028,14 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
 {
   gboolean hit = TRUE;
   gsize need = MAX (size, 1);
+  ThreadCache *tc;
   Class *cls;
   Chunk *c;
   guint idx;
 
   align_mask |= arena->min_align - 1;
-  cls = lookup_class (arena, need);
+  cls = G_LIKELY (need <= GEO_MAX) ? &arena->geo[geo_index (need)] :
+      lookup_class (arena, need);
   /* a class whose blocks are not aligned enough: ask for slack */
   if (cls && cls->natural_align <= align_mask) {
     need += align_mask;
@@ -517,6 +1043,15 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
   }
   if (cls == NULL)
     return alloc_oversized (arena, size, align_mask, block);
+
+  tc = tc_get (arena);
+  if (tc && tc_take (arena, tc, cls, align_mask, block))
+    return TRUE;
+  if (tc == NULL)
+    tc = tc_bind (arena);
+  /* in order with what the arena counts next */
+  if (tc)
+    tc_fold (arena, tc);
 
   gst_layered_lock (&cls->lock);
   c = cls->lists[LIST_PARTIAL];
@@ -549,64 +1084,26 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
     cls->pool_hits++;
   gst_layered_unlock (&cls->lock);
 
-  STORE (&cls->last_used, g_get_monotonic_time ());
+  STORE (&cls->last_used, now_us ());
   ADD (&arena->allocations, 1);
   if (hit)
     ADD (&arena->pool_hits, 1);
   note_in_use (arena, cls->block_size);
 
-  block->chunk = c;
-  block->index = idx;
-  block->data = c->base + (gsize) idx *cls->block_size;
-  block->size = cls->block_size;
-  if ((guintptr) block->data & align_mask) {
-    gsize skip = (align_mask + 1) - ((guintptr) block->data & align_mask);
-
-    block->data += skip;
-    block->size -= skip;
-  }
+  fill_block (block, cls, c, idx, align_mask);
   return TRUE;
 }
 
-/**
- * gst_layered_arena_release:
- *
- * Gives a block back. It is cached, unless that puts the cached bytes over
- * the cap, in which case empty chunks go back to the system, those of the
- * classes used least recently first.
- */
-void
-gst_layered_arena_release (GstLayeredArena * arena,
-    const GstLayeredBlock * block)
+/* Puts a block back in its chunk (it leaves the arena's bytes in use). */
+static void
+release_to_chunk (GstLayeredArena * arena, Class * cls, Chunk * c, guint index)
 {
-  Chunk *c = block->chunk;
-  Class *cls = c->cls;
-
-  ADD (&arena->frees, 1);
-
-  if (cls == NULL) {
-    gsize size = c->size;
-
-    gst_layered_lock (&arena->oversized_lock);
-    if (c->prev)
-      c->prev->next = c->next;
-    else
-      arena->oversized = c->next;
-    if (c->next)
-      c->next->prev = c->prev;
-    gst_layered_unlock (&arena->oversized_lock);
-    SUB (&arena->bytes_in_use, size);
-    SUB (&arena->oversized_in_use, 1);
-    unmap_chunk (arena, c);
-    return;
-  }
-
   gst_layered_lock (&cls->lock);
   if (c->n_free_idx == c->free_cap) {
     c->free_cap = MAX (16, c->free_cap * 2);
     c->free_idx = g_renew (guint, c->free_idx, c->free_cap);
   }
-  c->free_idx[c->n_free_idx++] = block->index;
+  c->free_idx[c->n_free_idx++] = index;
   if (c->n_used-- == c->capacity) {
     list_remove (cls, c);
     list_push (cls, c, LIST_PARTIAL);
@@ -621,10 +1118,63 @@ gst_layered_arena_release (GstLayeredArena * arena,
   cls->blocks_in_use--;
   gst_layered_unlock (&cls->lock);
 
-  STORE (&cls->last_used, g_get_monotonic_time ());
+  STORE (&cls->last_used, now_us ());
   SUB (&arena->bytes_in_use, cls->block_size);
+}
 
-  maybe_trim (arena);
+/**
+ * gst_layered_arena_release:
+ *
+ * Gives a block back. It is cached, unless that puts the cached bytes over
+ * the cap, in which case empty chunks go back to the system, those of the
+ * classes used least recently first.
+ *
+ * Returns: %TRUE if the arena keeps @block->tag (it comes back with an
+ * allocation, or goes to the config's tag_free); %FALSE if the caller
+ * still owns it.
+ */
+gboolean
+gst_layered_arena_release (GstLayeredArena * arena,
+    const GstLayeredBlock * block)
+{
+  Chunk *c = block->chunk;
+  Class *cls = c->cls;
+  ThreadCache *tc;
+
+  if (cls == NULL) {
+    gsize size = c->size;
+
+    gst_layered_lock (&arena->oversized_lock);
+    if (c->prev)
+      c->prev->next = c->next;
+    else
+      arena->oversized = c->next;
+    if (c->next)
+      c->next->prev = c->prev;
+    gst_layered_unlock (&arena->oversized_lock);
+    ADD (&arena->frees, 1);
+    SUB (&arena->bytes_in_use, size);
+    user_in_use_add (arena, -(gint64) size, 0);
+    SUB (&arena->oversized_in_use, 1);
+    unmap_chunk (arena, c);
+    return FALSE;
+  }
+
+  tc = tc_get (arena);
+  if (tc == NULL)
+    tc = tc_bind (arena);
+  if (tc) {
+    if (tc_put (arena, tc, cls, block))
+      return TRUE;
+    tc_fold (arena, tc);
+  }
+
+  ADD (&arena->frees, 1);
+  user_in_use_add (arena, -(gint64) cls->block_size, 0);
+  release_to_chunk (arena, cls, c, block->index);
+
+  maybe_trim (arena, FALSE);
+  return FALSE;
 }
 
 /* Releases the empty chunks of @cls, while the cached bytes exceed @keep.
@@ -677,18 +1227,10 @@ classes_by_age (GstLayeredArena * arena)
   return all;
 }
 
-/**
- * gst_layered_arena_trim:
- * @keep: cached bytes to keep at most
- *
- * Gives empty chunks back to the system, least recently used classes
- * first, until no more than @keep bytes are cached or no empty chunk is
- * left. (Free blocks in chunks that are partly in use stay.)
- *
- * Returns: the bytes given back.
- */
-guint64
-gst_layered_arena_trim (GstLayeredArena * arena, guint64 keep)
+/* Trims until the arena itself (without the thread caches) caches no more
+ * than @keep bytes. */
+static guint64
+trim_to (GstLayeredArena * arena, guint64 keep)
 {
   GPtrArray *all = classes_by_age (arena);
   guint64 freed = 0;
@@ -700,22 +1242,68 @@ gst_layered_arena_trim (GstLayeredArena * arena, guint64 keep)
   return freed;
 }
 
+/* What the arena itself may cache: the cap less the thread caches' part. */
+static guint64
+arena_cap (GstLayeredArena * arena)
+{
+  guint64 cap = LOAD (&arena->max_cached);
+  guint64 reserved = LOAD (&arena->tc_reserved);
+
+  return cap > reserved ? cap - reserved : 0;
+}
+
+/**
+ * gst_layered_arena_trim:
+ * @keep: cached bytes to keep at most
+ *
+ * Gives the calling thread's cached blocks and every thread's parked
+ * blocks back to the arena, then empty chunks back to the system, least
+ * recently used classes first, until no more than @keep bytes are cached
+ * or no empty chunk is left. (Free blocks in chunks that are partly in use
+ * stay, and so do the few small blocks that other threads keep in their
+ * caches.)
+ *
+ * Returns: the bytes given back.
+ */
+guint64
+gst_layered_arena_trim (GstLayeredArena * arena, guint64 keep)
+{
+  ThreadCache *tc = tc_get (arena);
+  guint64 reserved;
+  guint i;
+
+  gst_layered_lock (&tc_lock);
+  if (tc)
+    tc_flush_locked (arena, tc);
+  for (i = N_GEO; i < N_TC; i++) {
+    Class *cls = class_of_tc_index (arena, i);
+
+    if (cls)
+      steal_parked_locked (arena, cls);
+  }
+  gst_layered_unlock (&tc_lock);
+
+  reserved = LOAD (&arena->tc_reserved);
+  return trim_to (arena, keep > reserved ? keep - reserved : 0);
+}
+
 /* Over the cap: trim to it. Once in a while: give the memory of classes
- * idle for idle-timeout back, down to idle-level. */
+ * idle for idle-timeout back, down to idle-level, blocks parked in thread
+ * caches included. */
 static void
-maybe_trim (GstLayeredArena * arena)
+maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock)
 {
   guint64 cached = LOAD (&arena->bytes_mapped) - LOAD (&arena->bytes_in_use);
+  guint64 cap = arena_cap (arena);
   gint64 now, next;
 
-  if (cached > LOAD (&arena->max_cached)) {
-    gst_layered_arena_trim (arena, LOAD (&arena->max_cached));
+  if (cached > cap) {
+    trim_to (arena, cap);
     return;
   }
 
   next = LOAD (&arena->next_idle_check);
-  now = g_get_monotonic_time ();
-  if (now < next || cached <= LOAD (&arena->idle_level))
+  if (G_LIKELY ((now = now_us ()) < next))
     return;
   /* one thread does the check */
   if (!__atomic_compare_exchange_n (&arena->next_idle_check, &next,
@@ -733,6 +1321,13 @@ maybe_trim (GstLayeredArena * arena)
 
       if (LOAD (&cls->last_used) > idle_before)
         break;
+      if (!IS_GEO (arena, cls)) {
+        if (!have_tc_lock)
+          gst_layered_lock (&tc_lock);
+        steal_parked_locked (arena, cls);
+        if (!have_tc_lock)
+          gst_layered_unlock (&tc_lock);
+      }
       trim_class (arena, cls, LOAD (&arena->idle_level));
     }
     g_ptr_array_unref (all);
@@ -776,49 +1371,88 @@ gst_layered_arena_preallocate (GstLayeredArena * arena, gsize size,
     have += c->capacity;
   }
   gst_layered_unlock (&cls->lock);
-  STORE (&cls->last_used, g_get_monotonic_time ());
+  STORE (&cls->last_used, now_us ());
 
   return have;
 }
 
+/**
+ * gst_layered_arena_get_stats:
+ *
+ * A snapshot, the thread caches included. Exact when no other thread is
+ * allocating; the peak is exact when one thread allocates, and otherwise
+ * may be high by up to TC_FOLD per thread cache.
+ */
 void
 gst_layered_arena_get_stats (GstLayeredArena * arena,
     GstLayeredArenaStats * stats)
 {
+  guint64 in_use, peak;
+  gint64 pending = 0, pending_max = 0;
+  ThreadCache *tc;
+  guint i;
+
+  gst_layered_lock (&tc_lock);
   stats->allocations = LOAD (&arena->allocations);
   stats->frees = LOAD (&arena->frees);
   stats->pool_hits = LOAD (&arena->pool_hits);
+  in_use = LOAD (&arena->user_in_use);
+  peak = LOAD (&arena->peak_bytes_in_use);
+  for (tc = arena->tcs; tc; tc = tc->next) {
+    pending += LOAD (&tc->pending);
+    pending_max += LOAD (&tc->pending_max);
+    stats->frees += LOAD (&tc->frees);
+    for (i = 0; i < N_TC; i++) {
+      stats->allocations += LOAD (&tc->counts[i].allocations);
+      stats->pool_hits += LOAD (&tc->counts[i].pool_hits);
+    }
+  }
+  gst_layered_unlock (&tc_lock);
+
   stats->system_allocations = LOAD (&arena->system_allocations);
   stats->system_frees = LOAD (&arena->system_frees);
   stats->oversized = LOAD (&arena->n_oversized);
   stats->oversized_in_use = LOAD (&arena->oversized_in_use);
   stats->trims = LOAD (&arena->trims);
-  stats->bytes_in_use = LOAD (&arena->bytes_in_use);
-  stats->peak_bytes_in_use = LOAD (&arena->peak_bytes_in_use);
+  stats->bytes_in_use = in_use + pending;
+  stats->peak_bytes_in_use = MAX (peak, in_use + pending_max);
   stats->bytes_mapped = LOAD (&arena->bytes_mapped);
   stats->bytes_cached = stats->bytes_mapped > stats->bytes_in_use ?
       stats->bytes_mapped - stats->bytes_in_use : 0;
 }
 
+/* With tc_lock. */
 static void
-append_class_stats (GArray * out, Class * cls)
+append_class_stats (GArray * out, GstLayeredArena * arena, Class * cls)
 {
   GstLayeredArenaClassStats s;
+  guint64 tc_allocations = 0, tc_hits = 0, tc_blocks = 0;
+  ThreadCache *tc;
   Chunk *c;
   gint l;
 
+  for (tc = arena->tcs; tc; tc = tc->next) {
+    tc_allocations += LOAD (&tc->counts[cls->tc_index].allocations);
+    tc_hits += LOAD (&tc->counts[cls->tc_index].pool_hits);
+    if (IS_GEO (arena, cls))
+      tc_blocks += LOAD (&tc->stacks[cls->tc_index].n);
+    else if (LOAD (&tc->parks[cls->tc_index - N_GEO].parked))
+      tc_blocks++;
+  }
+
   gst_layered_lock (&cls->lock);
-  if (cls->allocations == 0 && cls->n_chunks == 0) {
+  if (cls->allocations == 0 && cls->n_chunks == 0 && tc_allocations == 0) {
     gst_layered_unlock (&cls->lock);
     return;
   }
   s.block_size = cls->block_size;
   s.exact = cls->exact;
-  s.allocations = cls->allocations;
-  s.pool_hits = cls->pool_hits;
-  s.blocks_in_use = cls->blocks_in_use;
+  s.allocations = cls->allocations + tc_allocations;
+  s.pool_hits = cls->pool_hits + tc_hits;
+  /* blocks in thread caches are handed out by the chunks, but cached */
+  s.blocks_in_use = cls->blocks_in_use - MIN (tc_blocks, cls->blocks_in_use);
   s.chunks = cls->n_chunks;
-  s.blocks_cached = 0;
+  s.blocks_cached = tc_blocks;
   for (l = 0; l < N_LISTS; l++) {
     for (c = cls->lists[l]; c; c = c->next)
       s.blocks_cached += c->capacity - c->n_used;
@@ -839,12 +1473,14 @@ gst_layered_arena_get_class_stats (GstLayeredArena * arena)
   GArray *out = g_array_new (FALSE, FALSE, sizeof (GstLayeredArenaClassStats));
   gint i, n = __atomic_load_n (&arena->n_frame, __ATOMIC_ACQUIRE);
 
+  gst_layered_lock (&tc_lock);
   for (i = 0; i < N_GEO; i++)
-    append_class_stats (out, &arena->geo[i]);
+    append_class_stats (out, arena, &arena->geo[i]);
   for (i = 0; i < arena->n_big; i++)
-    append_class_stats (out, &arena->big[i]);
+    append_class_stats (out, arena, &arena->big[i]);
   for (i = 0; i < n; i++)
-    append_class_stats (out, arena->frame[i]);
+    append_class_stats (out, arena, arena->frame[i]);
+  gst_layered_unlock (&tc_lock);
   return out;
 }
 

@@ -56,15 +56,20 @@ typedef struct
   guint64 idle_level;           /* cached bytes kept once idle */
   gint64 idle_timeout_us;       /* a class unused this long is idle */
   gboolean huge_pages;          /* MADV_HUGEPAGE on chunks >= 2 MiB */
+  GDestroyNotify tag_free;      /* for tags the arena drops (may be NULL) */
 } GstLayeredArenaConfig;
 
-/* A block handed out: what is needed to give it back. */
+/* A block handed out: what is needed to give it back. @tag is the caller's:
+ * a block kept in a thread cache keeps the tag it was released with, and
+ * brings it back from the allocation that takes it again (the allocator
+ * keeps its GstMemory header there); otherwise alloc sets it to NULL. */
 typedef struct
 {
   guint8 *data;                 /* aligned as asked */
   gsize size;                   /* usable bytes from data */
   gpointer chunk;               /* opaque */
   guint index;
+  gpointer tag;
 } GstLayeredBlock;
 
 typedef struct
@@ -118,7 +123,7 @@ gboolean         gst_layered_arena_alloc (GstLayeredArena * arena,
                                           GstLayeredBlock * block);
 
 G_GNUC_INTERNAL
-void             gst_layered_arena_release (GstLayeredArena * arena,
+gboolean         gst_layered_arena_release (GstLayeredArena * arena,
                                             const GstLayeredBlock * block);
 
 G_GNUC_INTERNAL

@@ -487,6 +487,293 @@ GST_START_TEST (test_threads)
 
 GST_END_TEST;
 
+/* --- thread caches --------------------------------------------------------- */
+
+/* A small block freed by a thread is the next one it gets, without the
+ * arena's lock; statistics count it as a pool hit, cached, not in use. */
+GST_START_TEST (test_thread_cache_stats)
+{
+  GstLayeredArena *arena = arena_new ();
+  GstLayeredBlock a, b;
+  GstLayeredArenaStats s;
+  GArray *classes;
+  GstLayeredArenaClassStats *c;
+
+  fail_unless (gst_layered_arena_alloc (arena, 1000, 0, &a));
+  gst_layered_arena_release (arena, &a);
+  fail_unless (gst_layered_arena_alloc (arena, 1000, 0, &b));
+  fail_unless (b.data == a.data);
+  fail_unless (gst_layered_arena_alloc (arena, 1000, 0, &a));
+  gst_layered_arena_release (arena, &b);
+
+  gst_layered_arena_get_stats (arena, &s);
+  fail_unless_equals_uint64 (s.allocations, 3);
+  fail_unless_equals_uint64 (s.pool_hits, 2);
+  fail_unless_equals_uint64 (s.frees, 2);
+  fail_unless_equals_uint64 (s.bytes_in_use, 1024);
+  fail_unless_equals_uint64 (s.peak_bytes_in_use, 2048);
+  fail_unless_equals_uint64 (s.bytes_cached,
+      GST_LAYERED_ARENA_CHUNK_SIZE - 1024);
+
+  classes = gst_layered_arena_get_class_stats (arena);
+  fail_unless_equals_int (classes->len, 1);
+  c = &g_array_index (classes, GstLayeredArenaClassStats, 0);
+  fail_unless_equals_uint64 (c->block_size, 1024);
+  fail_unless_equals_uint64 (c->allocations, 3);
+  fail_unless_equals_uint64 (c->pool_hits, 2);
+  fail_unless_equals_uint64 (c->blocks_in_use, 1);
+  fail_unless_equals_uint64 (c->blocks_cached,
+      GST_LAYERED_ARENA_CHUNK_SIZE / 1024 - 1);
+  g_array_unref (classes);
+
+  gst_layered_arena_release (arena, &a);
+  fail_unless_equals_uint64 (stat_in_use (arena), 0);
+  /* the caller's cache goes back first: every chunk can go */
+  fail_unless_equals_uint64 (gst_layered_arena_trim (arena, 0),
+      GST_LAYERED_ARENA_CHUNK_SIZE);
+  gst_layered_arena_free (arena);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GstLayeredArena *arena;
+  gsize size;
+  guint count;
+  gboolean wait;
+  /* pthread, not GLib, locks: ThreadSanitizer sees them */
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  gboolean parked, go;
+} CacheUser;
+
+static void
+cache_user_init (CacheUser * u)
+{
+  pthread_mutex_init (&u->lock, NULL);
+  pthread_cond_init (&u->cond, NULL);
+}
+
+static void
+cache_user_clear (CacheUser * u)
+{
+  pthread_mutex_destroy (&u->lock);
+  pthread_cond_destroy (&u->cond);
+}
+
+/* Allocates @count blocks, frees them (into its cache), then, with @wait,
+ * stays alive until told to go. */
+static gpointer
+cache_user (gpointer data)
+{
+  CacheUser *u = data;
+  GstLayeredBlock *b = g_new (GstLayeredBlock, u->count);
+  guint i;
+
+  for (i = 0; i < u->count; i++)
+    fail_unless (gst_layered_arena_alloc (u->arena, u->size, 0, &b[i]));
+  for (i = 0; i < u->count; i++)
+    gst_layered_arena_release (u->arena, &b[i]);
+  g_free (b);
+
+  pthread_mutex_lock (&u->lock);
+  u->parked = TRUE;
+  pthread_cond_signal (&u->cond);
+  while (u->wait && !u->go)
+    pthread_cond_wait (&u->cond, &u->lock);
+  pthread_mutex_unlock (&u->lock);
+  return NULL;
+}
+
+static void
+cache_user_wait_parked (CacheUser * u)
+{
+  pthread_mutex_lock (&u->lock);
+  while (!u->parked)
+    pthread_cond_wait (&u->cond, &u->lock);
+  pthread_mutex_unlock (&u->lock);
+}
+
+static void
+cache_user_go (CacheUser * u)
+{
+  pthread_mutex_lock (&u->lock);
+  u->go = TRUE;
+  pthread_cond_signal (&u->cond);
+  pthread_mutex_unlock (&u->lock);
+}
+
+/* What a thread kept in its cache goes back to the arena when the thread
+ * exits: every chunk can then be trimmed, and the counts stay exact. */
+GST_START_TEST (test_thread_cache_exit)
+{
+  GstLayeredArena *arena = arena_new ();
+  CacheUser u = { arena, 200, 5, FALSE };
+  GstLayeredArenaStats s;
+  GThread *t;
+
+  cache_user_init (&u);
+  t = g_thread_new ("cache-user", cache_user, &u);
+  g_thread_join (t);
+
+  gst_layered_arena_get_stats (arena, &s);
+  fail_unless_equals_uint64 (s.allocations, 5);
+  fail_unless_equals_uint64 (s.frees, 5);
+  fail_unless_equals_uint64 (s.bytes_in_use, 0);
+  fail_unless_equals_uint64 (s.peak_bytes_in_use, 5 * 256);
+  fail_unless_equals_uint64 (gst_layered_arena_trim (arena, 0),
+      GST_LAYERED_ARENA_CHUNK_SIZE);
+  gst_layered_arena_get_stats (arena, &s);
+  fail_unless_equals_uint64 (s.bytes_mapped, 0);
+
+  cache_user_clear (&u);
+  gst_layered_arena_free (arena);
+}
+
+GST_END_TEST;
+
+/* A frame parked in the cache of a thread that then sleeps is not pinned:
+ * once its class is idle, the idle trim takes it back from that thread. */
+GST_START_TEST (test_parked_frame_idle)
+{
+  GstLayeredArenaConfig config;
+  GstLayeredArena *arena;
+  CacheUser u = { NULL, 12441600, 1, TRUE };
+  GstLayeredBlock b;
+  GThread *t;
+  gsize page = sysconf (_SC_PAGESIZE);
+  gsize frame = (3110400 + page - 1) / page * page;
+  gint i;
+
+  gst_layered_arena_config_init (&config);
+  config.idle_timeout_us = 50000;
+  config.idle_level = 0;
+  arena = gst_layered_arena_new (&config);
+  u.arena = arena;
+  cache_user_init (&u);
+
+  t = g_thread_new ("cache-user", cache_user, &u);
+  cache_user_wait_parked (&u);
+  /* the 4K frame is parked in the sleeping thread's cache */
+  fail_unless (stat_cached (arena) >= 12441600);
+
+  g_usleep (120000);
+  for (i = 0; i < 3; i++) {
+    fail_unless (gst_layered_arena_alloc (arena, 3110400, 0, &b));
+    gst_layered_arena_release (arena, &b);
+    g_usleep (30000);
+  }
+  fail_unless_equals_uint64 (stat_cached (arena), frame);
+
+  cache_user_go (&u);
+  g_thread_join (t);
+  cache_user_clear (&u);
+  gst_layered_arena_free (arena);
+}
+
+GST_END_TEST;
+
+/* The cap holds with blocks in thread caches: they may hold a quarter of
+ * it, and the arena keeps the rest within the other three quarters. */
+GST_START_TEST (test_thread_cache_cap)
+{
+  GstLayeredArenaConfig config;
+  GstLayeredArena *arena;
+  CacheUser u[6];
+  GThread *t[6];
+  gint i;
+
+  gst_layered_arena_config_init (&config);
+  config.max_cached = 8 * MiB;
+  arena = gst_layered_arena_new (&config);
+
+  for (i = 0; i < 6; i++) {
+    CacheUser init = { arena, i % 2 ? 3000000 : 60000, 40, TRUE };
+
+    u[i] = init;
+    cache_user_init (&u[i]);
+    t[i] = g_thread_new ("cache-user", cache_user, &u[i]);
+  }
+  for (i = 0; i < 6; i++)
+    cache_user_wait_parked (&u[i]);
+  /* every thread is alive, holding what its cache kept */
+  fail_unless (stat_cached (arena) <= 8 * MiB, "%" G_GUINT64_FORMAT,
+      stat_cached (arena));
+  fail_unless_equals_uint64 (stat_in_use (arena), 0);
+
+  for (i = 0; i < 6; i++) {
+    cache_user_go (&u[i]);
+    g_thread_join (t[i]);
+    cache_user_clear (&u[i]);
+  }
+  fail_unless (stat_cached (arena) <= 8 * MiB);
+  gst_layered_arena_free (arena);
+}
+
+GST_END_TEST;
+
+static void
+count_tag_free (gpointer tag)
+{
+  g_atomic_int_inc ((gint *) tag);
+}
+
+/* Tags stay with cached blocks and come back with them; an arena freed
+ * while a live thread's cache holds its blocks drops their tags, and that
+ * thread's cache then serves the next arena it uses. */
+GST_START_TEST (test_thread_cache_tags_and_rebinding)
+{
+  GstLayeredArenaConfig config;
+  GstLayeredArena *arena, *other;
+  GstLayeredBlock a, b;
+  gint dropped = 0;
+
+  gst_layered_arena_config_init (&config);
+  config.tag_free = count_tag_free;
+  arena = gst_layered_arena_new (&config);
+
+  fail_unless (gst_layered_arena_alloc (arena, 100, 0, &a));
+  fail_unless (a.tag == NULL);
+  a.tag = &dropped;
+  /* kept: in the thread's cache, with the tag */
+  fail_unless (gst_layered_arena_release (arena, &a));
+  fail_unless (gst_layered_arena_alloc (arena, 100, 0, &b));
+  fail_unless (b.data == a.data);
+  fail_unless (b.tag == &dropped);
+  /* a frame is parked with its tag too */
+  fail_unless (gst_layered_arena_alloc (arena, 3110400, 0, &a));
+  a.tag = &dropped;
+  fail_unless (gst_layered_arena_release (arena, &a));
+  b.tag = &dropped;
+  fail_unless (gst_layered_arena_release (arena, &b));
+
+  /* freed with both in this thread's cache: both tags dropped */
+  gst_layered_arena_free (arena);
+  fail_unless_equals_int (dropped, 2);
+
+  /* this thread's cache now serves another arena */
+  other = gst_layered_arena_new (&config);
+  fail_unless (gst_layered_arena_alloc (other, 100, 0, &a));
+  a.tag = &dropped;
+  fail_unless (gst_layered_arena_release (other, &a));
+  fail_unless (gst_layered_arena_alloc (other, 100, 0, &b));
+  fail_unless (b.tag == &dropped);
+  b.tag = NULL;
+  gst_layered_arena_release (other, &b);
+
+  /* while it serves another arena, this one is served without a cache */
+  arena = gst_layered_arena_new (&config);
+  fail_unless (gst_layered_arena_alloc (arena, 100, 0, &a));
+  a.tag = &dropped;
+  fail_unless (!gst_layered_arena_release (arena, &a));
+  gst_layered_arena_free (arena);
+  gst_layered_arena_free (other);
+  fail_unless_equals_int (dropped, 2);
+}
+
+GST_END_TEST;
+
 static Suite *
 layeredarena_suite (void)
 {
@@ -503,6 +790,11 @@ layeredarena_suite (void)
   tcase_add_test (tc, test_preallocate);
   tcase_add_test (tc, test_many_frame_sizes);
   tcase_add_test (tc, test_threads);
+  tcase_add_test (tc, test_thread_cache_stats);
+  tcase_add_test (tc, test_thread_cache_exit);
+  tcase_add_test (tc, test_parked_frame_idle);
+  tcase_add_test (tc, test_thread_cache_cap);
+  tcase_add_test (tc, test_thread_cache_tags_and_rebinding);
 
   return s;
 }
