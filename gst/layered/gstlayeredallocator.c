@@ -45,7 +45,10 @@
  * * cached memory is bounded (#GstLayeredAllocator:max-cached), and the
  *   memory of sizes not used for #GstLayeredAllocator:idle-timeout goes back
  *   to the system down to #GstLayeredAllocator:idle-level, so that a
- *   resolution change does not pin the old frames for ever.
+ *   resolution change does not pin the old frames for ever;
+ * * one lock per class, and per-thread caches: each thread keeps a few
+ *   freed blocks (with their #GstMemory headers) and takes them again
+ *   without a lock; together they hold at most a quarter of the cap.
  *
  * Copies (gst_memory_copy(), and so copy-on-write through
  * gst_buffer_make_writable() and write maps of shared memory) come from the

@@ -686,6 +686,15 @@ fill_block (GstLayeredBlock * block, Class * cls, Chunk * c, guint idx,
   }
 }
 
+/* Notes that @cls was used at @now. The coarse clock changes every few
+ * milliseconds: most calls only read the shared cache line. */
+static inline void
+touch_class (Class * cls, gint64 now)
+{
+  if (LOAD (&cls->last_used) != now)
+    STORE (&cls->last_used, now);
+}
+
 /* --- per-thread caches --------------------------------------------------- */
 
 /* The class with that index in the thread caches' tables, if it exists. */
@@ -934,7 +943,7 @@ tc_touch (GstLayeredArena * arena, Class * cls)
 {
   gint64 now = now_us ();
 
-  STORE (&cls->last_used, now);
+  touch_class (cls, now);
   if (G_UNLIKELY (now >= LOAD (&arena->next_idle_check)))
     maybe_trim (arena, FALSE);
 }
@@ -1084,7 +1093,7 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
     cls->pool_hits++;
   gst_layered_unlock (&cls->lock);
 
-  STORE (&cls->last_used, now_us ());
+  touch_class (cls, now_us ());
   ADD (&arena->allocations, 1);
   if (hit)
     ADD (&arena->pool_hits, 1);
@@ -1118,7 +1127,7 @@ release_to_chunk (GstLayeredArena * arena, Class * cls, Chunk * c, guint index)
   cls->blocks_in_use--;
   gst_layered_unlock (&cls->lock);
 
-  STORE (&cls->last_used, now_us ());
+  touch_class (cls, now_us ());
   SUB (&arena->bytes_in_use, cls->block_size);
 }
 
@@ -1371,7 +1380,7 @@ gst_layered_arena_preallocate (GstLayeredArena * arena, gsize size,
     have += c->capacity;
   }
   gst_layered_unlock (&cls->lock);
-  STORE (&cls->last_used, now_us ());
+  touch_class (cls, now_us ());
 
   return have;
 }
