@@ -539,23 +539,21 @@ gst_layered_allocator_set_property (GObject * object, guint prop_id,
       self->huge_pages = g_value_get_boolean (value);
       break;
     case PROP_MAX_CACHED:
-      GST_OBJECT_LOCK (self);
-      self->max_cached = g_value_get_uint64 (value);
-      apply_limits (self);
-      GST_OBJECT_UNLOCK (self);
-      break;
     case PROP_IDLE_LEVEL:
+    case PROP_IDLE_TIMEOUT:{
+      guint64 v = g_value_get_uint64 (value);
+
       GST_OBJECT_LOCK (self);
-      self->idle_level = g_value_get_uint64 (value);
+      if (prop_id == PROP_MAX_CACHED)
+        self->max_cached = v;
+      else if (prop_id == PROP_IDLE_LEVEL)
+        self->idle_level = v;
+      else
+        self->idle_timeout = v;
       apply_limits (self);
       GST_OBJECT_UNLOCK (self);
       break;
-    case PROP_IDLE_TIMEOUT:
-      GST_OBJECT_LOCK (self);
-      self->idle_timeout = g_value_get_uint64 (value);
-      apply_limits (self);
-      GST_OBJECT_UNLOCK (self);
-      break;
+    }
     case PROP_BACKTRACES:
       gst_layered_lock (&self->traces_lock);
       if (g_value_get_boolean (value) && self->traces == NULL)

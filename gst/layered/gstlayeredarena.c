@@ -513,13 +513,29 @@ list_push (Class * cls, Chunk * c, gint list)
   cls->lists[list] = c;
 }
 
+/* A chunk of @size bytes from the system, counted. */
+static Chunk *
+map_chunk (GstLayeredArena * arena, gsize size, gboolean huge)
+{
+  guint8 *base = map_memory (size, huge);
+  Chunk *c;
+
+  if (base == NULL)
+    return NULL;
+  c = g_new0 (Chunk, 1);
+  c->base = base;
+  c->size = size;
+  ADD (&arena->bytes_mapped, size);
+  ADD (&arena->system_allocations, 1);
+  return c;
+}
+
 /* with the class lock */
 static Chunk *
 new_chunk (GstLayeredArena * arena, Class * cls)
 {
   gsize size;
   Chunk *c;
-  guint8 *base;
   gboolean huge;
 
   if (cls->exact || cls->block_size > GEO_MAX) {
@@ -530,18 +546,12 @@ new_chunk (GstLayeredArena * arena, Class * cls)
     huge = FALSE;
   }
 
-  base = map_memory (size, huge);
-  if (base == NULL)
+  c = map_chunk (arena, size, huge);
+  if (c == NULL)
     return NULL;
-
-  c = g_new0 (Chunk, 1);
   c->cls = cls;
-  c->base = base;
-  c->size = size;
   c->capacity = size / cls->block_size;
   cls->n_chunks++;
-  ADD (&arena->bytes_mapped, size);
-  ADD (&arena->system_allocations, 1);
 
   return c;
 }
@@ -629,18 +639,13 @@ alloc_oversized (GstLayeredArena * arena, gsize size, gsize align_mask,
   gsize rounded = (size + arena->page_size - 1) & ~(arena->page_size - 1);
   gboolean huge = arena->huge_pages && rounded >= HUGE_PAGE;
   Chunk *c;
-  guint8 *base;
 
   /* mappings are page- or 2 MiB-aligned: enough for any GstMemory align */
   g_return_val_if_fail (align_mask < arena->page_size, FALSE);
 
-  base = map_memory (rounded, huge);
-  if (base == NULL)
+  c = map_chunk (arena, rounded, huge);
+  if (c == NULL)
     return FALSE;
-
-  c = g_new0 (Chunk, 1);
-  c->base = base;
-  c->size = rounded;
   c->capacity = 1;
   c->n_used = 1;
   gst_layered_lock (&arena->oversized_lock);
@@ -650,14 +655,12 @@ alloc_oversized (GstLayeredArena * arena, gsize size, gsize align_mask,
   arena->oversized = c;
   gst_layered_unlock (&arena->oversized_lock);
 
-  ADD (&arena->bytes_mapped, rounded);
-  ADD (&arena->system_allocations, 1);
   ADD (&arena->n_oversized, 1);
   ADD (&arena->oversized_in_use, 1);
   ADD (&arena->allocations, 1);
   note_in_use (arena, rounded);
 
-  block->data = base;
+  block->data = c->base;
   block->size = rounded;
   block->chunk = c;
   block->index = 0;
