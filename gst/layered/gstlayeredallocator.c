@@ -1013,7 +1013,9 @@ gst_is_layered_memory (GstMemory * mem)
  * registering it if the `layered` plugin has not) the default allocator of
  * the process, which every buffer pool and element that does not ask for a
  * particular allocator then uses. Call it after gst_init(), before
- * building pipelines.
+ * building pipelines. A @config that sets min-align, max-class-size or
+ * huge-pages (which an existing allocator cannot change) registers a new
+ * allocator in place of the old one.
  *
  * Returns: (transfer full): the allocator.
  */
@@ -1026,6 +1028,14 @@ gst_layered_memory_init (const GstStructure * config)
   if (allocator && !GST_IS_LAYERED_ALLOCATOR (allocator)) {
     GST_WARNING ("\"%s\" is registered but is not a layered allocator",
         GST_LAYERED_MEMORY_ALLOCATOR_NAME);
+    gst_object_unref (allocator);
+    allocator = NULL;
+  }
+  /* settings that only a new allocator can take: one replaces the
+   * registered one (memory from the old one keeps it alive until freed) */
+  if (allocator && config && (gst_structure_has_field (config, "min-align")
+          || gst_structure_has_field (config, "max-class-size")
+          || gst_structure_has_field (config, "huge-pages"))) {
     gst_object_unref (allocator);
     allocator = NULL;
   }
@@ -1043,4 +1053,26 @@ gst_layered_memory_init (const GstStructure * config)
   GST_INFO_OBJECT (allocator, "layered memory is now the default allocator");
 
   return allocator;
+}
+
+/**
+ * gst_layered_allocator_post_stats:
+ * @element: the element to post from, usually the pipeline
+ *
+ * Posts the statistics (as gst_layered_allocator_get_stats() returns them)
+ * on @element's bus, as an element message whose structure is named
+ * `layered-allocator-stats`, for applications that watch the bus.
+ *
+ * Returns: whether the message was posted (%FALSE if @element has no bus).
+ */
+gboolean
+gst_layered_allocator_post_stats (GstLayeredAllocator * allocator,
+    GstElement * element)
+{
+  g_return_val_if_fail (GST_IS_LAYERED_ALLOCATOR (allocator), FALSE);
+  g_return_val_if_fail (GST_IS_ELEMENT (element), FALSE);
+
+  return gst_element_post_message (element,
+      gst_message_new_element (GST_OBJECT (element),
+          gst_layered_allocator_get_stats (allocator)));
 }

@@ -71,6 +71,10 @@ guint          gst_layered_allocator_preallocate (GstLayeredAllocator * allocato
                                                   gsize size, guint count);
 
 GST_LAYERED_API
+gboolean       gst_layered_allocator_post_stats (GstLayeredAllocator * allocator,
+                                                 GstElement * element);
+
+GST_LAYERED_API
 gboolean       gst_is_layered_memory (GstMemory * mem);
 
 GST_LAYERED_API

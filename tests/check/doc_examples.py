@@ -98,6 +98,7 @@ def main():
     for path in sources:
         examples += markdown_examples(path)
     for path in sorted(glob.glob(os.path.join(SRC, 'gst', '*', '*.c')) +
+                       glob.glob(os.path.join(SRC, 'gst', '*', '*', '*.c')) +
                        glob.glob(os.path.join(SRC, 'ext', '*', '*.c'))):
         examples += c_examples(path)
     if not examples:

@@ -18,12 +18,6 @@ import sys
 
 PACKAGE = 'gst-reuse'
 
-# Plugins that register no feature on purpose, and what they do instead.
-NO_FEATURES = {
-    'libgstlayered.so': 'registers the "LayeredMemory" allocator and the '
-                        'GstLayeredBufferPool type',
-}
-
 
 def tool_env():
     """In sanitizer builds, the gst tools load our instrumented plugins and
@@ -88,17 +82,21 @@ def main():
             fail(f'{path}: source module is not {PACKAGE}')
         version = re.search(r'^\s*Version\s+(\S+)', out, re.M).group(1)
         features = re.findall(r'^  ([a-z0-9_-]+): ', out, re.M)
-        if not features and os.path.basename(path) in NO_FEATURES:
-            print(f'ok: plugin {os.path.basename(path)} loads; '
-                  f'{NO_FEATURES[os.path.basename(path)]}')
-            continue
-        if not features:
+        tracers = re.findall(r'^  ([a-z0-9_-]+) \(GstTracerFactory\)$', out,
+                             re.M)
+        if not features and not tracers:
             fail(f'{path}: registers no features:\n{out}')
-        print(f'ok: plugin {os.path.basename(path)}: {", ".join(features)}')
+        print(f'ok: plugin {os.path.basename(path)}: '
+              f'{", ".join(features + tracers)}')
         for name in features:
             rc, fout = inspect(tools_dir, name)
             if re.search(r'^Factory Details:', fout, re.M):
                 check_element(tools_dir, name, version)
+        for name in tracers:
+            rc, fout = inspect(tools_dir, name)
+            if rc != 0:
+                fail(f'gst-inspect-1.0 {name} returned {rc}:\n{fout}')
+            print(f'ok: tracer {name}')
 
     # nothing of ours is blacklisted
     rc, out = inspect(tools_dir, '-b')

@@ -24,7 +24,8 @@
  *
  * Layered memory: loading this plugin registers a #GstLayeredAllocator as
  * "LayeredMemory" (without making it the default: see
- * gst_layered_memory_init()) and the #GstLayeredBufferPool type.
+ * gst_layered_memory_init() and the `layeredmem` tracer, which does) and
+ * the #GstLayeredBufferPool type.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -32,6 +33,8 @@
 #endif
 
 #include <gst/layered/layered.h>
+
+#include "gstlayeredmemtracer.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_layered_plugin_debug);
 #define GST_CAT_DEFAULT gst_layered_plugin_debug
@@ -57,7 +60,8 @@ plugin_init (GstPlugin * plugin)
   gst_type_mark_as_plugin_api (GST_TYPE_LAYERED_ALLOCATOR, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_LAYERED_BUFFER_POOL, 0);
 
-  return TRUE;
+  return gst_tracer_register (plugin, "layeredmem",
+      GST_TYPE_LAYERED_MEM_TRACER);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR,

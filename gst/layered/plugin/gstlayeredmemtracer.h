@@ -1,0 +1,36 @@
+/* gst-reuse: the layeredmem tracer
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __GST_LAYERED_MEM_TRACER_H__
+#define __GST_LAYERED_MEM_TRACER_H__
+
+#include <gst/gst.h>
+#include <gst/gsttracer.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_LAYERED_MEM_TRACER (gst_layered_mem_tracer_get_type ())
+G_DECLARE_FINAL_TYPE (GstLayeredMemTracer, gst_layered_mem_tracer, GST,
+    LAYERED_MEM_TRACER, GstTracer)
+
+G_END_DECLS
+
+#endif /* __GST_LAYERED_MEM_TRACER_H__ */
