@@ -42,8 +42,30 @@
   "x264enc speed-preset=ultrafast tune=zerolatency ! h264parse ! " \
   "avdec_h264 ! videoconvert ! video/x-raw,format=BGRA ! fakesink"
 
+/* The statistics can also come from the bus: the allocator posts them as
+ * an element message on the pipeline's bus when asked (the layeredmem
+ * tracer does so periodically, with its interval parameter). */
+static void
+print_bus_stats (GstAllocator * allocator, GstElement * pipeline)
+{
+  GstMessage *msg;
+  const GstStructure *s;
+  guint64 peak = 0;
+
+  gst_layered_allocator_post_stats (GST_LAYERED_ALLOCATOR (allocator),
+      pipeline);
+  msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipeline), GST_MESSAGE_ELEMENT);
+  s = gst_message_get_structure (msg);
+  if (gst_structure_has_name (s, "layered-allocator-stats")) {
+    gst_structure_get_uint64 (s, "peak-bytes-in-use", &peak);
+    g_print ("  on the bus: %s, peak %" G_GUINT64_FORMAT " bytes in use\n",
+        gst_structure_get_name (s), peak);
+  }
+  gst_message_unref (msg);
+}
+
 static gboolean
-run_once (gint frames, GError ** error)
+run_once (GstAllocator * allocator, gint frames, GError ** error)
 {
   gchar *desc = g_strdup_printf (PIPELINE, frames);
   GstElement *pipeline = gst_parse_launch (desc, error);
@@ -61,6 +83,8 @@ run_once (gint frames, GError ** error)
   if (!ok)
     gst_message_parse_error (msg, error, NULL);
   gst_message_unref (msg);
+  if (ok)
+    print_bus_stats (allocator, pipeline);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (pipeline);
 
@@ -92,7 +116,7 @@ main (int argc, char **argv)
     guint64 allocs, sys, hits, peak, in_use;
     gdouble hit_rate;
 
-    if (!run_once (frames, &error)) {
+    if (!run_once (allocator, frames, &error)) {
       g_printerr ("run %d failed: %s\n", i, error->message);
       g_clear_error (&error);
       return 1;

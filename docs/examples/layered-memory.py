@@ -22,15 +22,26 @@ PIPELINE = (
     'avdec_h264 ! videoconvert ! video/x-raw,format=BGRA ! fakesink')
 
 
-def run_once(frames):
+def run_once(allocator, frames):
     pipeline = Gst.parse_launch(PIPELINE.format(frames=frames))
+    bus = pipeline.get_bus()
     pipeline.set_state(Gst.State.PLAYING)
-    msg = pipeline.get_bus().timed_pop_filtered(
+    msg = bus.timed_pop_filtered(
         Gst.CLOCK_TIME_NONE, Gst.MessageType.EOS | Gst.MessageType.ERROR)
-    pipeline.set_state(Gst.State.NULL)
     if msg.type == Gst.MessageType.ERROR:
+        pipeline.set_state(Gst.State.NULL)
         err, _ = msg.parse_error()
         raise RuntimeError(err.message)
+    # the statistics can also come from the bus, as an element message
+    # (the layeredmem tracer posts them periodically, with its interval
+    # parameter)
+    allocator.post_stats(pipeline)
+    msg = bus.pop_filtered(Gst.MessageType.ELEMENT)
+    s = msg.get_structure()
+    if s.get_name() == 'layered-allocator-stats':
+        print('  on the bus: {}, peak {} bytes in use'.format(
+            s.get_name(), s.get_value('peak-bytes-in-use')))
+    pipeline.set_state(Gst.State.NULL)
 
 
 def main():
@@ -43,7 +54,7 @@ def main():
 
     prev = {'allocations': 0, 'pool-hits': 0, 'system-allocations': 0}
     for i in range(1, runs + 1):
-        run_once(frames)
+        run_once(allocator, frames)
         stats = allocator.get_stats()
         now = {k: stats.get_value(k) for k in prev}
         print('run {}: {} allocations, {} served from the cache, {} from the '

@@ -40,8 +40,8 @@
  *   prefix, padding and the ZERO_PREFIXED and ZERO_PADDED flags are
  *   honoured; the #GstMemory header lives apart from the data, so pixels
  *   never share a cache line with bookkeeping;
- * * chunks of 2 MiB and more are mapped at 2 MiB boundaries and advised
- *   MADV_HUGEPAGE (#GstLayeredAllocator:huge-pages);
+ * * on request (#GstLayeredAllocator:huge-pages), chunks of 2 MiB and
+ *   more are mapped at 2 MiB boundaries and advised MADV_HUGEPAGE;
  * * cached memory is bounded (#GstLayeredAllocator:max-cached), and the
  *   memory of sizes not used for #GstLayeredAllocator:idle-timeout goes back
  *   to the system down to #GstLayeredAllocator:idle-level, so that a
@@ -78,7 +78,7 @@ GST_DEBUG_CATEGORY_STATIC (CAT_PERFORMANCE);
 #define DEFAULT_MAX_CACHED      (G_GUINT64_CONSTANT (512) * 1024 * 1024)
 #define DEFAULT_IDLE_LEVEL      (G_GUINT64_CONSTANT (64) * 1024 * 1024)
 #define DEFAULT_IDLE_TIMEOUT    (5 * GST_SECOND)
-#define DEFAULT_HUGE_PAGES      TRUE
+#define DEFAULT_HUGE_PAGES      FALSE
 #define DEFAULT_BACKTRACES      FALSE
 
 enum
@@ -377,7 +377,11 @@ gst_layered_allocator_class_init (GstLayeredAllocatorClass * klass)
    * Map chunks of 2 MiB and more at 2 MiB boundaries and advise
    * MADV_HUGEPAGE, so that the kernel can back them with transparent huge
    * pages (512 times fewer page faults and TLB entries), where THP is set to
-   * "madvise" or "always".
+   * "madvise" or "always". Off by default: it makes memory that is written
+   * again and again faster, but faulting huge pages in costs more than the
+   * small pages it saves (the kernel zeroes, and with its default
+   * "defrag=madvise" may compact memory first), which in measured
+   * pipelines cost more than it saved. For long-lived frames.
    */
   obj_props[PROP_HUGE_PAGES] = g_param_spec_boolean ("huge-pages",
       "Huge pages", "Ask for transparent huge pages for chunks of 2 MiB "

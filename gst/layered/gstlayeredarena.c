@@ -275,7 +275,7 @@ gst_layered_arena_config_init (GstLayeredArenaConfig * config)
   config->max_cached = 512 * MiB;
   config->idle_level = 64 * MiB;
   config->idle_timeout_us = 5 * G_USEC_PER_SEC;
-  config->huge_pages = TRUE;
+  config->huge_pages = FALSE;
   config->tag_free = NULL;
 }
 

@@ -20,13 +20,13 @@
  */
 
 /* Usage: gst-reuse-bench-alloc --source=SOURCE --size=BYTES
- *            --iterations=N [--threads=T] [--write] [--no-huge-pages]
+ *            --iterations=N [--threads=T] [--write] [--huge-pages]
  *
  * In the manner of upstream's gstpoolstress: T threads each take memory of
  * BYTES bytes N times, optionally map it for writing and fill all of it,
  * and give it back, one at a time. SOURCE is
  *   layered  gst_allocator_alloc() on a GstLayeredAllocator (with its
- *            defaults; --no-huge-pages sets huge-pages=false)
+ *            defaults; --huge-pages sets huge-pages=true)
  *   sysmem   gst_allocator_alloc() on the default system memory allocator
  *   pool     gst_buffer_pool_acquire_buffer() on a plain GstBufferPool over
  *            system memory, released with gst_buffer_unref()
@@ -117,7 +117,7 @@ main (int argc, char **argv)
   gchar *source = NULL;
   gint64 size = 0, iterations = 0;
   gint threads = 1;
-  gboolean write = FALSE, no_huge_pages = FALSE;
+  gboolean write = FALSE, huge_pages = FALSE;
   GOptionEntry entries[] = {
     {"source", 0, 0, G_OPTION_ARG_STRING, &source,
         "layered, sysmem or pool", "SOURCE"},
@@ -128,8 +128,8 @@ main (int argc, char **argv)
     {"threads", 0, 0, G_OPTION_ARG_INT, &threads, "threads (1)", "T"},
     {"write", 0, 0, G_OPTION_ARG_NONE, &write,
         "map and fill every allocation", NULL},
-    {"no-huge-pages", 0, 0, G_OPTION_ARG_NONE, &no_huge_pages,
-        "layered: huge-pages=false", NULL},
+    {"huge-pages", 0, 0, G_OPTION_ARG_NONE, &huge_pages,
+        "layered: huge-pages=true", NULL},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("- allocation benchmark");
@@ -156,7 +156,7 @@ main (int argc, char **argv)
 
   if (g_str_equal (source, "layered")) {
     GstStructure *config = gst_structure_new ("layered-allocator-config",
-        "huge-pages", G_TYPE_BOOLEAN, !no_huge_pages, NULL);
+        "huge-pages", G_TYPE_BOOLEAN, huge_pages, NULL);
 
     src = SOURCE_LAYERED;
     allocator = gst_layered_allocator_new (config);

@@ -10,7 +10,8 @@
 # three times with layered memory as the default allocator. Both must exit
 # with 0 (which they only do when nothing is left in use), report every run,
 # take memory from the system in the first run and serve later runs mostly
-# from the cache, as the documentation says, and print an empty leak report.
+# from the cache, as the documentation says, read the statistics from the
+# pipeline's bus after each run, and print an empty leak report.
 
 import os
 import re
@@ -46,6 +47,10 @@ def check(name, cmd, env):
                 errors.append(f'run {n}: {hits} of {allocs} from the cache')
     if 'leak report: no memory in use' not in out:
         errors.append('leak report is not empty')
+    bus = re.findall(r'^  on the bus: layered-allocator-stats, peak (\d+) '
+                     r'bytes in use$', out, re.M)
+    if len(bus) != 3 or not all(int(p) > 0 for p in bus):
+        errors.append(f'statistics from the bus: {bus}')
     if errors:
         print(f'FAIL: {name}: ' + '; '.join(errors) + '\n' + out)
         return False

@@ -43,7 +43,8 @@
  * * `prealloc`: `SIZE:COUNT` pairs to allocate and fault in at once,
  *   separated by `+` (or by commas inside quotes)
  * * `max-class-size`, `idle-level` (sizes), `idle-timeout` (seconds),
- *   `huge-pages`, `backtraces` (booleans): as the allocator's properties
+ *   `huge-pages`, `backtraces` (booleans, false by default): as the
+ *   allocator's properties
  * * `interval`: log the statistics every so many seconds (default 0: off)
  *
  * A parameter that is unknown or has a bad value is reported in one

@@ -662,7 +662,7 @@ GST_END_TEST;
 GST_START_TEST (test_config)
 {
   GstAllocator *a = new_allocator ("layered, min-align=(uint)128, "
-      "max-cached=(guint64)1000000, huge-pages=false, "
+      "max-cached=(guint64)1000000, huge-pages=true, "
       "idle-level=(string)\"4096\", prealloc=(string)\"8192:3\"");
   GstStructure *change;
   guint align;
@@ -674,7 +674,7 @@ GST_START_TEST (test_config)
   fail_unless_equals_int (align, 128);
   fail_unless_equals_uint64 (cap, 1000000);
   fail_unless_equals_uint64 (level, 4096);
-  fail_if (huge);
+  fail_unless (huge);
   /* preallocated: three 8 KiB blocks are cached */
   fail_unless (stat_of (a, "bytes-cached") >= 3 * 8192);
 
