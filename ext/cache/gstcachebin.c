@@ -1,0 +1,1613 @@
+/* gst-reuse: cachebin, a result cache around an inner chain
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-cachebin
+ * @title: cachebin
+ * @see_also: gst-cache
+ *
+ * A bin around an inner chain (the #GstCacheBin:description, in
+ * gst-launch-1.0 syntax) that stores the chain's output in a cache
+ * directory and, when the same input goes through the same chain again,
+ * replays the stored output instead of running the chain.
+ *
+ * The key is a SHA-256 of: the key format; the input's XXH3-128 digest and
+ * length; the canonical chain (factories in order, non-default properties
+ * sorted by name, caps with sorted fields, links; element names do not
+ * count); the versions of GStreamer and of each plugin in the chain;
+ * whether downstream can seek (muxers write differently when it cannot);
+ * and the #GstCacheBin:namespace.
+ *
+ * The input is known before any data flows: when cachebin's upstream peer
+ * is a source element with a file:// URI (filesrc, mmapsrc), the file is
+ * hashed, or a stat manifest recalls its digest; otherwise, when upstream
+ * can be pulled from, its bytes are hashed through pulls. Push-only and
+ * live inputs are run through the chain with nothing stored (a `bypass`).
+ *
+ * On a hit, the entry is verified (footer, key, checksum) before anything is
+ * pushed, then replayed on the src pad: stream-start, the stored caps,
+ * segment, data, EOS. The chain is parsed to compute the key but is never
+ * added, linked or started, and upstream sends nothing. On a miss, the
+ * chain runs and its output is captured on the way out: byte streams
+ * (BYTES segments, as muxers write them, headers rewritten at their
+ * offsets) as the image filesink would write; other streams as records of
+ * caps, events and timestamped buffers. The entry is committed atomically
+ * at EOS; an error, a flush or a stop before EOS discards it, as does an
+ * input file that changed during the run. A cache that cannot be written
+ * (full disk, permissions) never fails the pipeline: cachebin posts a
+ * warning and carries on.
+ *
+ * Each run posts an element message named `cachebin` with `result` (`hit`,
+ * `miss` or `bypass`), `key`, `reason` (bypass), `bytes`, `stored` (miss),
+ * `hash-time`, `lookup-time` and `run-time` (nanoseconds), and more; see
+ * docs/cachebin.md.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 filesrc location=in.mp4 ! cachebin \
+ *     description="qtdemux ! h264parse ! avdec_h264 ! videoscale ! video/x-raw,width=1280,height=720 ! x264enc ! mp4mux" ! \
+ *     filesink location=out.mp4
+ * ]| Transcodes in.mp4 the first time; the second time, copies the stored
+ * result to out.mp4.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstcachebin.h"
+#include "gstcachekey.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_cache_bin_debug);
+#define GST_CAT_DEFAULT gst_cache_bin_debug
+
+#define DEFAULT_MAX_SIZE_FALLBACK (G_GUINT64_CONSTANT (5) << 30)
+#define DEFAULT_KEY_MODE GST_CACHE_BIN_KEY_FULL
+#define REPLAY_CHUNK (1024 * 1024)
+#define PULL_HASH_CHUNK (1024 * 1024)
+
+/* record types of a stream entry: a 32-bit type and a 32-bit length,
+ * little-endian, then the body */
+enum
+{
+  RECORD_CAPS = 1,              /* caps string */
+  RECORD_SEGMENT = 2,           /* SegmentRecord */
+  RECORD_TAG = 3,               /* scope (u32), tag list string */
+  RECORD_EVENT = 4,             /* event type (u32), structure string */
+  RECORD_BUFFER = 5,            /* BufferRecord, data */
+};
+
+#define RECORD_HEADER 8
+#define SEGMENT_RECORD 80
+#define BUFFER_RECORD 48
+
+enum
+{
+  PROP_0,
+  PROP_DESCRIPTION,
+  PROP_CACHE_DIR,
+  PROP_MAX_SIZE,
+  PROP_NAMESPACE,
+  PROP_READ_ONLY,
+  PROP_KEY_MODE,
+  PROP_TRUST_STAT,
+  PROP_KEY,
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+#define _do_init \
+  GST_DEBUG_CATEGORY_INIT (gst_cache_bin_debug, "cachebin", 0, \
+      "cachebin result cache");
+#define gst_cache_bin_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstCacheBin, gst_cache_bin, GST_TYPE_BIN, _do_init);
+GST_ELEMENT_REGISTER_DEFINE (cachebin, "cachebin", GST_RANK_NONE,
+    GST_TYPE_CACHE_BIN);
+
+GType
+gst_cache_bin_key_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_CACHE_BIN_KEY_FULL, "Input, chain, namespace and the versions of "
+          "GStreamer and of each plugin in the chain", "full"},
+    {GST_CACHE_BIN_KEY_NO_VERSIONS, "Input, chain and namespace: results "
+          "survive upgrades", "no-versions"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstCacheBinKeyMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static void gst_cache_bin_dispose (GObject * object);
+static void gst_cache_bin_finalize (GObject * object);
+static void gst_cache_bin_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_cache_bin_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn gst_cache_bin_change_state (GstElement * element,
+    GstStateChange transition);
+static void gst_cache_bin_handle_message (GstBin * bin, GstMessage * msg);
+
+static gboolean sink_activate (GstPad * pad, GstObject * parent);
+static GstFlowReturn sink_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * buf);
+static gboolean sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+static gboolean sink_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+static gboolean src_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active);
+static gboolean src_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+static gboolean src_query (GstPad * pad, GstObject * parent, GstQuery * query);
+static gboolean feed_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active);
+static GstFlowReturn feed_getrange (GstPad * pad, GstObject * parent,
+    guint64 offset, guint length, GstBuffer ** buf);
+static gboolean feed_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+static gboolean feed_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+static GstFlowReturn capture_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * buf);
+static gboolean capture_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+static gboolean capture_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+static void replay_loop (GstPad * pad);
+
+static void
+gst_cache_bin_class_init (GstCacheBinClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBinClass *bin_class = GST_BIN_CLASS (klass);
+
+  gobject_class->dispose = gst_cache_bin_dispose;
+  gobject_class->finalize = gst_cache_bin_finalize;
+  gobject_class->set_property = gst_cache_bin_set_property;
+  gobject_class->get_property = gst_cache_bin_get_property;
+
+  /**
+   * GstCacheBin:description:
+   *
+   * The inner chain, in gst-launch-1.0 syntax, with one unlinked sink pad
+   * and one unlinked src pad. When unset, the elements that the
+   * application added to the bin (linked among themselves) are the chain.
+   */
+  g_object_class_install_property (gobject_class, PROP_DESCRIPTION,
+      g_param_spec_string ("description", "Description",
+          "The inner chain, in gst-launch-1.0 syntax (unset: the elements "
+          "added to the bin)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_CACHE_DIR,
+      g_param_spec_string ("cache-dir", "Cache directory",
+          "Where results are stored, created 0700 if missing (unset: "
+          "$XDG_CACHE_HOME/gstreamer-1.0/cachebin)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_SIZE,
+      g_param_spec_uint64 ("max-size", "Maximum size",
+          "Size limit of the cache directory in bytes; least recently used "
+          "entries are evicted past it (0: the limit set with gst-cache "
+          "--max-size, or 5 GiB)", 0, G_MAXUINT64, 0,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_NAMESPACE,
+      g_param_spec_string ("namespace", "Namespace",
+          "A salt mixed into the key: runs with different namespaces never "
+          "share results", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_READ_ONLY,
+      g_param_spec_boolean ("read-only", "Read only",
+          "Replay hits but store nothing", FALSE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_KEY_MODE,
+      g_param_spec_enum ("key-mode", "Key mode",
+          "What the key is made of", GST_TYPE_CACHE_BIN_KEY_MODE,
+          DEFAULT_KEY_MODE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TRUST_STAT,
+      g_param_spec_boolean ("trust-stat", "Trust stat",
+          "Recall the digest of an input file whose device, inode, size, "
+          "mtime and ctime (ns) are unchanged and more than 2 s old, instead "
+          "of hashing it again", TRUE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_KEY,
+      g_param_spec_string ("key", "Key",
+          "The key of the current run (hex), once the input is known", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Result cache bin", "Generic/Bin",
+      "Runs an inner chain and stores its output; replays the stored output "
+      "when the same input goes through the same chain again",
+      "The gst-reuse authors");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_cache_bin_change_state);
+  bin_class->handle_message = GST_DEBUG_FUNCPTR (gst_cache_bin_handle_message);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_CACHE_BIN_KEY_MODE, 0);
+}
+
+/* an internal pad has the external pad for parent, as a ghost pad's proxy
+ * pad does: were its parent the bin, the bin's sorted iterator, which holds
+ * the bin's lock, would lock the bin again when it looks at the chain's
+ * peers */
+static GstPad *
+internal_pad (GstPad * external, const gchar * name, GstPadDirection dir)
+{
+  GstPad *pad = gst_pad_new (name, dir);
+
+  gst_object_set_parent (GST_OBJECT (pad), GST_OBJECT (external));
+  return pad;
+}
+
+#define INTERNAL_SELF(parent) GST_CACHE_BIN (GST_OBJECT_PARENT (parent))
+
+static void
+gst_cache_bin_init (GstCacheBin * self)
+{
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_activate_function (self->sinkpad, sink_activate);
+  gst_pad_set_chain_function (self->sinkpad, sink_chain);
+  gst_pad_set_event_function (self->sinkpad, sink_event);
+  gst_pad_set_query_function (self->sinkpad, sink_query);
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_activatemode_function (self->srcpad, src_activate_mode);
+  gst_pad_set_event_function (self->srcpad, src_event);
+  gst_pad_set_query_function (self->srcpad, src_query);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->feedpad = internal_pad (self->sinkpad, "feed", GST_PAD_SRC);
+  gst_pad_set_activatemode_function (self->feedpad, feed_activate_mode);
+  gst_pad_set_getrange_function (self->feedpad, feed_getrange);
+  gst_pad_set_event_function (self->feedpad, feed_event);
+  gst_pad_set_query_function (self->feedpad, feed_query);
+
+  self->capturepad = internal_pad (self->srcpad, "capture", GST_PAD_SINK);
+  gst_pad_set_chain_function (self->capturepad, capture_chain);
+  gst_pad_set_event_function (self->capturepad, capture_event);
+  gst_pad_set_query_function (self->capturepad, capture_query);
+
+  self->max_size = 0;
+  self->trust_stat = TRUE;
+  self->key_mode = DEFAULT_KEY_MODE;
+}
+
+static void
+gst_cache_bin_dispose (GObject * object)
+{
+  GstCacheBin *self = GST_CACHE_BIN (object);
+
+  if (self->feedpad) {
+    gst_object_unparent (GST_OBJECT (self->feedpad));
+    self->feedpad = NULL;
+  }
+  if (self->capturepad) {
+    gst_object_unparent (GST_OBJECT (self->capturepad));
+    self->capturepad = NULL;
+  }
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
+static void
+gst_cache_bin_finalize (GObject * object)
+{
+  GstCacheBin *self = GST_CACHE_BIN (object);
+
+  g_free (self->description);
+  g_free (self->cache_dir);
+  g_free (self->name_space);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_cache_bin_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstCacheBin *self = GST_CACHE_BIN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_DESCRIPTION:
+      g_free (self->description);
+      self->description = g_value_dup_string (value);
+      break;
+    case PROP_CACHE_DIR:
+      g_free (self->cache_dir);
+      self->cache_dir = g_value_dup_string (value);
+      break;
+    case PROP_MAX_SIZE:
+      self->max_size = g_value_get_uint64 (value);
+      break;
+    case PROP_NAMESPACE:
+      g_free (self->name_space);
+      self->name_space = g_value_dup_string (value);
+      break;
+    case PROP_READ_ONLY:
+      self->read_only = g_value_get_boolean (value);
+      break;
+    case PROP_KEY_MODE:
+      self->key_mode = g_value_get_enum (value);
+      break;
+    case PROP_TRUST_STAT:
+      self->trust_stat = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_cache_bin_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstCacheBin *self = GST_CACHE_BIN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_DESCRIPTION:
+      g_value_set_string (value, self->description);
+      break;
+    case PROP_CACHE_DIR:
+      g_value_set_string (value, self->cache_dir);
+      break;
+    case PROP_MAX_SIZE:
+      g_value_set_uint64 (value, self->max_size);
+      break;
+    case PROP_NAMESPACE:
+      g_value_set_string (value, self->name_space);
+      break;
+    case PROP_READ_ONLY:
+      g_value_set_boolean (value, self->read_only);
+      break;
+    case PROP_KEY_MODE:
+      g_value_set_enum (value, self->key_mode);
+      break;
+    case PROP_TRUST_STAT:
+      g_value_set_boolean (value, self->trust_stat);
+      break;
+    case PROP_KEY:
+      g_value_set_string (value, self->key_hex[0] ? self->key_hex : NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static const gchar *
+run_name (GstCacheBinRun run)
+{
+  switch (run) {
+    case GST_CACHE_BIN_RUN_HIT:
+      return "hit";
+    case GST_CACHE_BIN_RUN_MISS:
+      return "miss";
+    case GST_CACHE_BIN_RUN_BYPASS:
+      return "bypass";
+    default:
+      return "none";
+  }
+}
+
+static void
+post_result (GstCacheBin * self, guint64 bytes, gboolean stored)
+{
+  GstStructure *s;
+  guint64 run_ns = g_get_monotonic_time () * 1000 - self->start_ns;
+
+  s = gst_structure_new ("cachebin",
+      "result", G_TYPE_STRING, run_name (self->run),
+      "key", G_TYPE_STRING, self->key_hex,
+      "bytes", G_TYPE_UINT64, bytes,
+      "input-bytes", G_TYPE_UINT64, self->input_id.length,
+      "input-digest-recalled", G_TYPE_BOOLEAN, self->input_from_manifest,
+      "hash-time", G_TYPE_UINT64, self->hash_ns,
+      "lookup-time", G_TYPE_UINT64, self->lookup_ns,
+      "run-time", G_TYPE_UINT64, run_ns,
+      "damaged-entry", G_TYPE_BOOLEAN, self->damaged_entry, NULL);
+  if (self->run == GST_CACHE_BIN_RUN_BYPASS)
+    gst_structure_set (s, "reason", G_TYPE_STRING, self->bypass_reason, NULL);
+  if (self->run == GST_CACHE_BIN_RUN_MISS) {
+    gst_structure_set (s, "stored", G_TYPE_BOOLEAN, stored, NULL);
+    if (!stored && self->store_error)
+      gst_structure_set (s, "store-error", G_TYPE_STRING, self->store_error,
+          NULL);
+  }
+  if (self->store)
+    gst_structure_set (s, "cache-dir", G_TYPE_STRING,
+        gst_cache_store_get_dir (self->store), NULL);
+
+  GST_INFO_OBJECT (self, "%s: key %s, %" G_GUINT64_FORMAT " bytes, hash %"
+      GST_TIME_FORMAT ", lookup %" GST_TIME_FORMAT ", run %" GST_TIME_FORMAT
+      "%s%s", run_name (self->run), self->key_hex, bytes,
+      GST_TIME_ARGS (self->hash_ns), GST_TIME_ARGS (self->lookup_ns),
+      GST_TIME_ARGS (run_ns), self->bypass_reason ? ", reason " : "",
+      self->bypass_reason ? self->bypass_reason : "");
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* input identity */
+
+/* the file behind our direct upstream peer, when it is a source element
+ * with a file:// URI; an element in between could change the bytes */
+static gchar *
+upstream_file (GstCacheBin * self)
+{
+  GstPad *peer = gst_pad_get_peer (self->sinkpad);
+  GstElement *up = peer ? gst_pad_get_parent_element (peer) : NULL;
+  gchar *uri = NULL, *path = NULL;
+
+  if (up && GST_IS_URI_HANDLER (up) &&
+      gst_uri_handler_get_uri_type (GST_URI_HANDLER (up)) == GST_URI_SRC)
+    uri = gst_uri_handler_get_uri (GST_URI_HANDLER (up));
+  if (uri && gst_uri_has_protocol (uri, "file"))
+    path = g_filename_from_uri (uri, NULL, NULL);
+  g_free (uri);
+  if (up)
+    gst_object_unref (up);
+  if (peer)
+    gst_object_unref (peer);
+  return path;
+}
+
+static gboolean
+upstream_is_live (GstCacheBin * self)
+{
+  GstQuery *q = gst_query_new_latency ();
+  gboolean live = FALSE;
+
+  if (gst_pad_peer_query (self->sinkpad, q))
+    gst_query_parse_latency (q, &live, NULL, NULL);
+  gst_query_unref (q);
+  return live;
+}
+
+static gboolean
+upstream_can_pull (GstCacheBin * self)
+{
+  GstQuery *q = gst_query_new_scheduling ();
+  gboolean pull = FALSE;
+
+  if (gst_pad_peer_query (self->sinkpad, q))
+    pull = gst_query_has_scheduling_mode_with_flags (q, GST_PAD_MODE_PULL,
+        GST_SCHEDULING_FLAG_SEEKABLE);
+  gst_query_unref (q);
+  return pull;
+}
+
+static gboolean
+downstream_seekable (GstCacheBin * self)
+{
+  GstQuery *q = gst_query_new_seeking (GST_FORMAT_BYTES);
+  gboolean seekable = FALSE;
+
+  if (gst_pad_peer_query (self->srcpad, q))
+    gst_query_parse_seeking (q, NULL, &seekable, NULL, NULL);
+  gst_query_unref (q);
+  return seekable;
+}
+
+/* hash upstream's bytes through pulls, in pull mode; deactivates again */
+static gboolean
+hash_by_pulling (GstCacheBin * self, GstCacheFileId * id)
+{
+  GstCacheHasher *hasher;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint64 offset = 0;
+
+  if (!gst_pad_activate_mode (self->sinkpad, GST_PAD_MODE_PULL, TRUE))
+    return FALSE;
+  hasher = gst_cache_hasher_new ();
+  while (ret == GST_FLOW_OK) {
+    GstBuffer *buf = NULL;
+    GstMapInfo map;
+
+    ret = gst_pad_pull_range (self->sinkpad, offset, PULL_HASH_CHUNK, &buf);
+    if (ret != GST_FLOW_OK)
+      break;
+    if (gst_buffer_get_size (buf) == 0) {
+      gst_buffer_unref (buf);
+      ret = GST_FLOW_EOS;
+      break;
+    }
+    gst_buffer_map (buf, &map, GST_MAP_READ);
+    gst_cache_hasher_update (hasher, map.data, map.size);
+    offset += map.size;
+    gst_buffer_unmap (buf, &map);
+    gst_buffer_unref (buf);
+  }
+  gst_cache_hasher_finish (hasher, id->digest);
+  gst_cache_hasher_free (hasher);
+  id->length = offset;
+  gst_pad_activate_mode (self->sinkpad, GST_PAD_MODE_PULL, FALSE);
+  return ret == GST_FLOW_EOS;
+}
+
+/* validate a stream entry's records before anything is pushed */
+static gboolean
+records_valid (const guint8 * p, gsize size)
+{
+  gsize pos = 0;
+
+  while (pos < size) {
+    guint32 type, len;
+
+    if (size - pos < RECORD_HEADER)
+      return FALSE;
+    type = GST_READ_UINT32_LE (p + pos);
+    len = GST_READ_UINT32_LE (p + pos + 4);
+    if (len > size - pos - RECORD_HEADER)
+      return FALSE;
+    if (type < RECORD_CAPS || type > RECORD_BUFFER)
+      return FALSE;
+    if (type == RECORD_SEGMENT && len != SEGMENT_RECORD)
+      return FALSE;
+    if ((type == RECORD_BUFFER && len < BUFFER_RECORD) ||
+        ((type == RECORD_TAG || type == RECORD_EVENT) && len < 4))
+      return FALSE;
+    pos += RECORD_HEADER + len;
+  }
+  return TRUE;
+}
+
+/* the first unlinked sink pad, or the last unlinked src pad, of the chain's
+ * elements in link order */
+static GstPad *
+find_unlinked_pad (GList * elements, GstPadDirection dir)
+{
+  GList *l = dir == GST_PAD_SINK ? elements : g_list_last (elements);
+
+  for (; l; l = dir == GST_PAD_SINK ? l->next : l->prev) {
+    GstElement *e = l->data;
+    GstPad *found = NULL;
+    GList *p;
+
+    GST_OBJECT_LOCK (e);
+    for (p = dir == GST_PAD_SINK ? e->sinkpads : e->srcpads; p; p = p->next) {
+      if (GST_PAD_PEER (p->data) == NULL) {
+        found = gst_object_ref (p->data);
+        break;
+      }
+    }
+    GST_OBJECT_UNLOCK (e);
+    if (found)
+      return found;
+  }
+  return NULL;
+}
+
+static gboolean
+build_chain (GstCacheBin * self, const gchar * description)
+{
+  GError *err = NULL;
+  GstBin *container;
+  GList *elements;
+
+  if (description == NULL) {
+    /* the application's own elements */
+    if (GST_BIN_NUMCHILDREN (self) == 0) {
+      GST_ELEMENT_ERROR (self, CORE, FAILED,
+          ("No inner chain: set the description property, or add elements "
+              "to the bin."), (NULL));
+      return FALSE;
+    }
+    container = GST_BIN (self);
+  } else {
+    GstElement *chain;
+
+    chain = gst_parse_bin_from_description_full (description, FALSE, NULL,
+        GST_PARSE_FLAG_FATAL_ERRORS, &err);
+    if (chain == NULL) {
+      if (g_error_matches (err, GST_PARSE_ERROR,
+              GST_PARSE_ERROR_NO_SUCH_ELEMENT))
+        GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+            ("Could not build the inner chain \"%s\": %s", description,
+                err->message), (NULL));
+      else
+        GST_ELEMENT_ERROR (self, CORE, FAILED,
+            ("Could not build the inner chain \"%s\": %s", description,
+                err->message), (NULL));
+      g_clear_error (&err);
+      return FALSE;
+    }
+    self->chain = gst_object_ref_sink (chain);
+    container = GST_BIN (chain);
+  }
+
+  elements = gst_cache_chain_elements (container);
+  self->chain_sink = find_unlinked_pad (elements, GST_PAD_SINK);
+  self->chain_src = find_unlinked_pad (elements, GST_PAD_SRC);
+  g_list_free_full (elements, gst_object_unref);
+  self->chain_text = gst_cache_describe_chain (container);
+
+  if (self->chain_sink == NULL || self->chain_src == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, FAILED,
+        ("The inner chain needs an unlinked sink pad and an unlinked src "
+            "pad."), ("description: %s",
+            description ? description : "(elements added to the bin)"));
+    return FALSE;
+  }
+  if (self->chain) {
+    GstPad *sink = gst_ghost_pad_new ("sink", self->chain_sink);
+    GstPad *src = gst_ghost_pad_new ("src", self->chain_src);
+
+    gst_element_add_pad (self->chain, sink);
+    gst_element_add_pad (self->chain, src);
+    gst_object_replace ((GstObject **) & self->chain_sink, GST_OBJECT (sink));
+    gst_object_replace ((GstObject **) & self->chain_src, GST_OBJECT (src));
+  }
+  return TRUE;
+}
+
+static void
+bypass (GstCacheBin * self, const gchar * reason)
+{
+  self->run = GST_CACHE_BIN_RUN_BYPASS;
+  self->bypass_reason = reason;
+}
+
+/* READY->PAUSED, before the children change state: know the input, make
+ * the key, look it up, and set up a replay or the chain */
+static gboolean
+prepare_run (GstCacheBin * self)
+{
+  gchar *description, *cache_dir, *name_space;
+  gboolean read_only, trust_stat;
+  GstCacheBinKeyMode key_mode;
+  guint64 max_size;
+  GstCacheKey *key;
+  GError *err = NULL;
+  gchar *s, *versions = NULL;
+  gint64 t0;
+
+  GST_OBJECT_LOCK (self);
+  description = g_strdup (self->description);
+  cache_dir = self->cache_dir ? g_strdup (self->cache_dir) :
+      gst_cache_store_default_dir ();
+  name_space = g_strdup (self->name_space ? self->name_space : "");
+  read_only = self->read_only;
+  trust_stat = self->trust_stat;
+  key_mode = self->key_mode;
+  max_size = self->max_size;
+  self->key_hex[0] = '\0';
+  GST_OBJECT_UNLOCK (self);
+
+  self->start_ns = g_get_monotonic_time () * 1000;
+  self->run = GST_CACHE_BIN_RUN_NONE;
+
+  if (!build_chain (self, description))
+    goto failed;
+
+  self->store = gst_cache_store_open (cache_dir, &err);
+  if (self->store == NULL) {
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
+        ("Cache unavailable, running without it: %s", err->message), (NULL));
+    g_clear_error (&err);
+    bypass (self, "cache-unavailable");
+    goto setup_chain;
+  }
+  self->limit = max_size ? max_size :
+      gst_cache_store_get_config_max_size (self->store);
+  if (self->limit == 0)
+    self->limit = DEFAULT_MAX_SIZE_FALLBACK;
+
+  /* the input */
+  t0 = g_get_monotonic_time ();
+  self->input_path = upstream_file (self);
+  self->upstream_pull = upstream_can_pull (self);
+  if (upstream_is_live (self)) {
+    bypass (self, "live");
+    goto setup_chain;
+  } else if (self->input_path) {
+    if (!gst_cache_hash_file (self->store, self->input_path, trust_stat,
+            &self->input_id, &self->input_from_manifest, &err)) {
+      GST_WARNING_OBJECT (self, "cannot hash the input: %s", err->message);
+      g_clear_error (&err);
+      bypass (self, "input-unreadable");
+      goto setup_chain;
+    }
+  } else if (self->upstream_pull) {
+    if (!hash_by_pulling (self, &self->input_id)) {
+      bypass (self, "input-unreadable");
+      goto setup_chain;
+    }
+  } else {
+    GST_INFO_OBJECT (self, "upstream is neither a local file nor seekable "
+        "in pull mode: running without the cache");
+    bypass (self, "push-only-upstream");
+    goto setup_chain;
+  }
+  self->hash_ns = (g_get_monotonic_time () - t0) * 1000;
+
+  /* the key */
+  key = gst_cache_key_new ();
+  gst_cache_key_add (key, "format", GST_CACHE_KEY_FORMAT);
+  s = gst_cache_digest_to_hex (self->input_id.digest, GST_CACHE_DIGEST_SIZE);
+  gst_cache_key_add (key, "input-digest", s);
+  g_free (s);
+  s = g_strdup_printf ("xxh3-128:%" G_GUINT64_FORMAT, self->input_id.length);
+  gst_cache_key_add (key, "input-length", s + strlen ("xxh3-128:"));
+  g_free (s);
+  gst_cache_key_add (key, "chain", self->chain_text);
+  if (key_mode == GST_CACHE_BIN_KEY_FULL) {
+    versions = gst_cache_describe_versions (self->chain ?
+        GST_BIN (self->chain) : GST_BIN (self));
+    gst_cache_key_add (key, "versions", versions);
+  }
+  gst_cache_key_add (key, "downstream-seekable",
+      downstream_seekable (self) ? "yes" : "no");
+  gst_cache_key_add (key, "namespace", name_space);
+  gst_cache_key_finish (key, self->key, &self->key_record);
+  gst_cache_key_free (key);
+  s = gst_cache_digest_to_hex (self->key, GST_CACHE_KEY_SIZE);
+  GST_OBJECT_LOCK (self);
+  g_strlcpy (self->key_hex, s, sizeof (self->key_hex));
+  GST_OBJECT_UNLOCK (self);
+  g_free (s);
+  GST_INFO_OBJECT (self, "input %s%s: %" G_GUINT64_FORMAT " bytes, %s in %"
+      GST_TIME_FORMAT "; key %s", self->input_path ? self->input_path :
+      "pulled from upstream", "", self->input_id.length,
+      self->input_from_manifest ? "digest recalled" : "hashed",
+      GST_TIME_ARGS (self->hash_ns), self->key_hex);
+  GST_DEBUG_OBJECT (self, "key record:\n%s", self->key_record);
+
+  /* the lookup */
+  t0 = g_get_monotonic_time ();
+  self->entry = gst_cache_store_lookup (self->store, self->key, &err);
+  if (self->entry && gst_cache_entry_get_kind (self->entry) ==
+      GST_CACHE_ENTRY_KIND_STREAM) {
+    gsize size;
+    const guint8 *p = gst_cache_entry_get_payload (self->entry, &size);
+
+    if (!records_valid (p, size)) {
+      g_set_error (&err, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_DAMAGED,
+          "Damaged cache entry \"%s\" (bad records): removed",
+          gst_cache_entry_get_path (self->entry));
+      g_unlink (gst_cache_entry_get_path (self->entry));
+      g_clear_pointer (&self->entry, gst_cache_entry_unref);
+    }
+  }
+  self->lookup_ns = (g_get_monotonic_time () - t0) * 1000;
+  if (err) {
+    if (g_error_matches (err, GST_CACHE_STORE_ERROR,
+            GST_CACHE_STORE_ERROR_DAMAGED)) {
+      self->damaged_entry = TRUE;
+      gst_cache_store_count (self->store, "damaged", (guint64) 1, NULL);
+    } else {
+      gst_cache_store_count (self->store, "errors", (guint64) 1, NULL);
+    }
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("Could not use a cache entry, running the chain: %s", err->message),
+        (NULL));
+    g_clear_error (&err);
+  }
+
+  if (self->entry) {
+    self->run = GST_CACHE_BIN_RUN_HIT;
+    self->replay_pos = 0;
+    self->replay_started = FALSE;
+    GST_INFO_OBJECT (self, "hit: %s, verified in %" GST_TIME_FORMAT,
+        gst_cache_entry_get_path (self->entry),
+        GST_TIME_ARGS (self->lookup_ns));
+    /* the chain was only parsed for its key: drop it unstarted */
+    gst_clear_object (&self->chain_sink);
+    gst_clear_object (&self->chain_src);
+    gst_clear_object (&self->chain);
+    goto done;
+  }
+
+  self->run = GST_CACHE_BIN_RUN_MISS;
+  GST_INFO_OBJECT (self, "miss: running the chain");
+  if (read_only) {
+    self->store_error = g_strdup ("read-only");
+  } else {
+    self->writer = gst_cache_writer_new (self->store, self->key, self->limit,
+        &err);
+    if (self->writer == NULL) {
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
+          ("Cannot store the result, running without the cache: %s",
+              err->message), (NULL));
+      self->store_error = g_strdup (err->message);
+      gst_cache_store_count (self->store, "errors", (guint64) 1, NULL);
+      g_clear_error (&err);
+    }
+  }
+
+setup_chain:
+  if (self->run == GST_CACHE_BIN_RUN_BYPASS) {
+    GST_INFO_OBJECT (self, "bypass (%s): running the chain, storing nothing",
+        self->bypass_reason);
+    if (self->store)
+      gst_cache_store_count (self->store, "bypasses", (guint64) 1, NULL);
+    post_result (self, 0, FALSE);
+  }
+  self->capture_decided = FALSE;
+  self->capture_pos = 0;
+  g_atomic_int_set (&self->chain_failed, 0);
+  if (self->chain)
+    gst_bin_add (GST_BIN (self), self->chain);
+  gst_pad_set_active (self->feedpad, TRUE);
+  gst_pad_set_active (self->capturepad, TRUE);
+  if (gst_pad_link_full (self->feedpad, self->chain_sink,
+          GST_PAD_LINK_CHECK_NOTHING) != GST_PAD_LINK_OK ||
+      gst_pad_link_full (self->chain_src, self->capturepad,
+          GST_PAD_LINK_CHECK_NOTHING) != GST_PAD_LINK_OK) {
+    GST_ELEMENT_ERROR (self, CORE, PAD, ("Could not link the inner chain."),
+        (NULL));
+    goto failed;
+  }
+
+done:
+  g_free (versions);
+  g_free (description);
+  g_free (cache_dir);
+  g_free (name_space);
+  return TRUE;
+
+failed:
+  g_free (versions);
+  g_free (description);
+  g_free (cache_dir);
+  g_free (name_space);
+  return FALSE;
+}
+
+/* PAUSED->READY (and failures): drop what the run set up */
+static void
+cleanup_run (GstCacheBin * self)
+{
+  if (self->chain_sink && GST_PAD_PEER (self->chain_sink) == self->feedpad)
+    gst_pad_unlink (self->feedpad, self->chain_sink);
+  if (self->chain_src && GST_PAD_PEER (self->chain_src) == self->capturepad)
+    gst_pad_unlink (self->chain_src, self->capturepad);
+  gst_pad_set_active (self->feedpad, FALSE);
+  gst_pad_set_active (self->capturepad, FALSE);
+  if (self->chain) {
+    if (GST_OBJECT_PARENT (self->chain) == GST_OBJECT (self)) {
+      gst_element_set_state (self->chain, GST_STATE_NULL);
+      gst_bin_remove (GST_BIN (self), self->chain);
+    }
+    gst_clear_object (&self->chain);
+  }
+  gst_clear_object (&self->chain_sink);
+  gst_clear_object (&self->chain_src);
+  if (self->writer) {
+    GST_INFO_OBJECT (self, "stopped before the end of the stream: the "
+        "partial result is discarded");
+    g_clear_pointer (&self->writer, gst_cache_writer_free);
+  }
+  g_clear_pointer (&self->entry, gst_cache_entry_unref);
+  g_clear_pointer (&self->store, gst_cache_store_free);
+  g_clear_pointer (&self->key_record, g_free);
+  g_clear_pointer (&self->chain_text, g_free);
+  g_clear_pointer (&self->input_path, g_free);
+  g_clear_pointer (&self->store_error, g_free);
+  gst_clear_caps (&self->capture_caps);
+  memset (&self->input_id, 0, sizeof (self->input_id));
+  self->input_from_manifest = FALSE;
+  self->damaged_entry = FALSE;
+  self->hash_ns = self->lookup_ns = 0;
+  self->bypass_reason = NULL;
+  self->run = GST_CACHE_BIN_RUN_NONE;
+}
+
+static GstStateChangeReturn
+gst_cache_bin_change_state (GstElement * element, GstStateChange transition)
+{
+  GstCacheBin *self = GST_CACHE_BIN (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    if (!prepare_run (self)) {
+      cleanup_run (self);
+      return GST_STATE_CHANGE_FAILURE;
+    }
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (ret == GST_STATE_CHANGE_FAILURE)
+        cleanup_run (self);
+      else if (self->run == GST_CACHE_BIN_RUN_HIT)
+        gst_pad_start_task (self->srcpad, (GstTaskFunction) replay_loop,
+            self->srcpad, NULL);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      cleanup_run (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+static void
+gst_cache_bin_handle_message (GstBin * bin, GstMessage * msg)
+{
+  GstCacheBin *self = GST_CACHE_BIN (bin);
+
+  /* an error in the chain: whatever it produced is not a result */
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR &&
+      GST_MESSAGE_SRC (msg) != GST_OBJECT (self))
+    g_atomic_int_set (&self->chain_failed, 1);
+
+  GST_BIN_CLASS (parent_class)->handle_message (bin, msg);
+}
+
+/* sink pad: from upstream */
+
+static gboolean
+sink_activate (GstPad * pad, GstObject * parent)
+{
+  GstCacheBin *self = GST_CACHE_BIN (parent);
+
+  /* on a hit in pull mode, upstream is never asked for data; in push mode
+   * its first buffer is answered with EOS */
+  if (self->run == GST_CACHE_BIN_RUN_HIT && self->upstream_pull &&
+      gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, TRUE))
+    return TRUE;
+  return gst_pad_activate_mode (pad, GST_PAD_MODE_PUSH, TRUE);
+}
+
+static GstFlowReturn
+sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstCacheBin *self = GST_CACHE_BIN (parent);
+
+  if (self->run == GST_CACHE_BIN_RUN_MISS ||
+      self->run == GST_CACHE_BIN_RUN_BYPASS)
+    return gst_pad_push (self->feedpad, buf);
+  gst_buffer_unref (buf);
+  return self->run == GST_CACHE_BIN_RUN_HIT ? GST_FLOW_EOS :
+      GST_FLOW_FLUSHING;
+}
+
+static gboolean
+sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstCacheBin *self = GST_CACHE_BIN (parent);
+
+  if (self->run == GST_CACHE_BIN_RUN_MISS ||
+      self->run == GST_CACHE_BIN_RUN_BYPASS)
+    return gst_pad_push_event (self->feedpad, event);
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static gboolean
+sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstCacheBin *self = GST_CACHE_BIN (parent);
+
+  if (self->run == GST_CACHE_BIN_RUN_MISS ||
+      self->run == GST_CACHE_BIN_RUN_BYPASS)
+    return gst_pad_peer_query (self->feedpad, query);
+  return gst_pad_query_default (pad, parent, query);
+}
+
+/* feed pad: into the chain */
+
+static gboolean
+feed_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  GstCacheBin *self = INTERNAL_SELF (parent);
+
+  /* a chain that pulls pulls from upstream, through us */
+  if (mode == GST_PAD_MODE_PULL)
+    return gst_pad_activate_mode (self->sinkpad, GST_PAD_MODE_PULL, active);
+  return TRUE;
+}
+
+static GstFlowReturn
+feed_getrange (GstPad * pad, GstObject * parent, guint64 offset,
+    guint length, GstBuffer ** buf)
+{
+  GstCacheBin *self = INTERNAL_SELF (parent);
+
+  return gst_pad_pull_range (self->sinkpad, offset, length, buf);
+}
+
+static gboolean
+feed_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstCacheBin *self = INTERNAL_SELF (parent);
+
+  return gst_pad_push_event (self->sinkpad, event);
+}
+
+static gboolean
+feed_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstCacheBin *self = INTERNAL_SELF (parent);
+
+  return gst_pad_peer_query (self->sinkpad, query);
+}
+
+/* capture pad: out of the chain */
+
+static void
+capture_fail (GstCacheBin * self, GError * err)
+{
+  if (self->writer == NULL)
+    return;
+  if (g_error_matches (err, GST_CACHE_STORE_ERROR,
+          GST_CACHE_STORE_ERROR_TOO_LARGE)) {
+    GST_WARNING_OBJECT (self, "not storing: %s", err->message);
+    gst_cache_store_count (self->store, "too-large", (guint64) 1, NULL);
+  } else {
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("Could not store the result in the cache, the pipeline goes on: %s",
+            err->message), (NULL));
+    gst_cache_store_count (self->store, "errors", (guint64) 1, NULL);
+  }
+  g_free (self->store_error);
+  self->store_error = g_strdup (err->message);
+  g_clear_pointer (&self->writer, gst_cache_writer_free);
+}
+
+static void
+capture_discard (GstCacheBin * self, const gchar * why)
+{
+  if (self->writer == NULL)
+    return;
+  GST_INFO_OBJECT (self, "discarding the partial result: %s", why);
+  g_free (self->store_error);
+  self->store_error = g_strdup (why);
+  g_clear_pointer (&self->writer, gst_cache_writer_free);
+}
+
+static void
+record (GstCacheBin * self, guint32 type, const guint8 * head, gsize head_size,
+    const guint8 * body, gsize body_size)
+{
+  guint8 hdr[RECORD_HEADER];
+  GError *err = NULL;
+
+  if (self->writer == NULL)
+    return;
+  if (head_size + body_size > G_MAXUINT32) {
+    g_set_error (&err, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_TOO_LARGE,
+        "A buffer or event too large to store");
+    capture_fail (self, err);
+    g_error_free (err);
+    return;
+  }
+  GST_WRITE_UINT32_LE (hdr, type);
+  GST_WRITE_UINT32_LE (hdr + 4, head_size + body_size);
+  if (!gst_cache_writer_append (self->writer, hdr, RECORD_HEADER, &err) ||
+      (head_size && !gst_cache_writer_append (self->writer, head, head_size,
+              &err)) || (body_size
+          && !gst_cache_writer_append (self->writer, body, body_size, &err))) {
+    capture_fail (self, err);
+    g_error_free (err);
+  }
+}
+
+static void
+record_string (GstCacheBin * self, guint32 type, guint32 prefix,
+    gboolean with_prefix, const gchar * str)
+{
+  guint8 head[4];
+
+  GST_WRITE_UINT32_LE (head, prefix);
+  record (self, type, head, with_prefix ? 4 : 0, (const guint8 *) str,
+      strlen (str));
+}
+
+static GstFlowReturn
+capture_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstCacheBin *self = INTERNAL_SELF (parent);
+  GError *err = NULL;
+  GstMapInfo map;
+
+  if (self->writer && self->capture_decided &&
+      gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    if (self->capture_bytes) {
+      if (!gst_cache_writer_write_at (self->writer, self->capture_pos,
+              map.data, map.size, &err)) {
+        capture_fail (self, err);
+        g_error_free (err);
+      }
+      self->capture_pos += map.size;
+    } else {
+      guint8 head[BUFFER_RECORD];
+
+      GST_WRITE_UINT64_LE (head, GST_BUFFER_PTS (buf));
+      GST_WRITE_UINT64_LE (head + 8, GST_BUFFER_DTS (buf));
+      GST_WRITE_UINT64_LE (head + 16, GST_BUFFER_DURATION (buf));
+      GST_WRITE_UINT64_LE (head + 24, GST_BUFFER_OFFSET (buf));
+      GST_WRITE_UINT64_LE (head + 32, GST_BUFFER_OFFSET_END (buf));
+      GST_WRITE_UINT32_LE (head + 40, GST_BUFFER_FLAGS (buf));
+      GST_WRITE_UINT32_LE (head + 44, 0);
+      record (self, RECORD_BUFFER, head, sizeof (head), map.data, map.size);
+    }
+    gst_buffer_unmap (buf, &map);
+  } else if (self->writer && !self->capture_decided) {
+    capture_discard (self, "a buffer before any segment");
+  }
+  return gst_pad_push (self->srcpad, buf);
+}
+
+static void
+record_segment (GstCacheBin * self, const GstSegment * seg)
+{
+  guint8 s[SEGMENT_RECORD];
+
+  GST_WRITE_UINT32_LE (s, seg->format);
+  GST_WRITE_UINT32_LE (s + 4, seg->flags);
+  GST_WRITE_DOUBLE_LE (s + 8, seg->rate);
+  GST_WRITE_DOUBLE_LE (s + 16, seg->applied_rate);
+  GST_WRITE_UINT64_LE (s + 24, seg->base);
+  GST_WRITE_UINT64_LE (s + 32, seg->offset);
+  GST_WRITE_UINT64_LE (s + 40, seg->start);
+  GST_WRITE_UINT64_LE (s + 48, seg->stop);
+  GST_WRITE_UINT64_LE (s + 56, seg->time);
+  GST_WRITE_UINT64_LE (s + 64, seg->position);
+  GST_WRITE_UINT64_LE (s + 72, seg->duration);
+  record (self, RECORD_SEGMENT, s, sizeof (s), NULL, 0);
+}
+
+static void
+commit (GstCacheBin * self)
+{
+  GKeyFile *meta;
+  GError *err = NULL;
+  guint64 size;
+  gchar *caps = NULL;
+  gboolean stored = FALSE;
+
+  if (self->writer && g_atomic_int_get (&self->chain_failed))
+    capture_discard (self, "the chain posted an error");
+  if (self->writer && !self->capture_decided)
+    capture_discard (self, "no segment before the end of the stream");
+  if (self->writer && self->input_path &&
+      !gst_cache_file_unchanged (self->input_path, &self->input_id)) {
+    GST_WARNING_OBJECT (self, "%s changed during the run: not storing",
+        self->input_path);
+    gst_cache_store_count (self->store, "input-modified", (guint64) 1, NULL);
+    capture_discard (self, "the input changed during the run");
+  }
+  if (self->writer == NULL) {
+    gst_cache_store_count (self->store, "misses", (guint64) 1, NULL);
+    post_result (self, 0, FALSE);
+    return;
+  }
+
+  size = gst_cache_writer_get_size (self->writer);
+  meta = g_key_file_new ();
+  g_key_file_set_string (meta, "entry", "key", self->key_hex);
+  g_key_file_set_int64 (meta, "entry", "created", g_get_real_time () /
+      G_USEC_PER_SEC);
+  g_key_file_set_uint64 (meta, "entry", "compute-time",
+      g_get_monotonic_time () * 1000 - self->start_ns);
+  if (self->capture_caps) {
+    caps = gst_caps_to_string (self->capture_caps);
+    g_key_file_set_string (meta, "entry", "caps", caps);
+  }
+  GST_OBJECT_LOCK (self);
+  g_key_file_set_string (meta, "entry", "namespace",
+      self->name_space ? self->name_space : "");
+  g_key_file_set_string (meta, "entry", "description",
+      self->description ? self->description : "");
+  GST_OBJECT_UNLOCK (self);
+  g_key_file_set_string (meta, "entry", "record", self->key_record);
+
+  if (gst_cache_writer_commit (self->writer, self->capture_bytes ?
+          GST_CACHE_ENTRY_KIND_BYTES : GST_CACHE_ENTRY_KIND_STREAM, meta,
+          &err)) {
+    stored = TRUE;
+    GST_INFO_OBJECT (self, "stored %" G_GUINT64_FORMAT " bytes under %s",
+        size, self->key_hex);
+    gst_cache_store_count (self->store, "misses", (guint64) 1, "stores",
+        (guint64) 1, "bytes-stored", size, NULL);
+    gst_cache_store_evict (self->store, self->limit, self->key);
+  } else {
+    capture_fail (self, err);
+    g_error_free (err);
+    gst_cache_store_count (self->store, "misses", (guint64) 1, NULL);
+  }
+  g_clear_pointer (&self->writer, gst_cache_writer_free);
+  g_key_file_unref (meta);
+  g_free (caps);
+  post_result (self, stored ? size : 0, stored);
+}
+
+static gboolean
+capture_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstCacheBin *self = INTERNAL_SELF (parent);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_STREAM_START:
+      break;
+    case GST_EVENT_CAPS:{
+      GstCaps *caps;
+      gchar *s;
+
+      gst_event_parse_caps (event, &caps);
+      gst_caps_replace (&self->capture_caps, caps);
+      if (self->capture_decided && !self->capture_bytes) {
+        s = gst_caps_to_string (caps);
+        record_string (self, RECORD_CAPS, 0, FALSE, s);
+        g_free (s);
+      }
+      break;
+    }
+    case GST_EVENT_SEGMENT:{
+      const GstSegment *seg;
+
+      gst_event_parse_segment (event, &seg);
+      if (!self->capture_decided) {
+        self->capture_decided = TRUE;
+        self->capture_bytes = seg->format == GST_FORMAT_BYTES;
+        GST_DEBUG_OBJECT (self, "capturing a %s",
+            self->capture_bytes ? "byte stream" : "stream of buffers");
+        if (!self->capture_bytes && self->capture_caps) {
+          gchar *s = gst_caps_to_string (self->capture_caps);
+
+          record_string (self, RECORD_CAPS, 0, FALSE, s);
+          g_free (s);
+        }
+      }
+      if (self->capture_bytes) {
+        if (seg->format == GST_FORMAT_BYTES)
+          self->capture_pos = seg->start;
+        else
+          capture_discard (self, "a byte stream changed format");
+      } else {
+        record_segment (self, seg);
+      }
+      break;
+    }
+    case GST_EVENT_TAG:
+      if (self->capture_decided && !self->capture_bytes) {
+        GstTagList *tags;
+        gchar *s;
+
+        gst_event_parse_tag (event, &tags);
+        s = gst_tag_list_to_string (tags);
+        record_string (self, RECORD_TAG, gst_tag_list_get_scope (tags), TRUE,
+            s);
+        g_free (s);
+      }
+      break;
+    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_FLUSH_STOP:
+      capture_discard (self, "flushed");
+      break;
+    case GST_EVENT_EOS:
+      if (self->run == GST_CACHE_BIN_RUN_MISS)
+        commit (self);
+      else if (self->run == GST_CACHE_BIN_RUN_BYPASS)
+        GST_INFO_OBJECT (self, "bypass: end of stream");
+      break;
+    default:
+      if (self->capture_decided && !self->capture_bytes &&
+          GST_EVENT_IS_SERIALIZED (event) && GST_EVENT_IS_DOWNSTREAM (event)
+          && GST_EVENT_TYPE (event) != GST_EVENT_SEGMENT_DONE) {
+        const GstStructure *st = gst_event_get_structure (event);
+        gchar *s = st ? gst_structure_to_string (st) : g_strdup ("");
+
+        record_string (self, RECORD_EVENT, GST_EVENT_TYPE (event), TRUE, s);
+        g_free (s);
+      }
+      break;
+  }
+  return gst_pad_push_event (self->srcpad, event);
+}
+
+static gboolean
+capture_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstCacheBin *self = INTERNAL_SELF (parent);
+
+  return gst_pad_peer_query (self->srcpad, query);
+}
+
+/* src pad: to downstream */
+
+static gboolean
+src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  if (mode == GST_PAD_MODE_PUSH && !active)
+    return gst_pad_stop_task (pad);
+  return TRUE;
+}
+
+static gboolean
+src_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstCacheBin *self = GST_CACHE_BIN (parent);
+
+  if (self->run == GST_CACHE_BIN_RUN_MISS ||
+      self->run == GST_CACHE_BIN_RUN_BYPASS)
+    return gst_pad_push_event (self->capturepad, event);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_SEEK) {
+    GST_DEBUG_OBJECT (self, "seeking in a replay is not supported");
+    gst_event_unref (event);
+    return FALSE;
+  }
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static gboolean
+src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstCacheBin *self = GST_CACHE_BIN (parent);
+
+  if (self->run == GST_CACHE_BIN_RUN_MISS ||
+      self->run == GST_CACHE_BIN_RUN_BYPASS)
+    return gst_pad_peer_query (self->capturepad, query);
+  if (self->run == GST_CACHE_BIN_RUN_HIT) {
+    switch (GST_QUERY_TYPE (query)) {
+      case GST_QUERY_DURATION:{
+        GstFormat fmt;
+        gsize size;
+
+        gst_query_parse_duration (query, &fmt, NULL);
+        if (fmt != GST_FORMAT_BYTES ||
+            gst_cache_entry_get_kind (self->entry) !=
+            GST_CACHE_ENTRY_KIND_BYTES)
+          return FALSE;
+        gst_cache_entry_get_payload (self->entry, &size);
+        gst_query_set_duration (query, GST_FORMAT_BYTES, size);
+        return TRUE;
+      }
+      case GST_QUERY_SEEKING:{
+        GstFormat fmt;
+
+        gst_query_parse_seeking (query, &fmt, NULL, NULL, NULL);
+        gst_query_set_seeking (query, fmt, FALSE, 0, -1);
+        return TRUE;
+      }
+      default:
+        break;
+    }
+  }
+  return gst_pad_query_default (pad, parent, query);
+}
+
+/* replay */
+
+static void
+free_entry_ref (gpointer entry)
+{
+  gst_cache_entry_unref (entry);
+}
+
+static GstBuffer *
+wrap_payload (GstCacheBin * self, const guint8 * payload, gsize offset,
+    gsize size)
+{
+  GstBuffer *buf = gst_buffer_new ();
+
+  if (size > 0)
+    gst_buffer_append_memory (buf,
+        gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY,
+            (gpointer) (payload + offset), size, 0, size,
+            gst_cache_entry_ref (self->entry), free_entry_ref));
+  return buf;
+}
+
+static gboolean
+replay_start (GstCacheBin * self)
+{
+  GKeyFile *meta = gst_cache_entry_get_meta (self->entry);
+  gchar *stream_id, *caps_str;
+  GstEvent *ev;
+
+  stream_id = gst_pad_create_stream_id_printf (self->srcpad,
+      GST_ELEMENT (self), "cachebin-%.16s", self->key_hex);
+  ev = gst_event_new_stream_start (stream_id);
+  gst_event_set_group_id (ev, gst_util_group_id_next ());
+  g_free (stream_id);
+  if (!gst_pad_push_event (self->srcpad, ev))
+    GST_DEBUG_OBJECT (self, "stream-start not accepted");
+
+  if (gst_cache_entry_get_kind (self->entry) == GST_CACHE_ENTRY_KIND_BYTES) {
+    GstSegment seg;
+
+    caps_str = g_key_file_get_string (meta, "entry", "caps", NULL);
+    if (caps_str) {
+      GstCaps *caps = gst_caps_from_string (caps_str);
+
+      if (caps)
+        gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+      gst_clear_caps (&caps);
+      g_free (caps_str);
+    }
+    gst_segment_init (&seg, GST_FORMAT_BYTES);
+    gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
+  }
+  return TRUE;
+}
+
+/* the next item of a stream entry: pushes an event, or returns a buffer */
+static GstFlowReturn
+replay_record (GstCacheBin * self, const guint8 * p, gsize size)
+{
+  guint32 type = GST_READ_UINT32_LE (p + self->replay_pos);
+  guint32 len = GST_READ_UINT32_LE (p + self->replay_pos + 4);
+  const guint8 *body = p + self->replay_pos + RECORD_HEADER;
+  gsize body_offset = self->replay_pos + RECORD_HEADER;
+  GstEvent *ev = NULL;
+  gchar *s;
+
+  self->replay_pos += RECORD_HEADER + len;
+
+  switch (type) {
+    case RECORD_CAPS:{
+      GstCaps *caps;
+
+      s = g_strndup ((const gchar *) body, len);
+      caps = gst_caps_from_string (s);
+      g_free (s);
+      if (caps)
+        ev = gst_event_new_caps (caps);
+      gst_clear_caps (&caps);
+      break;
+    }
+    case RECORD_SEGMENT:{
+      GstSegment seg;
+
+      gst_segment_init (&seg, GST_FORMAT_TIME);
+      seg.format = GST_READ_UINT32_LE (body);
+      seg.flags = GST_READ_UINT32_LE (body + 4);
+      seg.rate = GST_READ_DOUBLE_LE (body + 8);
+      seg.applied_rate = GST_READ_DOUBLE_LE (body + 16);
+      seg.base = GST_READ_UINT64_LE (body + 24);
+      seg.offset = GST_READ_UINT64_LE (body + 32);
+      seg.start = GST_READ_UINT64_LE (body + 40);
+      seg.stop = GST_READ_UINT64_LE (body + 48);
+      seg.time = GST_READ_UINT64_LE (body + 56);
+      seg.position = GST_READ_UINT64_LE (body + 64);
+      seg.duration = GST_READ_UINT64_LE (body + 72);
+      if (seg.rate != 0.0)
+        ev = gst_event_new_segment (&seg);
+      break;
+    }
+    case RECORD_TAG:{
+      GstTagList *tags;
+
+      s = g_strndup ((const gchar *) body + 4, len - 4);
+      tags = gst_tag_list_new_from_string (s);
+      g_free (s);
+      if (tags) {
+        gst_tag_list_set_scope (tags, GST_READ_UINT32_LE (body));
+        ev = gst_event_new_tag (tags);
+      }
+      break;
+    }
+    case RECORD_EVENT:{
+      GstStructure *st = NULL;
+
+      s = g_strndup ((const gchar *) body + 4, len - 4);
+      if (*s)
+        st = gst_structure_from_string (s, NULL);
+      g_free (s);
+      ev = gst_event_new_custom (GST_READ_UINT32_LE (body), st);
+      break;
+    }
+    case RECORD_BUFFER:{
+      GstBuffer *buf = wrap_payload (self, p, body_offset + BUFFER_RECORD,
+          len - BUFFER_RECORD);
+
+      GST_BUFFER_PTS (buf) = GST_READ_UINT64_LE (body);
+      GST_BUFFER_DTS (buf) = GST_READ_UINT64_LE (body + 8);
+      GST_BUFFER_DURATION (buf) = GST_READ_UINT64_LE (body + 16);
+      GST_BUFFER_OFFSET (buf) = GST_READ_UINT64_LE (body + 24);
+      GST_BUFFER_OFFSET_END (buf) = GST_READ_UINT64_LE (body + 32);
+      GST_BUFFER_FLAGS (buf) = GST_READ_UINT32_LE (body + 40);
+      return gst_pad_push (self->srcpad, buf);
+    }
+    default:
+      break;
+  }
+  if (ev == NULL)
+    GST_WARNING_OBJECT (self, "skipping a stored record of type %u that no "
+        "longer parses", type);
+  else
+    gst_pad_push_event (self->srcpad, ev);
+  return GST_FLOW_OK;
+}
+
+static void
+replay_loop (GstPad * pad)
+{
+  GstCacheBin *self = GST_CACHE_BIN (GST_PAD_PARENT (pad));
+  GstFlowReturn ret = GST_FLOW_OK;
+  const guint8 *payload;
+  gsize size;
+
+  if (!self->replay_started) {
+    self->replay_started = TRUE;
+    replay_start (self);
+  }
+  payload = gst_cache_entry_get_payload (self->entry, &size);
+
+  if (self->replay_pos < size) {
+    if (gst_cache_entry_get_kind (self->entry) == GST_CACHE_ENTRY_KIND_BYTES) {
+      gsize n = MIN (REPLAY_CHUNK, size - self->replay_pos);
+      GstBuffer *buf = wrap_payload (self, payload, self->replay_pos, n);
+
+      GST_BUFFER_OFFSET (buf) = self->replay_pos;
+      GST_BUFFER_OFFSET_END (buf) = self->replay_pos + n;
+      self->replay_pos += n;
+      ret = gst_pad_push (pad, buf);
+    } else {
+      ret = replay_record (self, payload, size);
+    }
+  } else {
+    ret = GST_FLOW_EOS;
+  }
+
+  if (ret == GST_FLOW_OK)
+    return;
+
+  if (ret == GST_FLOW_EOS) {
+    if (self->replay_pos >= size) {
+      gst_cache_store_count (self->store, "hits", (guint64) 1,
+          "bytes-served", (guint64) size, NULL);
+      post_result (self, size, FALSE);
+    }
+    gst_pad_push_event (pad, gst_event_new_eos ());
+  } else if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
+    GST_ELEMENT_FLOW_ERROR (self, ret);
+    gst_pad_push_event (pad, gst_event_new_eos ());
+  }
+  GST_DEBUG_OBJECT (self, "replay pausing: %s", gst_flow_get_name (ret));
+  gst_pad_pause_task (pad);
+}

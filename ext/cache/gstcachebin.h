@@ -1,0 +1,116 @@
+/* gst-reuse: cachebin, a result cache around an inner chain
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __GST_CACHE_BIN_H__
+#define __GST_CACHE_BIN_H__
+
+#include <gst/gst.h>
+
+#include "gstcachestore.h"
+
+G_BEGIN_DECLS
+
+/**
+ * GstCacheBinKeyMode:
+ * @GST_CACHE_BIN_KEY_FULL: the input, the chain, the namespace, and the
+ *     versions of GStreamer and of every plugin in the chain
+ * @GST_CACHE_BIN_KEY_NO_VERSIONS: the same without the versions, so that
+ *     results survive upgrades (for chains whose output does not change
+ *     between versions, which the user vouches for)
+ *
+ * What the cache key is made of.
+ */
+typedef enum
+{
+  GST_CACHE_BIN_KEY_FULL,
+  GST_CACHE_BIN_KEY_NO_VERSIONS,
+} GstCacheBinKeyMode;
+
+#define GST_TYPE_CACHE_BIN_KEY_MODE (gst_cache_bin_key_mode_get_type ())
+GType gst_cache_bin_key_mode_get_type (void);
+
+typedef enum
+{
+  GST_CACHE_BIN_RUN_NONE,
+  GST_CACHE_BIN_RUN_HIT,
+  GST_CACHE_BIN_RUN_MISS,
+  GST_CACHE_BIN_RUN_BYPASS,
+} GstCacheBinRun;
+
+#define GST_TYPE_CACHE_BIN (gst_cache_bin_get_type ())
+G_DECLARE_FINAL_TYPE (GstCacheBin, gst_cache_bin, GST, CACHE_BIN, GstBin)
+
+struct _GstCacheBin
+{
+  GstBin parent;
+
+  GstPad *sinkpad, *srcpad;
+  /* internal pads, parented to the bin but not among its pads: the feed
+   * pad feeds the inner chain, the capture pad takes its output */
+  GstPad *feedpad, *capturepad;
+
+  /* properties, OBJECT_LOCK */
+  gchar *description;
+  gchar *cache_dir;
+  gchar *name_space;
+  guint64 max_size;
+  gboolean read_only;
+  gboolean trust_stat;
+  GstCacheBinKeyMode key_mode;
+
+  /* the run, set up in READY->PAUSED under the state lock */
+  GstCacheBinRun run;
+  const gchar *bypass_reason;
+  GstCacheStore *store;
+  GstElement *chain;            /* the chain built from the description */
+  GstPad *chain_sink, *chain_src;
+  gboolean upstream_pull;
+  guint8 key[GST_CACHE_KEY_SIZE];
+  gchar key_hex[GST_CACHE_KEY_HEX_SIZE];       /* OBJECT_LOCK */
+  gchar *key_record;
+  gchar *chain_text;
+  gchar *input_path;
+  GstCacheFileId input_id;
+  gboolean input_from_manifest;
+  gboolean damaged_entry;
+  guint64 hash_ns, lookup_ns;
+  gint64 start_ns;
+  guint64 limit;
+
+  /* hit: replay, in the src pad's task */
+  GstCacheEntry *entry;
+  gsize replay_pos;
+  gboolean replay_started;
+
+  /* miss: capture, in the chain's streaming thread */
+  GstCacheWriter *writer;
+  gboolean capture_decided, capture_bytes;
+  guint64 capture_pos;
+  GstCaps *capture_caps;
+  gchar *store_error;
+  gint chain_failed;            /* atomic */
+};
+
+GST_ELEMENT_REGISTER_DECLARE (cachebin);
+
+G_END_DECLS
+
+#endif /* __GST_CACHE_BIN_H__ */

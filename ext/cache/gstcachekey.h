@@ -1,0 +1,59 @@
+/* gst-reuse: the cache key: what a result depends on
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __GST_CACHE_KEY_H__
+#define __GST_CACHE_KEY_H__
+
+#include <gst/gst.h>
+
+#include "gstcachestore.h"
+
+G_BEGIN_DECLS
+
+#define GST_CACHE_KEY_FORMAT "cachebin-key-1"
+
+/* A key is the SHA-256 of a record of tagged, length-prefixed fields. The
+ * record is also kept as text (one "tag: value" per line, values escaped),
+ * stored in the entry, so that two keys can be compared field by field. */
+typedef struct _GstCacheKey GstCacheKey;
+
+GstCacheKey *gst_cache_key_new (void);
+void gst_cache_key_add (GstCacheKey * key, const gchar * tag,
+    const gchar * value);
+void gst_cache_key_finish (GstCacheKey * key, guint8 out[GST_CACHE_KEY_SIZE],
+    gchar ** record);
+void gst_cache_key_free (GstCacheKey * key);
+
+/* the elements of @chain in link order (a list of references) */
+GList *gst_cache_chain_elements (GstBin * chain);
+
+/* the canonical text of a chain: the elements in link order, each with its
+ * factory, its properties that differ from a fresh element's, sorted by
+ * name, and its links; element names play no part */
+gchar *gst_cache_describe_chain (GstBin * chain);
+
+/* GStreamer's version and, sorted, the name and version of each plugin that
+ * provides a factory in @chain */
+gchar *gst_cache_describe_versions (GstBin * chain);
+
+G_END_DECLS
+
+#endif /* __GST_CACHE_KEY_H__ */

@@ -1,0 +1,135 @@
+/* gst-reuse: the cache store: entries, input digests, statistics, eviction
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __GST_CACHE_STORE_H__
+#define __GST_CACHE_STORE_H__
+
+/* The cache store is plain C on GLib, with no element code, so that
+ * cachebin and the gst-cache tool share it.
+ *
+ * Layout of a cache directory (created 0700):
+ *   entries/XX/<key>.gstcache   one entry per key, XX = first byte of the key
+ *   tmp/                        entries being written (same file system)
+ *   stat/XX/<hash of path>      stat manifest: file identity -> digest
+ *   stats, stats.lock           counters, updated under flock
+ *   evict.lock                  held by the process that evicts
+ *
+ * An entry file is: payload, metadata (GKeyFile text), footer. The footer
+ * (GST_CACHE_FOOTER_SIZE bytes, little-endian) holds the magic, the format
+ * version, the payload kind, both lengths, the key and an XXH3-128 checksum
+ * of everything before the checksum. An entry is written to tmp/, fsynced,
+ * renamed into place and its directory fsynced; it is read only after its
+ * size, magic, version, key and checksum all agree. */
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define GST_CACHE_KEY_SIZE 32
+#define GST_CACHE_KEY_HEX_SIZE (2 * GST_CACHE_KEY_SIZE + 1)
+#define GST_CACHE_DIGEST_SIZE 16
+#define GST_CACHE_FOOTER_SIZE 80
+#define GST_CACHE_ENTRY_VERSION 1
+
+#define GST_CACHE_STORE_ERROR (gst_cache_store_error_quark ())
+GQuark gst_cache_store_error_quark (void);
+
+typedef enum
+{
+  GST_CACHE_STORE_ERROR_IO,
+  GST_CACHE_STORE_ERROR_DAMAGED,
+  GST_CACHE_STORE_ERROR_TOO_LARGE,
+} GstCacheStoreError;
+
+typedef enum
+{
+  GST_CACHE_ENTRY_KIND_BYTES = 1,      /* a byte stream, stored as its image */
+  GST_CACHE_ENTRY_KIND_STREAM = 2,     /* records: caps, events, buffers */
+} GstCacheEntryKind;
+
+typedef struct _GstCacheStore GstCacheStore;
+typedef struct _GstCacheEntry GstCacheEntry;
+typedef struct _GstCacheWriter GstCacheWriter;
+
+/* the identity and digest of an input file */
+typedef struct
+{
+  guint8 digest[GST_CACHE_DIGEST_SIZE];        /* XXH3-128, canonical order */
+  guint64 length;
+  guint64 dev, ino;
+  gint64 mtime_ns, ctime_ns;
+} GstCacheFileId;
+
+gchar *gst_cache_store_default_dir (void);
+
+GstCacheStore *gst_cache_store_open (const gchar * dir, GError ** error);
+void gst_cache_store_free (GstCacheStore * store);
+const gchar *gst_cache_store_get_dir (GstCacheStore * store);
+guint64 gst_cache_store_get_config_max_size (GstCacheStore * store);
+
+/* input digests */
+gboolean gst_cache_hash_file (GstCacheStore * store, const gchar * path,
+    gboolean trust_stat, GstCacheFileId * id, gboolean * from_manifest,
+    GError ** error);
+gboolean gst_cache_file_unchanged (const gchar * path,
+    const GstCacheFileId * id);
+gchar *gst_cache_digest_to_hex (const guint8 * digest, gsize size);
+
+typedef struct _GstCacheHasher GstCacheHasher;
+GstCacheHasher *gst_cache_hasher_new (void);
+void gst_cache_hasher_update (GstCacheHasher * hasher, gconstpointer data,
+    gsize size);
+void gst_cache_hasher_finish (GstCacheHasher * hasher,
+    guint8 digest[GST_CACHE_DIGEST_SIZE]);
+void gst_cache_hasher_free (GstCacheHasher * hasher);
+
+/* entries */
+GstCacheEntry *gst_cache_store_lookup (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], GError ** error);
+GstCacheEntry *gst_cache_entry_ref (GstCacheEntry * entry);
+void gst_cache_entry_unref (GstCacheEntry * entry);
+GstCacheEntryKind gst_cache_entry_get_kind (GstCacheEntry * entry);
+const guint8 *gst_cache_entry_get_payload (GstCacheEntry * entry,
+    gsize * size);
+GKeyFile *gst_cache_entry_get_meta (GstCacheEntry * entry);
+const gchar *gst_cache_entry_get_path (GstCacheEntry * entry);
+
+GstCacheWriter *gst_cache_writer_new (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], guint64 max_size, GError ** error);
+gboolean gst_cache_writer_write_at (GstCacheWriter * writer, guint64 offset,
+    gconstpointer data, gsize size, GError ** error);
+gboolean gst_cache_writer_append (GstCacheWriter * writer,
+    gconstpointer data, gsize size, GError ** error);
+guint64 gst_cache_writer_get_size (GstCacheWriter * writer);
+gboolean gst_cache_writer_commit (GstCacheWriter * writer,
+    GstCacheEntryKind kind, GKeyFile * meta, GError ** error);
+void gst_cache_writer_free (GstCacheWriter * writer);
+
+/* statistics and eviction */
+void gst_cache_store_count (GstCacheStore * store, const gchar * counter,
+    guint64 delta, ...) G_GNUC_NULL_TERMINATED;
+GKeyFile *gst_cache_store_read_stats (GstCacheStore * store);
+guint gst_cache_store_evict (GstCacheStore * store, guint64 max_size,
+    const guint8 keep[GST_CACHE_KEY_SIZE]);
+
+G_END_DECLS
+
+#endif /* __GST_CACHE_STORE_H__ */
