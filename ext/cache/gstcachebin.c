@@ -79,6 +79,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <gst/base/gstbasesrc.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_cache_bin_debug);
 #define GST_CAT_DEFAULT gst_cache_bin_debug
@@ -497,15 +498,25 @@ upstream_file (GstCacheBin * self)
   return path;
 }
 
+/* a live source does not answer the latency query before it runs: ask a
+ * base source directly */
 static gboolean
 upstream_is_live (GstCacheBin * self)
 {
   GstQuery *q = gst_query_new_latency ();
+  GstPad *peer = gst_pad_get_peer (self->sinkpad);
+  GstElement *up = peer ? gst_pad_get_parent_element (peer) : NULL;
   gboolean live = FALSE;
 
-  if (gst_pad_peer_query (self->sinkpad, q))
+  if (up && GST_IS_BASE_SRC (up))
+    live = gst_base_src_is_live (GST_BASE_SRC (up));
+  if (!live && gst_pad_peer_query (self->sinkpad, q))
     gst_query_parse_latency (q, &live, NULL, NULL);
   gst_query_unref (q);
+  if (up)
+    gst_object_unref (up);
+  if (peer)
+    gst_object_unref (peer);
   return live;
 }
 

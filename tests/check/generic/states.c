@@ -39,9 +39,10 @@
 static GList *elements = NULL;
 static gchar *tmpdir = NULL;
 static gchar *input_path = NULL;
+static gchar *cache_path = NULL;
 
 /* What each element needs to reach PLAYING. "%f" is replaced by the path of
- * a small regular file. */
+ * a small regular file, "%d" by a private directory. */
 static const struct
 {
   const gchar *factory;
@@ -51,6 +52,8 @@ static const struct
   {"mmapsrc", "location", "%f"},
   {"pipesink", "command", "sh -c 'cat > /dev/null'"},
   {"pipesrc", "command", "head -c 100000 /dev/zero"},
+  {"cachebin", "description", "identity"},
+  {"cachebin", "cache-dir", "%d"},
 };
 
 static void
@@ -105,6 +108,27 @@ setup (void)
   tmpdir = g_dir_make_tmp ("states-XXXXXX", NULL);
   input_path = g_build_filename (tmpdir, "input.bin", NULL);
   fail_unless (g_file_set_contents (input_path, "0123456789", 10, NULL));
+  cache_path = g_build_filename (tmpdir, "cache", NULL);
+}
+
+static void
+remove_tree (const gchar * path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *child = g_build_filename (path, name, NULL);
+
+    if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      remove_tree (child);
+    else
+      g_unlink (child);
+    g_free (child);
+  }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (path);
 }
 
 static void
@@ -113,8 +137,10 @@ teardown (void)
   g_list_free_full (elements, g_free);
   elements = NULL;
   g_unlink (input_path);
+  remove_tree (cache_path);
   g_rmdir (tmpdir);
   g_clear_pointer (&input_path, g_free);
+  g_clear_pointer (&cache_path, g_free);
   g_clear_pointer (&tmpdir, g_free);
 }
 
@@ -136,6 +162,8 @@ make_element (const gchar * name, gboolean configure)
 
       if (strcmp (value, "%f") == 0)
         value = input_path;
+      else if (strcmp (value, "%d") == 0)
+        value = cache_path;
       gst_util_set_object_arg (G_OBJECT (element), configs[i].property, value);
     }
   }
