@@ -90,7 +90,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_cache_bin_debug);
 #define PULL_HASH_CHUNK (1024 * 1024)
 
 /* record types of a stream entry: a 32-bit type and a 32-bit length,
- * little-endian, then the body */
+ * little-endian, then the body, padded to 8 bytes so that every record
+ * header and buffer is 8-byte aligned in the mapped entry */
 enum
 {
   RECORD_CAPS = 1,              /* caps string */
@@ -594,7 +595,7 @@ records_valid (const guint8 * p, gsize size)
       return FALSE;
     type = GST_READ_UINT32_LE (p + pos);
     len = GST_READ_UINT32_LE (p + pos + 4);
-    if (len > size - pos - RECORD_HEADER)
+    if (GST_ROUND_UP_8 ((guint64) len) > size - pos - RECORD_HEADER)
       return FALSE;
     if (type < RECORD_CAPS || type > RECORD_BUFFER)
       return FALSE;
@@ -603,7 +604,7 @@ records_valid (const guint8 * p, gsize size)
     if ((type == RECORD_BUFFER && len < BUFFER_RECORD) ||
         ((type == RECORD_TAG || type == RECORD_EVENT) && len < 4))
       return FALSE;
-    pos += RECORD_HEADER + len;
+    pos += RECORD_HEADER + GST_ROUND_UP_8 ((guint64) len);
   }
   return TRUE;
 }
@@ -1121,7 +1122,9 @@ static void
 record (GstCacheBin * self, guint32 type, const guint8 * head, gsize head_size,
     const guint8 * body, gsize body_size)
 {
+  static const guint8 zeros[8] = { 0, };
   guint8 hdr[RECORD_HEADER];
+  gsize pad = GST_ROUND_UP_8 (head_size + body_size) - head_size - body_size;
   GError *err = NULL;
 
   if (self->writer == NULL)
@@ -1138,7 +1141,8 @@ record (GstCacheBin * self, guint32 type, const guint8 * head, gsize head_size,
   if (!gst_cache_writer_append (self->writer, hdr, RECORD_HEADER, &err) ||
       (head_size && !gst_cache_writer_append (self->writer, head, head_size,
               &err)) || (body_size
-          && !gst_cache_writer_append (self->writer, body, body_size, &err))) {
+          && !gst_cache_writer_append (self->writer, body, body_size, &err))
+      || (pad && !gst_cache_writer_append (self->writer, zeros, pad, &err))) {
     capture_fail (self, err);
     g_error_free (err);
   }
@@ -1497,7 +1501,7 @@ replay_record (GstCacheBin * self, const guint8 * p, gsize size)
   GstEvent *ev = NULL;
   gchar *s;
 
-  self->replay_pos += RECORD_HEADER + len;
+  self->replay_pos += RECORD_HEADER + GST_ROUND_UP_8 (len);
 
   switch (type) {
     case RECORD_CAPS:{
