@@ -62,11 +62,11 @@
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 filesrc location=in.mp4 ! cachebin \
- *     description="qtdemux ! h264parse ! avdec_h264 ! videoscale ! video/x-raw,width=1280,height=720 ! x264enc ! mp4mux" ! \
- *     filesink location=out.mp4
- * ]| Transcodes in.mp4 the first time; the second time, copies the stored
- * result to out.mp4.
+ * gst-launch-1.0 filesrc location=movie.mp4 ! cachebin cache-dir=cache \
+ *     description="qtdemux ! h264parse ! avdec_h264 ! videoscale ! video/x-raw,width=640,height=360 ! x264enc ! mp4mux" ! \
+ *     filesink location=small.mp4
+ * ]| Transcodes movie.mp4 the first time; the next time, replays the stored
+ * result into small.mp4.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -163,23 +163,18 @@ static void gst_cache_bin_handle_message (GstBin * bin, GstMessage * msg);
 static gboolean sink_activate (GstPad * pad, GstObject * parent);
 static GstFlowReturn sink_chain (GstPad * pad, GstObject * parent,
     GstBuffer * buf);
-static gboolean sink_event (GstPad * pad, GstObject * parent,
-    GstEvent * event);
-static gboolean sink_query (GstPad * pad, GstObject * parent,
-    GstQuery * query);
+static gboolean sink_event (GstPad * pad, GstObject * parent, GstEvent * event);
+static gboolean sink_query (GstPad * pad, GstObject * parent, GstQuery * query);
 static gboolean src_activate_mode (GstPad * pad, GstObject * parent,
     GstPadMode mode, gboolean active);
-static gboolean src_event (GstPad * pad, GstObject * parent,
-    GstEvent * event);
+static gboolean src_event (GstPad * pad, GstObject * parent, GstEvent * event);
 static gboolean src_query (GstPad * pad, GstObject * parent, GstQuery * query);
 static gboolean feed_activate_mode (GstPad * pad, GstObject * parent,
     GstPadMode mode, gboolean active);
 static GstFlowReturn feed_getrange (GstPad * pad, GstObject * parent,
     guint64 offset, guint length, GstBuffer ** buf);
-static gboolean feed_event (GstPad * pad, GstObject * parent,
-    GstEvent * event);
-static gboolean feed_query (GstPad * pad, GstObject * parent,
-    GstQuery * query);
+static gboolean feed_event (GstPad * pad, GstObject * parent, GstEvent * event);
+static gboolean feed_query (GstPad * pad, GstObject * parent, GstQuery * query);
 static GstFlowReturn capture_chain (GstPad * pad, GstObject * parent,
     GstBuffer * buf);
 static gboolean capture_event (GstPad * pad, GstObject * parent,
@@ -636,7 +631,7 @@ find_unlinked_pad (GList * elements, GstPadDirection dir)
 }
 
 static gboolean
-build_chain (GstCacheBin * self, const gchar * description)
+build_chain (GstCacheBin * self, const gchar * description, gboolean describe)
 {
   GError *err = NULL;
   GstBin *container;
@@ -677,7 +672,14 @@ build_chain (GstCacheBin * self, const gchar * description)
   self->chain_sink = find_unlinked_pad (elements, GST_PAD_SINK);
   self->chain_src = find_unlinked_pad (elements, GST_PAD_SRC);
   g_list_free_full (elements, gst_object_unref);
-  self->chain_text = gst_cache_describe_chain (container);
+  if (describe) {
+    gchar **factories = gst_cache_chain_factories (container);
+
+    self->chain_text = gst_cache_describe_chain (container);
+    self->versions = gst_cache_describe_versions ((const gchar * const *)
+        factories);
+    self->factories = factories;
+  }
 
   if (self->chain_sink == NULL || self->chain_src == NULL) {
     GST_ELEMENT_ERROR (self, CORE, FAILED,
@@ -705,113 +707,194 @@ bypass (GstCacheBin * self, const gchar * reason)
   self->bypass_reason = reason;
 }
 
-/* READY->PAUSED, before the children change state: know the input, make
- * the key, look it up, and set up a replay or the chain */
-static gboolean
-prepare_run (GstCacheBin * self)
+/* The canonical text of a description, remembered in the cache directory
+ * so that a hit needs neither to parse the description nor to load the
+ * chain's plugins: valid while GStreamer's version and the versions of
+ * the chain's plugins (from the registry) are those it was made with. It
+ * carries a checksum of its text: a torn memo is never used. */
+static gchar *
+memo_path (GstCacheBin * self, const gchar * description)
 {
-  gchar *description, *cache_dir, *name_space;
-  gboolean read_only, trust_stat;
-  GstCacheBinKeyMode key_mode;
-  guint64 max_size;
-  GstCacheKey *key;
-  GError *err = NULL;
-  gchar *s, *versions = NULL;
-  gint64 t0;
+  gchar *gst = gst_version_string ();
+  gchar *id = g_strconcat (gst, "\n", description, NULL);
+  gchar *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, id, -1);
+  gchar *path = g_build_filename (gst_cache_store_get_dir (self->store),
+      "chains", name, NULL);
 
-  GST_OBJECT_LOCK (self);
-  description = g_strdup (self->description);
-  cache_dir = self->cache_dir ? g_strdup (self->cache_dir) :
-      gst_cache_store_default_dir ();
-  name_space = g_strdup (self->name_space ? self->name_space : "");
-  read_only = self->read_only;
-  trust_stat = self->trust_stat;
-  key_mode = self->key_mode;
-  max_size = self->max_size;
-  self->key_hex[0] = '\0';
-  GST_OBJECT_UNLOCK (self);
+  g_free (name);
+  g_free (id);
+  g_free (gst);
+  return path;
+}
 
-  self->start_ns = g_get_monotonic_time () * 1000;
-  self->run = GST_CACHE_BIN_RUN_NONE;
+static gboolean
+memo_load (GstCacheBin * self, const gchar * description)
+{
+  gchar *path = memo_path (self, description);
+  GKeyFile *kf = g_key_file_new ();
+  gchar *desc = NULL, *text = NULL, *versions = NULL, *sum = NULL;
+  gchar *check = NULL, *now = NULL, *both = NULL;
+  gchar **factories = NULL;
+  gboolean ok = FALSE;
 
-  if (!build_chain (self, description))
-    goto failed;
-
-  self->store = gst_cache_store_open (cache_dir, &err);
-  if (self->store == NULL) {
-    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
-        ("Cache unavailable, running without it: %s", err->message), (NULL));
-    g_clear_error (&err);
-    bypass (self, "cache-unavailable");
-    goto setup_chain;
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
+    goto done;
+  desc = g_key_file_get_string (kf, "chain", "description", NULL);
+  text = g_key_file_get_string (kf, "chain", "text", NULL);
+  versions = g_key_file_get_string (kf, "chain", "versions", NULL);
+  sum = g_key_file_get_string (kf, "chain", "checksum", NULL);
+  factories = g_key_file_get_string_list (kf, "chain", "factories", NULL, NULL);
+  if (!desc || !text || !versions || !sum || !factories ||
+      strcmp (desc, description) != 0)
+    goto done;
+  both = g_strconcat (text, "\n", versions, NULL);
+  check = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
+  now = gst_cache_describe_versions ((const gchar * const *) factories);
+  if (strcmp (check, sum) != 0 || strcmp (now, versions) != 0) {
+    GST_DEBUG_OBJECT (self, "chain memo %s is stale", path);
+    goto done;
   }
-  self->limit = max_size ? max_size :
-      gst_cache_store_get_config_max_size (self->store);
-  if (self->limit == 0)
-    self->limit = DEFAULT_MAX_SIZE_FALLBACK;
+  self->chain_text = g_steal_pointer (&text);
+  self->versions = g_steal_pointer (&versions);
+  self->factories = g_steal_pointer (&factories);
+  ok = TRUE;
+  GST_DEBUG_OBJECT (self, "chain text from memo %s", path);
 
-  /* the input */
-  t0 = g_get_monotonic_time ();
+done:
+  g_free (both);
+  g_free (now);
+  g_free (check);
+  g_free (sum);
+  g_free (versions);
+  g_free (text);
+  g_free (desc);
+  g_strfreev (factories);
+  g_key_file_unref (kf);
+  g_free (path);
+  return ok;
+}
+
+static void
+memo_save (GstCacheBin * self, const gchar * description)
+{
+  gchar *path = memo_path (self, description);
+  gchar *dir = g_path_get_dirname (path);
+  gchar *both = g_strconcat (self->chain_text, "\n", self->versions, NULL);
+  gchar *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
+  GKeyFile *kf = g_key_file_new ();
+  gchar *data;
+  gsize len;
+
+  g_key_file_set_string (kf, "chain", "description", description);
+  g_key_file_set_string (kf, "chain", "text", self->chain_text);
+  g_key_file_set_string (kf, "chain", "versions", self->versions);
+  g_key_file_set_string_list (kf, "chain", "factories",
+      (const gchar * const *) self->factories, g_strv_length (self->factories));
+  g_key_file_set_string (kf, "chain", "checksum", sum);
+  data = g_key_file_to_data (kf, &len, NULL);
+  /* a hint: a failure only costs the next hit a parse */
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents (path, data, len, NULL))
+    GST_DEBUG_OBJECT (self, "could not write chain memo %s", path);
+  g_free (data);
+  g_key_file_unref (kf);
+  g_free (sum);
+  g_free (both);
+  g_free (dir);
+  g_free (path);
+}
+
+/* the chain's text and versions: from the memo, or by parsing */
+static gboolean
+describe_chain (GstCacheBin * self, const gchar * description)
+{
+  if (description && memo_load (self, description))
+    return TRUE;
+  if (!build_chain (self, description, TRUE))
+    return FALSE;
+  if (description)
+    memo_save (self, description);
+  return TRUE;
+}
+
+/* the input's identity and digest; FALSE: bypass (reason set) */
+static gboolean
+identify_input (GstCacheBin * self, gboolean trust_stat)
+{
+  GError *err = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
   self->input_path = upstream_file (self);
   self->upstream_pull = upstream_can_pull (self);
   if (upstream_is_live (self)) {
     bypass (self, "live");
-    goto setup_chain;
+    return FALSE;
   } else if (self->input_path) {
     if (!gst_cache_hash_file (self->store, self->input_path, trust_stat,
             &self->input_id, &self->input_from_manifest, &err)) {
       GST_WARNING_OBJECT (self, "cannot hash the input: %s", err->message);
       g_clear_error (&err);
       bypass (self, "input-unreadable");
-      goto setup_chain;
+      return FALSE;
     }
   } else if (self->upstream_pull) {
     if (!hash_by_pulling (self, &self->input_id)) {
       bypass (self, "input-unreadable");
-      goto setup_chain;
+      return FALSE;
     }
   } else {
     GST_INFO_OBJECT (self, "upstream is neither a local file nor seekable "
         "in pull mode: running without the cache");
     bypass (self, "push-only-upstream");
-    goto setup_chain;
+    return FALSE;
   }
   self->hash_ns = (g_get_monotonic_time () - t0) * 1000;
+  return TRUE;
+}
 
-  /* the key */
-  key = gst_cache_key_new ();
+static void
+make_key (GstCacheBin * self, GstCacheBinKeyMode key_mode,
+    const gchar * name_space)
+{
+  GstCacheKey *key = gst_cache_key_new ();
+  gchar *s;
+
   gst_cache_key_add (key, "format", GST_CACHE_KEY_FORMAT);
   s = gst_cache_digest_to_hex (self->input_id.digest, GST_CACHE_DIGEST_SIZE);
   gst_cache_key_add (key, "input-digest", s);
   g_free (s);
-  s = g_strdup_printf ("xxh3-128:%" G_GUINT64_FORMAT, self->input_id.length);
-  gst_cache_key_add (key, "input-length", s + strlen ("xxh3-128:"));
+  s = g_strdup_printf ("%" G_GUINT64_FORMAT, self->input_id.length);
+  gst_cache_key_add (key, "input-length", s);
   g_free (s);
   gst_cache_key_add (key, "chain", self->chain_text);
-  if (key_mode == GST_CACHE_BIN_KEY_FULL) {
-    versions = gst_cache_describe_versions (self->chain ?
-        GST_BIN (self->chain) : GST_BIN (self));
-    gst_cache_key_add (key, "versions", versions);
-  }
+  if (key_mode == GST_CACHE_BIN_KEY_FULL)
+    gst_cache_key_add (key, "versions", self->versions);
   gst_cache_key_add (key, "downstream-seekable",
       downstream_seekable (self) ? "yes" : "no");
   gst_cache_key_add (key, "namespace", name_space);
   gst_cache_key_finish (key, self->key, &self->key_record);
   gst_cache_key_free (key);
+
   s = gst_cache_digest_to_hex (self->key, GST_CACHE_KEY_SIZE);
   GST_OBJECT_LOCK (self);
   g_strlcpy (self->key_hex, s, sizeof (self->key_hex));
   GST_OBJECT_UNLOCK (self);
   g_free (s);
-  GST_INFO_OBJECT (self, "input %s%s: %" G_GUINT64_FORMAT " bytes, %s in %"
+  GST_INFO_OBJECT (self, "input %s: %" G_GUINT64_FORMAT " bytes, %s in %"
       GST_TIME_FORMAT "; key %s", self->input_path ? self->input_path :
-      "pulled from upstream", "", self->input_id.length,
+      "pulled from upstream", self->input_id.length,
       self->input_from_manifest ? "digest recalled" : "hashed",
       GST_TIME_ARGS (self->hash_ns), self->key_hex);
   GST_DEBUG_OBJECT (self, "key record:\n%s", self->key_record);
+}
 
-  /* the lookup */
-  t0 = g_get_monotonic_time ();
+/* a verified entry, or NULL (a damaged one is removed and counted) */
+static void
+lookup (GstCacheBin * self)
+{
+  GError *err = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
   self->entry = gst_cache_store_lookup (self->store, self->key, &err);
   if (self->entry && gst_cache_entry_get_kind (self->entry) ==
       GST_CACHE_ENTRY_KIND_STREAM) {
@@ -840,6 +923,53 @@ prepare_run (GstCacheBin * self)
         (NULL));
     g_clear_error (&err);
   }
+}
+
+/* READY->PAUSED, before the children change state: know the input, make
+ * the key, look it up, and set up a replay or the chain */
+static gboolean
+prepare_run (GstCacheBin * self)
+{
+  gchar *description, *cache_dir, *name_space;
+  gboolean read_only, trust_stat, ok = FALSE;
+  GstCacheBinKeyMode key_mode;
+  guint64 max_size;
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (self);
+  description = g_strdup (self->description);
+  cache_dir = self->cache_dir ? g_strdup (self->cache_dir) :
+      gst_cache_store_default_dir ();
+  name_space = g_strdup (self->name_space ? self->name_space : "");
+  read_only = self->read_only;
+  trust_stat = self->trust_stat;
+  key_mode = self->key_mode;
+  max_size = self->max_size;
+  self->key_hex[0] = '\0';
+  GST_OBJECT_UNLOCK (self);
+
+  self->start_ns = g_get_monotonic_time () * 1000;
+  self->run = GST_CACHE_BIN_RUN_NONE;
+
+  self->store = gst_cache_store_open (cache_dir, &err);
+  if (self->store == NULL) {
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
+        ("Cache unavailable, running without it: %s", err->message), (NULL));
+    g_clear_error (&err);
+    bypass (self, "cache-unavailable");
+    goto setup_chain;
+  }
+  self->limit = max_size ? max_size :
+      gst_cache_store_get_config_max_size (self->store);
+  if (self->limit == 0)
+    self->limit = DEFAULT_MAX_SIZE_FALLBACK;
+
+  if (!identify_input (self, trust_stat))
+    goto setup_chain;
+  if (!describe_chain (self, description))
+    goto out;
+  make_key (self, key_mode, name_space);
+  lookup (self);
 
   if (self->entry) {
     self->run = GST_CACHE_BIN_RUN_HIT;
@@ -848,11 +978,12 @@ prepare_run (GstCacheBin * self)
     GST_INFO_OBJECT (self, "hit: %s, verified in %" GST_TIME_FORMAT,
         gst_cache_entry_get_path (self->entry),
         GST_TIME_ARGS (self->lookup_ns));
-    /* the chain was only parsed for its key: drop it unstarted */
+    /* a chain parsed for its key is dropped unstarted */
     gst_clear_object (&self->chain_sink);
     gst_clear_object (&self->chain_src);
     gst_clear_object (&self->chain);
-    goto done;
+    ok = TRUE;
+    goto out;
   }
 
   self->run = GST_CACHE_BIN_RUN_MISS;
@@ -873,6 +1004,8 @@ prepare_run (GstCacheBin * self)
   }
 
 setup_chain:
+  if (self->chain_sink == NULL && !build_chain (self, description, FALSE))
+    goto out;
   if (self->run == GST_CACHE_BIN_RUN_BYPASS) {
     GST_INFO_OBJECT (self, "bypass (%s): running the chain, storing nothing",
         self->bypass_reason);
@@ -893,22 +1026,15 @@ setup_chain:
           GST_PAD_LINK_CHECK_NOTHING) != GST_PAD_LINK_OK) {
     GST_ELEMENT_ERROR (self, CORE, PAD, ("Could not link the inner chain."),
         (NULL));
-    goto failed;
+    goto out;
   }
+  ok = TRUE;
 
-done:
-  g_free (versions);
+out:
   g_free (description);
   g_free (cache_dir);
   g_free (name_space);
-  return TRUE;
-
-failed:
-  g_free (versions);
-  g_free (description);
-  g_free (cache_dir);
-  g_free (name_space);
-  return FALSE;
+  return ok;
 }
 
 /* PAUSED->READY (and failures): drop what the run set up */
@@ -939,6 +1065,8 @@ cleanup_run (GstCacheBin * self)
   g_clear_pointer (&self->store, gst_cache_store_free);
   g_clear_pointer (&self->key_record, g_free);
   g_clear_pointer (&self->chain_text, g_free);
+  g_clear_pointer (&self->versions, g_free);
+  g_clear_pointer (&self->factories, g_strfreev);
   g_clear_pointer (&self->input_path, g_free);
   g_clear_pointer (&self->store_error, g_free);
   gst_clear_caps (&self->capture_caps);
@@ -1019,8 +1147,7 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
       self->run == GST_CACHE_BIN_RUN_BYPASS)
     return gst_pad_push (self->feedpad, buf);
   gst_buffer_unref (buf);
-  return self->run == GST_CACHE_BIN_RUN_HIT ? GST_FLOW_EOS :
-      GST_FLOW_FLUSHING;
+  return self->run == GST_CACHE_BIN_RUN_HIT ? GST_FLOW_EOS : GST_FLOW_FLUSHING;
 }
 
 static gboolean

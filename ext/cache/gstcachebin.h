@@ -87,6 +87,8 @@ struct _GstCacheBin
   gchar key_hex[GST_CACHE_KEY_HEX_SIZE];       /* OBJECT_LOCK */
   gchar *key_record;
   gchar *chain_text;
+  gchar *versions;
+  gchar **factories;
   gchar *input_path;
   GstCacheFileId input_id;
   gboolean input_from_manifest;

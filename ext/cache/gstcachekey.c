@@ -223,8 +223,7 @@ factory_defaults (GstElementFactory * factory)
   if (cache == NULL)
     cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
         (GDestroyNotify) g_hash_table_unref);
-  defaults = g_hash_table_lookup (cache,
-      gst_plugin_feature_get_name (factory));
+  defaults = g_hash_table_lookup (cache, gst_plugin_feature_get_name (factory));
   if (defaults) {
     g_hash_table_ref (defaults);
     g_mutex_unlock (&lock);
@@ -351,8 +350,7 @@ describe_bin (GstBin * bin, GString * out, guint depth)
     GstElement *e = l->data;
     const gchar *factory = element_factory_name (e);
 
-    g_string_append_printf (out, "%*s%d: %s\n", 2 * depth, "", index,
-        factory);
+    g_string_append_printf (out, "%*s%d: %s\n", 2 * depth, "", index, factory);
     describe_properties (e, out, indent);
     describe_links (e, elements, out, indent);
     /* bins from a description's parentheses: their contents matter */
@@ -373,34 +371,31 @@ gst_cache_describe_chain (GstBin * chain)
   return g_string_free (out, FALSE);
 }
 
-gchar *
-gst_cache_describe_versions (GstBin * chain)
+gchar **
+gst_cache_chain_factories (GstBin * chain)
 {
-  GString *out = g_string_new (NULL);
-  GPtrArray *plugins = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *names = g_ptr_array_new ();
   GstIterator *it = gst_bin_iterate_recurse (chain);
   GValue item = G_VALUE_INIT;
   gboolean done = FALSE;
-  gchar *gst = gst_version_string ();
-  guint i;
 
   while (!done) {
     switch (gst_iterator_next (it, &item)) {
       case GST_ITERATOR_OK:{
         GstElementFactory *f =
             gst_element_get_factory (g_value_get_object (&item));
-        const gchar *name = f ?
-            gst_plugin_feature_get_plugin_name (GST_PLUGIN_FEATURE (f)) : NULL;
+        const gchar *name = f ? gst_plugin_feature_get_name (f) : NULL;
 
-        if (name && !g_ptr_array_find_with_equal_func (plugins, name,
+        if (name && !g_ptr_array_find_with_equal_func (names, name,
                 g_str_equal, NULL))
-          g_ptr_array_add (plugins, g_strdup (name));
+          g_ptr_array_add (names, g_strdup (name));
         g_value_reset (&item);
         break;
       }
       case GST_ITERATOR_RESYNC:
         gst_iterator_resync (it);
-        g_ptr_array_set_size (plugins, 0);
+        g_ptr_array_foreach (names, (GFunc) g_free, NULL);
+        g_ptr_array_set_size (names, 0);
         break;
       default:
         done = TRUE;
@@ -409,12 +404,37 @@ gst_cache_describe_versions (GstBin * chain)
   }
   g_value_unset (&item);
   gst_iterator_free (it);
+  g_ptr_array_sort (names, compare_strptr);
+  g_ptr_array_add (names, NULL);
+  return (gchar **) g_ptr_array_free (names, FALSE);
+}
 
+/* from the registry alone: no plugin is loaded */
+gchar *
+gst_cache_describe_versions (const gchar * const *factories)
+{
+  GstRegistry *registry = gst_registry_get ();
+  GString *out = g_string_new (NULL);
+  GPtrArray *plugins = g_ptr_array_new_with_free_func (g_free);
+  gchar *gst = gst_version_string ();
+  guint i;
+
+  for (i = 0; factories && factories[i]; i++) {
+    GstPluginFeature *f = gst_registry_find_feature (registry, factories[i],
+        GST_TYPE_ELEMENT_FACTORY);
+    const gchar *name = f ? gst_plugin_feature_get_plugin_name (f) : NULL;
+
+    if (name && !g_ptr_array_find_with_equal_func (plugins, name,
+            g_str_equal, NULL))
+      g_ptr_array_add (plugins, g_strdup (name));
+    if (f)
+      gst_object_unref (f);
+  }
   g_ptr_array_sort (plugins, compare_strptr);
   g_string_append_printf (out, "%s\n", gst);
   for (i = 0; i < plugins->len; i++) {
     const gchar *name = g_ptr_array_index (plugins, i);
-    GstPlugin *plugin = gst_registry_find_plugin (gst_registry_get (), name);
+    GstPlugin *plugin = gst_registry_find_plugin (registry, name);
 
     g_string_append_printf (out, "plugin %s %s\n", name,
         plugin ? gst_plugin_get_version (plugin) : "(unknown)");

@@ -50,9 +50,13 @@ GList *gst_cache_chain_elements (GstBin * chain);
  * name, and its links; element names play no part */
 gchar *gst_cache_describe_chain (GstBin * chain);
 
+/* the names of the factories of @chain's elements, nested ones included,
+ * sorted, without duplicates */
+gchar **gst_cache_chain_factories (GstBin * chain);
+
 /* GStreamer's version and, sorted, the name and version of each plugin that
- * provides a factory in @chain */
-gchar *gst_cache_describe_versions (GstBin * chain);
+ * provides one of @factories, from the registry (no plugin is loaded) */
+gchar *gst_cache_describe_versions (const gchar * const *factories);
 
 G_END_DECLS
 

@@ -84,7 +84,7 @@ struct _GstCacheHasher
   XXH3_state_t state;
 };
 
-G_DEFINE_QUARK (gst-cache-store-error-quark, gst_cache_store_error);
+G_DEFINE_QUARK (gst - cache - store - error - quark, gst_cache_store_error);
 
 static void
 set_errno_error (GError ** error, gint err, const gchar * what,

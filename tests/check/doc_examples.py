@@ -111,6 +111,8 @@ def main():
         make_media(workdir, tools_dir)
         env = dict(os.environ)
         env['PATH'] = tools_dir + os.pathsep + env.get('PATH', '')
+        # cachebin's default cache directory: inside the scratch directory
+        env['XDG_CACHE_HOME'] = os.path.join(workdir, 'xdg-cache')
         # in sanitizer builds the gst tools load our instrumented plugins
         if env.get('GST_REUSE_SANITIZER_PRELOAD'):
             env['LD_PRELOAD'] = env['GST_REUSE_SANITIZER_PRELOAD']

@@ -94,8 +94,7 @@ run_clear (Run * r)
 }
 
 static void
-on_deep_element_added (GstBin * pipeline, GstBin * sub, GstElement * e,
-    Run * r)
+on_deep_element_added (GstBin * pipeline, GstBin * sub, GstElement * e, Run * r)
 {
   /* anything added below the cachebin (the chain and its elements) */
   GstObject *p = GST_OBJECT (sub);
@@ -466,7 +465,8 @@ record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
       it.sum = it.sum * 31 + map.data[i];
     gst_buffer_unmap (buf, &map);
     g_array_append_val (rec->items, it);
-  } else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM
+  } else if (GST_PAD_PROBE_INFO_TYPE (info) &
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM
       && GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_CAPS) {
     GstCaps *caps;
 
@@ -575,8 +575,7 @@ key_chain (const gchar * width, const gchar * bitrate, gboolean named)
 {
   return g_strdup_printf ("h264parse %s ! avdec_h264 %s ! videoscale ! "
       "video/x-raw,width=%s,height=360 ! x264enc bitrate=%s ! mp4mux",
-      named ? "name=parser" : "", named ? "name=decoder" : "", width,
-      bitrate);
+      named ? "name=parser" : "", named ? "name=decoder" : "", width, bitrate);
 }
 
 static gchar *
@@ -613,6 +612,39 @@ GST_START_TEST (test_key)
   fail_unless_equals_string (k, base);
   g_free (k);
 
+  /* a tampered chain memo is not used: the key is made again by parsing */
+  {
+    gchar *chains = g_build_filename (cachedir, "chains", NULL);
+    GDir *d = g_dir_open (chains, 0, NULL);
+    const gchar *name;
+    guint n = 0;
+
+    while (d && (name = g_dir_read_name (d))) {
+      gchar *p = g_build_filename (chains, name, NULL);
+      gchar *text, *t;
+
+      /* width=640 -> width=740 in the remembered text only: the checksum
+       * must catch it */
+      fail_unless (g_file_get_contents (p, &text, NULL, NULL));
+      t = strstr (text, "\ntext=");
+      fail_unless (t != NULL);
+      t = strstr (t, "width=(int)640");
+      fail_unless (t != NULL);
+      t[strlen ("width=(int)")] = '7';
+      fail_unless (g_file_set_contents (p, text, -1, NULL));
+      g_free (text);
+      g_free (p);
+      n++;
+    }
+    if (d)
+      g_dir_close (d);
+    fail_unless (n > 0, "no chain memo was written");
+    g_free (chains);
+  }
+  k = key_for_chain (in, "640", "1000", FALSE, NULL);
+  fail_unless_equals_string (k, base);
+  g_free (k);
+
   /* one changed input byte */
   fail_unless (g_file_get_contents (in2, &data, &len, NULL));
   data[len / 2] ^= 1;
@@ -636,8 +668,7 @@ GST_START_TEST (test_key)
   k = key_for_chain (in, "640", "1000", FALSE, "namespace=other");
   fail_if (g_strcmp0 (k, base) == 0, "a namespace kept the key");
   g_free (k);
-  k = key_for_chain (in, "640", "1000", FALSE,
-      "key-mode=no-versions");
+  k = key_for_chain (in, "640", "1000", FALSE, "key-mode=no-versions");
   fail_if (g_strcmp0 (k, base) == 0, "leaving out versions kept the key");
   g_free (k);
 
@@ -885,8 +916,7 @@ GST_END_TEST;
 static void
 seek_to_start (GstElement * pipeline, gpointer data)
 {
-  gst_element_seek_simple (pipeline, GST_FORMAT_BYTES, GST_SEEK_FLAG_FLUSH,
-      0);
+  gst_element_seek_simple (pipeline, GST_FORMAT_BYTES, GST_SEEK_FLAG_FLUSH, 0);
 }
 
 static GstPadProbeReturn
@@ -911,8 +941,7 @@ GST_START_TEST (test_flush_stores_nothing)
   GstStructure *result = NULL;
   gboolean stored = TRUE;
 
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, seek_once, pipeline,
-      NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, seek_once, pipeline, NULL);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   while ((msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
               GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT))) {
