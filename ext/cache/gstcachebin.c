@@ -89,21 +89,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_cache_bin_debug);
 #define REPLAY_CHUNK (1024 * 1024)
 #define PULL_HASH_CHUNK (1024 * 1024)
 
-/* record types of a stream entry: a 32-bit type and a 32-bit length,
- * little-endian, then the body, padded to 8 bytes so that every record
- * header and buffer is 8-byte aligned in the mapped entry */
-enum
-{
-  RECORD_CAPS = 1,              /* caps string */
-  RECORD_SEGMENT = 2,           /* SegmentRecord */
-  RECORD_TAG = 3,               /* scope (u32), tag list string */
-  RECORD_EVENT = 4,             /* event type (u32), structure string */
-  RECORD_BUFFER = 5,            /* BufferRecord, data */
-};
-
-#define RECORD_HEADER 8
-#define SEGMENT_RECORD 80
-#define BUFFER_RECORD 48
+#define RECORD_CAPS GST_CACHE_RECORD_CAPS
+#define RECORD_SEGMENT GST_CACHE_RECORD_SEGMENT
+#define RECORD_TAG GST_CACHE_RECORD_TAG
+#define RECORD_EVENT GST_CACHE_RECORD_EVENT
+#define RECORD_BUFFER GST_CACHE_RECORD_BUFFER
+#define RECORD_HEADER GST_CACHE_RECORD_HEADER
+#define SEGMENT_RECORD GST_CACHE_SEGMENT_RECORD
+#define BUFFER_RECORD GST_CACHE_BUFFER_RECORD
 
 enum
 {
@@ -577,33 +570,6 @@ hash_by_pulling (GstCacheBin * self, GstCacheFileId * id)
   return ret == GST_FLOW_EOS;
 }
 
-/* validate a stream entry's records before anything is pushed */
-static gboolean
-records_valid (const guint8 * p, gsize size)
-{
-  gsize pos = 0;
-
-  while (pos < size) {
-    guint32 type, len;
-
-    if (size - pos < RECORD_HEADER)
-      return FALSE;
-    type = GST_READ_UINT32_LE (p + pos);
-    len = GST_READ_UINT32_LE (p + pos + 4);
-    if (GST_ROUND_UP_8 ((guint64) len) > size - pos - RECORD_HEADER)
-      return FALSE;
-    if (type < RECORD_CAPS || type > RECORD_BUFFER)
-      return FALSE;
-    if (type == RECORD_SEGMENT && len != SEGMENT_RECORD)
-      return FALSE;
-    if ((type == RECORD_BUFFER && len < BUFFER_RECORD) ||
-        ((type == RECORD_TAG || type == RECORD_EVENT) && len < 4))
-      return FALSE;
-    pos += RECORD_HEADER + GST_ROUND_UP_8 ((guint64) len);
-  }
-  return TRUE;
-}
-
 /* the first unlinked sink pad, or the last unlinked src pad, of the chain's
  * elements in link order */
 static GstPad *
@@ -901,7 +867,7 @@ lookup (GstCacheBin * self)
     gsize size;
     const guint8 *p = gst_cache_entry_get_payload (self->entry, &size);
 
-    if (!records_valid (p, size)) {
+    if (!gst_cache_records_valid (p, size)) {
       g_set_error (&err, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_DAMAGED,
           "Damaged cache entry \"%s\" (bad records): removed",
           gst_cache_entry_get_path (self->entry));
@@ -963,6 +929,7 @@ prepare_run (GstCacheBin * self)
       gst_cache_store_get_config_max_size (self->store);
   if (self->limit == 0)
     self->limit = DEFAULT_MAX_SIZE_FALLBACK;
+  self->max_entries = gst_cache_store_get_config_max_entries (self->store);
 
   if (!identify_input (self, trust_stat))
     goto setup_chain;
@@ -1009,8 +976,13 @@ setup_chain:
   if (self->run == GST_CACHE_BIN_RUN_BYPASS) {
     GST_INFO_OBJECT (self, "bypass (%s): running the chain, storing nothing",
         self->bypass_reason);
-    if (self->store)
-      gst_cache_store_count (self->store, "bypasses", (guint64) 1, NULL);
+    if (self->store) {
+      gchar *by_reason = g_strconcat ("bypasses-", self->bypass_reason, NULL);
+
+      gst_cache_store_count (self->store, "bypasses", (guint64) 1,
+          by_reason, (guint64) 1, NULL);
+      g_free (by_reason);
+    }
     post_result (self, 0, FALSE);
   }
   self->capture_decided = FALSE;
@@ -1348,6 +1320,7 @@ commit (GstCacheBin * self)
   guint64 size;
   gchar *caps = NULL;
   gboolean stored = FALSE;
+  guint evicted = 0;
 
   if (self->writer && g_atomic_int_get (&self->chain_failed))
     capture_discard (self, "the chain posted an error");
@@ -1387,13 +1360,11 @@ commit (GstCacheBin * self)
 
   if (gst_cache_writer_commit (self->writer, self->capture_bytes ?
           GST_CACHE_ENTRY_KIND_BYTES : GST_CACHE_ENTRY_KIND_STREAM, meta,
-          &err)) {
+          self->limit, self->max_entries, &evicted, &err)) {
     stored = TRUE;
-    GST_INFO_OBJECT (self, "stored %" G_GUINT64_FORMAT " bytes under %s",
-        size, self->key_hex);
-    gst_cache_store_count (self->store, "misses", (guint64) 1, "stores",
-        (guint64) 1, "bytes-stored", size, NULL);
-    gst_cache_store_evict (self->store, self->limit, self->key);
+    GST_INFO_OBJECT (self, "stored %" G_GUINT64_FORMAT " bytes under %s; %u "
+        "least recently used entries evicted", size, self->key_hex, evicted);
+    gst_cache_store_count (self->store, "misses", (guint64) 1, NULL);
   } else {
     capture_fail (self, err);
     g_error_free (err);

@@ -96,6 +96,7 @@ struct _GstCacheBin
   guint64 hash_ns, lookup_ns;
   gint64 start_ns;
   guint64 limit;
+  guint64 max_entries;
 
   /* hit: replay, in the src pad's task */
   GstCacheEntry *entry;

@@ -24,6 +24,7 @@
 #endif
 
 #include "gstcachestore.h"
+#include "gstcacheindex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,8 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -56,7 +59,13 @@ struct _GstCacheStore
   gchar *entries_dir;
   gchar *tmp_dir;
   gchar *stat_dir;
+  GstCacheIndex *index;         /* NULL on a network file system */
+  gchar *read_only_why;
 };
+
+/* temporary names in tmp/: "<key>.<pid>.<rest>", so that cleanup knows
+ * whether their writer is still alive */
+static gint evict_seq;
 
 struct _GstCacheEntry
 {
@@ -220,11 +229,80 @@ gst_cache_store_default_dir (void)
       "cachebin", NULL);
 }
 
+/* the name of the network file system @dir is on, or NULL */
+static const gchar *
+network_fs (const gchar * dir)
+{
+  static const struct
+  {
+    guint64 magic;
+    const gchar *name;
+  } types[] = {
+    {0x6969, "nfs"}, {0xff534d42, "cifs"}, {0xfe534d42, "smb2"},
+    {0x517b, "smb"}, {0x65735546, "fuse"}, {0x00c36400, "ceph"},
+    {0x01021997, "9p"}, {0x6b414653, "afs"}, {0x47504653, "gpfs"},
+    {0x0bd00bd0, "lustre"}, {0x013111a8, "ibrix"},
+  };
+  const gchar *forced = g_getenv ("GST_CACHE_ASSUME_NETWORK_FS");
+  struct statfs sf;
+  guint i;
+
+  if (forced && *forced)
+    return forced;
+  if (statfs (dir, &sf) != 0)
+    return NULL;
+  for (i = 0; i < G_N_ELEMENTS (types); i++)
+    if ((guint64) (guint32) sf.f_type == types[i].magic)
+      return types[i].name;
+  return NULL;
+}
+
+static gboolean reconcile (GstCacheStore * store, guint * adopted,
+    guint * dropped, GError ** error);
+
+/* opens the index; a damaged one is put aside and rebuilt from the
+ * entries */
+static gboolean
+open_index (GstCacheStore * store, GError ** error)
+{
+  gchar *path = g_build_filename (store->dir, "index.sqlite", NULL);
+  gboolean corrupt = FALSE;
+  GError *err = NULL;
+
+  store->index = gst_cache_index_open (path, &corrupt, &err);
+  if (store->index == NULL && corrupt) {
+    gchar *aside = g_strconcat (path, ".damaged", NULL);
+    gchar *wal = g_strconcat (path, "-wal", NULL);
+    gchar *shm = g_strconcat (path, "-shm", NULL);
+
+    g_warning ("%s; putting it aside as %s and rebuilding it", err->message,
+        aside);
+    g_clear_error (&err);
+    g_rename (path, aside);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_free (aside);
+    g_free (wal);
+    g_free (shm);
+    store->index = gst_cache_index_open (path, &corrupt, &err);
+    if (store->index && reconcile (store, NULL, NULL, &err))
+      gst_cache_store_count (store, "index-rebuilds", 1, NULL);
+    g_clear_error (&err);
+  }
+  g_free (path);
+  if (store->index == NULL) {
+    g_propagate_error (error, err);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 GstCacheStore *
 gst_cache_store_open (const gchar * dir, GError ** error)
 {
   GstCacheStore *store;
   const gchar *subdirs[3];
+  const gchar *fs;
   guint i;
 
   g_return_val_if_fail (dir != NULL && *dir != '\0', NULL);
@@ -246,6 +324,20 @@ gst_cache_store_open (const gchar * dir, GError ** error)
       return NULL;
     }
   }
+
+  fs = network_fs (dir);
+  if (fs != NULL) {
+    /* SQLite's locks, and WAL's shared memory, do not work across the
+     * machines of a network file system: entries, which are checked
+     * before they are used, are read there; nothing is written */
+    store->read_only_why = g_strdup_printf ("\"%s\" is on a network file "
+        "system (%s): the cache is only read there", dir, fs);
+    return store;
+  }
+  if (!open_index (store, error)) {
+    gst_cache_store_free (store);
+    return NULL;
+  }
   return store;
 }
 
@@ -258,7 +350,15 @@ gst_cache_store_free (GstCacheStore * store)
   g_free (store->entries_dir);
   g_free (store->tmp_dir);
   g_free (store->stat_dir);
+  g_free (store->read_only_why);
+  gst_cache_index_close (store->index);
   g_free (store);
+}
+
+const gchar *
+gst_cache_store_read_only (GstCacheStore * store)
+{
+  return store->read_only_why;
 }
 
 const gchar *
@@ -279,6 +379,42 @@ gst_cache_store_get_config_max_size (GstCacheStore * store)
   g_key_file_unref (kf);
   g_free (path);
   return max_size;
+}
+
+guint64
+gst_cache_store_get_config_max_entries (GstCacheStore * store)
+{
+  gchar *path = g_build_filename (store->dir, "config", NULL);
+  GKeyFile *kf = g_key_file_new ();
+  guint64 v = 0;
+
+  if (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
+    v = g_key_file_get_uint64 (kf, "cache", "max-entries", NULL);
+  g_key_file_unref (kf);
+  g_free (path);
+  return v;
+}
+
+gboolean
+gst_cache_store_set_config (GstCacheStore * store, const gchar * name,
+    guint64 value, GError ** error)
+{
+  gchar *path = g_build_filename (store->dir, "config", NULL);
+  GKeyFile *kf = g_key_file_new ();
+  gchar *data;
+  gsize len;
+  gboolean ok;
+
+  g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  g_key_file_set_uint64 (kf, "cache", name, value);
+  data = g_key_file_to_data (kf, &len, NULL);
+  ok = replace_file (path, data, len);
+  if (!ok)
+    set_errno_error (error, errno, "Could not write", path);
+  g_free (data);
+  g_key_file_unref (kf);
+  g_free (path);
+  return ok;
 }
 
 /* hashing */
@@ -530,18 +666,63 @@ checksum_entry (const guint8 * data, gsize size, guint8 * out)
 
 /* remove a damaged entry, unless another process replaced it meanwhile */
 static void
-remove_damaged (const gchar * path, const struct stat *seen)
+remove_damaged (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
+    const gchar * path, const struct stat *seen)
 {
   struct stat st;
+  gchar *hex;
 
+  if (store->read_only_why)
+    return;
+  if (store->index && !gst_cache_index_begin (store->index, NULL))
+    return;
   if (g_stat (path, &st) == 0 && st.st_ino == seen->st_ino &&
-      st.st_dev == seen->st_dev)
-    g_unlink (path);
+      st.st_dev == seen->st_dev && g_unlink (path) == 0 && store->index) {
+    hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
+    gst_cache_index_remove (store->index, hex, NULL);
+    g_free (hex);
+  }
+  if (store->index)
+    gst_cache_index_commit (store->index, NULL);
+}
+
+/* a hit is a use: the entry goes to the end of the LRU order; an entry
+ * that the index does not know (its writer died between the rename and
+ * the index update) is adopted */
+static void
+touch_entry (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
+    gint fd, gsize size, GKeyFile * meta)
+{
+  gchar *hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
+  gint64 now = g_get_real_time () * 1000;
+  gboolean found = TRUE;
+
+  futimens (fd, NULL);
+  if (store->index && gst_cache_index_touch (store->index, hex, now, &found,
+          NULL) && !found) {
+    GstCacheEntryInfo info = { hex, size, now,
+      g_key_file_get_int64 (meta, "entry", "created", NULL),
+      g_key_file_get_string (meta, "entry", "namespace", NULL),
+      g_key_file_get_string (meta, "entry", "description", NULL)
+    };
+
+    gst_cache_index_put (store->index, &info, NULL);
+    g_free (info.name_space);
+    g_free (info.description);
+  }
+  g_free (hex);
 }
 
 GstCacheEntry *
 gst_cache_store_lookup (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], GError ** error)
+{
+  return gst_cache_store_lookup_full (store, key, TRUE, error);
+}
+
+GstCacheEntry *
+gst_cache_store_lookup_full (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, GError ** error)
 {
   GstCacheEntry *entry;
   gchar *path = entry_path (store, key, NULL);
@@ -620,8 +801,8 @@ gst_cache_store_lookup (GstCacheStore * store,
     goto damaged;
   }
 
-  /* the modification time is the entry's last use, for eviction */
-  futimens (fd, NULL);
+  if (touch)
+    touch_entry (store, key, fd, st.st_size, meta);
   close (fd);
 
   entry = g_new0 (GstCacheEntry, 1);
@@ -637,7 +818,7 @@ gst_cache_store_lookup (GstCacheStore * store,
 damaged:
   g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_DAMAGED,
       "Damaged cache entry \"%s\" (%s): removed", path, why);
-  remove_damaged (path, &st);
+  remove_damaged (store, key, path, &st);
   if (meta)
     g_key_file_unref (meta);
   if (map)
@@ -696,9 +877,17 @@ GstCacheWriter *
 gst_cache_writer_new (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], guint64 max_size, GError ** error)
 {
-  GstCacheWriter *w = g_new0 (GstCacheWriter, 1);
-  gchar *hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
-  gchar *name = g_strdup_printf ("%s.%d.XXXXXX", hex, (gint) getpid ());
+  GstCacheWriter *w;
+  gchar *hex, *name;
+
+  if (store->read_only_why) {
+    g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
+        "%s", store->read_only_why);
+    return NULL;
+  }
+  w = g_new0 (GstCacheWriter, 1);
+  hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
+  name = g_strdup_printf ("%s.%d.XXXXXX", hex, (gint) getpid ());
 
   w->store = store;
   memcpy (w->key, key, GST_CACHE_KEY_SIZE);
@@ -747,10 +936,21 @@ gst_cache_writer_get_size (GstCacheWriter * w)
   return w->size;
 }
 
+static gboolean evict_locked (GstCacheStore * store, guint64 max_size,
+    guint64 max_entries, gint64 used_before_ns, const gchar * keep,
+    GPtrArray * doomed, guint * evicted, guint64 * freed, GError ** error);
+static void unlink_all (GPtrArray * doomed);
+
 gboolean
 gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
-    GKeyFile * meta, GError ** error)
+    GKeyFile * meta, guint64 max_size, guint64 max_entries, guint * evicted,
+    GError ** error)
 {
+  GstCacheStore *store = w->store;
+  GPtrArray *doomed = g_ptr_array_new_with_free_func (g_free);
+  GstCacheEntryInfo info = { NULL, };
+  guint64 freed = 0;
+  guint n_evicted = 0;
   guint8 footer[GST_CACHE_FOOTER_SIZE];
   gsize meta_size;
   gchar *meta_text = g_key_file_to_data (meta, &meta_size, NULL);
@@ -798,21 +998,55 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
     goto failed;
   }
 
-  path = entry_path (w->store, w->key, &dir);
+  path = entry_path (store, w->key, &dir);
   new_dir = !g_file_test (dir, G_FILE_TEST_IS_DIR);
   if (new_dir && g_mkdir_with_parents (dir, 0700) != 0) {
     set_errno_error (error, errno, "Could not create", dir);
     goto failed;
   }
+
+  /* under the index's write lock: the entry appears, its row with it, and
+   * least recently used entries leave until the cache fits again; so the
+   * index's size never exceeds the limit at a commit, and files and rows
+   * change together for every process */
+  if (!gst_cache_index_begin (store->index, error))
+    goto failed;
   if (g_rename (w->tmp_path, path) != 0) {
     set_errno_error (error, errno, "Could not rename into", path);
+    gst_cache_index_rollback (store->index);
     goto failed;
   }
   /* the rename is durable once the directory is */
   fsync_dir (dir);
   if (new_dir)
-    fsync_dir (w->store->entries_dir);
+    fsync_dir (store->entries_dir);
+  info.key = gst_cache_digest_to_hex (w->key, GST_CACHE_KEY_SIZE);
+  info.size = body + GST_CACHE_FOOTER_SIZE;
+  info.last_use_ns = g_get_real_time () * 1000;
+  info.created_s = g_key_file_get_int64 (meta, "entry", "created", NULL);
+  info.name_space = g_key_file_get_string (meta, "entry", "namespace", NULL);
+  info.description = g_key_file_get_string (meta, "entry", "description", NULL);
+  if (!gst_cache_index_put (store->index, &info, error) ||
+      !evict_locked (store, max_size, max_entries, 0, info.key, doomed,
+          &n_evicted, &freed, error) ||
+      !gst_cache_index_add (store->index, "stores", 1, error) ||
+      !gst_cache_index_add (store->index, "bytes-stored", payload_size,
+          error) || (n_evicted > 0
+          && (!gst_cache_index_add (store->index, "evictions", n_evicted, error)
+              || !gst_cache_index_add (store->index, "bytes-evicted", freed,
+                  error))) || !gst_cache_index_commit (store->index, error)) {
+    /* the entry is in place and valid: a later hit adopts it */
+    gst_cache_index_rollback (store->index);
+    unlink_all (doomed);
+    gst_cache_entry_info_clear (&info);
+    goto failed_after_rename;
+  }
+  unlink_all (doomed);
+  gst_cache_entry_info_clear (&info);
+  if (evicted)
+    *evicted = n_evicted;
 
+  g_ptr_array_unref (doomed);
   g_free (meta_text);
   g_free (dir);
   g_free (path);
@@ -822,7 +1056,10 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
   w->tmp_path = NULL;
   return TRUE;
 
+failed_after_rename:
+  g_clear_pointer (&w->tmp_path, g_free);
 failed:
+  g_ptr_array_unref (doomed);
   g_free (meta_text);
   g_free (dir);
   g_free (path);
@@ -842,163 +1079,524 @@ gst_cache_writer_free (GstCacheWriter * w)
   g_free (w);
 }
 
-/* statistics */
 
-static gint
-lock_file (GstCacheStore * store, const gchar * name, gboolean wait)
-{
-  gchar *path = g_build_filename (store->dir, name, NULL);
-  gint fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+/* counters */
 
-  g_free (path);
-  if (fd < 0)
-    return -1;
-  while (flock (fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EINTR) {
-      close (fd);
-      return -1;
-    }
-  }
-  return fd;
-}
-
-GKeyFile *
-gst_cache_store_read_stats (GstCacheStore * store)
-{
-  gchar *path = g_build_filename (store->dir, "stats", NULL);
-  GKeyFile *kf = g_key_file_new ();
-
-  g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL);
-  g_free (path);
-  return kf;
-}
-
-/* add to counters: pairs of (const gchar *name, guint64 delta), NULL */
+/* add to counters: pairs of (const gchar *name, guint64 delta), NULL; in
+ * one transaction, so that they add up for every reader */
 void
 gst_cache_store_count (GstCacheStore * store, const gchar * counter,
     guint64 delta, ...)
 {
-  gchar *path = g_build_filename (store->dir, "stats", NULL);
-  gint lock = lock_file (store, "stats.lock", TRUE);
-  GKeyFile *kf;
-  gchar *data;
-  gsize size;
   va_list ap;
 
-  if (lock < 0) {
-    g_free (path);
+  if (store->index == NULL || !gst_cache_index_begin (store->index, NULL))
     return;
-  }
-  kf = gst_cache_store_read_stats (store);
   va_start (ap, delta);
   while (counter != NULL) {
-    guint64 v = g_key_file_get_uint64 (kf, "stats", counter, NULL);
-
-    g_key_file_set_uint64 (kf, "stats", counter, v + delta);
+    gst_cache_index_add (store->index, counter, delta, NULL);
     counter = va_arg (ap, const gchar *);
     if (counter != NULL)
       delta = va_arg (ap, guint64);
   }
   va_end (ap);
-  data = g_key_file_to_data (kf, &size, NULL);
-  replace_file (path, data, size);
-  g_free (data);
-  g_key_file_unref (kf);
-  close (lock);
-  g_free (path);
+  gst_cache_index_commit (store->index, NULL);
+}
+
+static gboolean
+need_index (GstCacheStore * store, GError ** error)
+{
+  if (store->index)
+    return TRUE;
+  g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
+      "%s", store->read_only_why);
+  return FALSE;
+}
+
+GArray *
+gst_cache_store_counters (GstCacheStore * store, GError ** error)
+{
+  if (!need_index (store, error))
+    return NULL;
+  return gst_cache_index_counters (store->index, error);
+}
+
+guint64
+gst_cache_store_counter (GstCacheStore * store, const gchar * name)
+{
+  GArray *c = gst_cache_store_counters (store, NULL);
+  guint64 v = 0;
+  guint i;
+
+  for (i = 0; c && i < c->len; i++)
+    if (!strcmp (g_array_index (c, GstCacheCounter, i).name, name))
+      v = g_array_index (c, GstCacheCounter, i).value;
+  if (c)
+    g_array_unref (c);
+  return v;
+}
+
+gboolean
+gst_cache_store_zero_stats (GstCacheStore * store, GError ** error)
+{
+  return need_index (store, error) &&
+      gst_cache_index_zero (store->index, error);
+}
+
+gboolean
+gst_cache_store_totals (GstCacheStore * store, guint64 * bytes,
+    guint64 * entries, GError ** error)
+{
+  return need_index (store, error) &&
+      gst_cache_index_totals (store->index, bytes, entries, error);
+}
+
+GArray *
+gst_cache_store_list (GstCacheStore * store, GError ** error)
+{
+  if (!need_index (store, error))
+    return NULL;
+  return gst_cache_index_list (store->index, 0, error);
 }
 
 /* eviction */
 
-typedef struct
+static gchar *
+key_path (GstCacheStore * store, const gchar * hex)
 {
-  gchar *path;
-  guint64 size;
-  gint64 mtime_ns;
-} EntryInfo;
+  guint8 key[GST_CACHE_KEY_SIZE];
 
-static gint
-compare_mtime (gconstpointer a, gconstpointer b)
-{
-  const EntryInfo *ea = a, *eb = b;
-
-  if (ea->mtime_ns != eb->mtime_ns)
-    return ea->mtime_ns < eb->mtime_ns ? -1 : 1;
-  return g_strcmp0 (ea->path, eb->path);
+  if (!hex_to_digest (hex, key, GST_CACHE_KEY_SIZE))
+    return NULL;
+  return entry_path (store, key, NULL);
 }
 
-/* least recently used first, until the entries fit in @max_size; one
- * process at a time, the others carry on without waiting */
-guint
-gst_cache_store_evict (GstCacheStore * store, guint64 max_size,
-    const guint8 keep[GST_CACHE_KEY_SIZE])
+/* moves an entry out of the way: a reader that has it open keeps it, a
+ * writer of the same key cannot come in between (both hold the index's
+ * write lock); the file is unlinked after the commit */
+static void
+doom (GstCacheStore * store, const gchar * hex, GPtrArray * doomed)
 {
-  GArray *entries = g_array_new (FALSE, FALSE, sizeof (EntryInfo));
-  gchar *keep_path = keep ? entry_path (store, keep, NULL) : NULL;
-  guint64 total = 0, freed = 0;
-  guint evicted = 0, i;
-  GDir *top;
-  gint lock;
+  gchar *path = key_path (store, hex);
+  gchar *name = g_strdup_printf ("%s.%d.evicted-%d", hex, (gint) getpid (),
+      g_atomic_int_add (&evict_seq, 1));
+  gchar *aside = g_build_filename (store->tmp_dir, name, NULL);
 
-  lock = lock_file (store, "evict.lock", FALSE);
-  if (lock < 0)
-    goto out;
-  top = g_dir_open (store->entries_dir, 0, NULL);
-  if (top != NULL) {
-    const gchar *shard;
+  if (path && g_rename (path, aside) == 0)
+    g_ptr_array_add (doomed, g_steal_pointer (&aside));
+  g_free (aside);
+  g_free (name);
+  g_free (path);
+}
 
-    while ((shard = g_dir_read_name (top)) != NULL) {
-      gchar *sdir = g_build_filename (store->entries_dir, shard, NULL);
-      GDir *d = g_dir_open (sdir, 0, NULL);
-      const gchar *name;
+static void
+unlink_all (GPtrArray * doomed)
+{
+  guint i;
 
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-        EntryInfo e;
-        struct stat st;
+  for (i = 0; i < doomed->len; i++)
+    g_unlink (g_ptr_array_index (doomed, i));
+}
 
-        if (!g_str_has_suffix (name, ENTRY_SUFFIX))
-          continue;
-        e.path = g_build_filename (sdir, name, NULL);
-        if (g_stat (e.path, &st) != 0) {
-          g_free (e.path);
-          continue;
-        }
-        e.size = st.st_size;
-        e.mtime_ns = st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
-            st.st_mtim.tv_nsec;
-        total += e.size;
-        g_array_append_val (entries, e);
-      }
-      if (d)
-        g_dir_close (d);
-      g_free (sdir);
-    }
-    g_dir_close (top);
-  }
+/* in a transaction: least recently used first, until the entries fit in
+ * @max_size bytes and @max_entries entries (0: no limit), and all that were
+ * last used before @used_before_ns (0: none) */
+static gboolean
+evict_locked (GstCacheStore * store, guint64 max_size, guint64 max_entries,
+    gint64 used_before_ns, const gchar * keep, GPtrArray * doomed,
+    guint * evicted, guint64 * freed, GError ** error)
+{
+  guint64 bytes, entries;
 
-  if (total > max_size) {
-    g_array_sort (entries, compare_mtime);
-    for (i = 0; i < entries->len && total - freed > max_size; i++) {
-      EntryInfo *e = &g_array_index (entries, EntryInfo, i);
+  if (!gst_cache_index_totals (store->index, &bytes, &entries, error))
+    return FALSE;
+  while ((max_size && bytes > max_size) || (max_entries &&
+          entries > max_entries) || used_before_ns) {
+    GArray *rows = gst_cache_index_list (store->index, 64, error);
+    gboolean progress = FALSE;
+    guint i;
 
-      if (keep_path && strcmp (e->path, keep_path) == 0)
+    if (rows == NULL)
+      return FALSE;
+    for (i = 0; i < rows->len; i++) {
+      GstCacheEntryInfo *e = &g_array_index (rows, GstCacheEntryInfo, i);
+      gboolean over = (max_size && bytes > max_size) ||
+          (max_entries && entries > max_entries);
+
+      if (!over && !(used_before_ns && e->last_use_ns < used_before_ns))
+        break;
+      if (keep && !strcmp (e->key, keep))
         continue;
-      /* a reader that has the entry open keeps its data */
-      if (g_unlink (e->path) == 0) {
-        freed += e->size;
-        evicted++;
+      if (!gst_cache_index_remove (store->index, e->key, error)) {
+        g_array_unref (rows);
+        return FALSE;
       }
+      doom (store, e->key, doomed);
+      bytes -= MIN (bytes, e->size);
+      entries--;
+      *freed += e->size;
+      (*evicted)++;
+      progress = TRUE;
+    }
+    g_array_unref (rows);
+    if (!progress)
+      break;
+  }
+  return TRUE;
+}
+
+gboolean
+gst_cache_store_evict (GstCacheStore * store, guint64 max_size,
+    guint64 max_entries, gint64 used_before_ns, guint * evicted,
+    GError ** error)
+{
+  GPtrArray *doomed;
+  guint n = 0;
+  guint64 freed = 0;
+
+  if (!need_index (store, error) ||
+      !gst_cache_index_begin (store->index, error))
+    return FALSE;
+  doomed = g_ptr_array_new_with_free_func (g_free);
+  if (!evict_locked (store, max_size, max_entries, used_before_ns, NULL,
+          doomed, &n, &freed, error) || (n > 0 &&
+          (!gst_cache_index_add (store->index, "evictions", n, error) ||
+              !gst_cache_index_add (store->index, "bytes-evicted", freed,
+                  error))) || !gst_cache_index_commit (store->index, error)) {
+    gst_cache_index_rollback (store->index);
+    g_ptr_array_unref (doomed);
+    return FALSE;
+  }
+  unlink_all (doomed);
+  g_ptr_array_unref (doomed);
+  if (evicted)
+    *evicted = n;
+  return TRUE;
+}
+
+/* every entry file: (hex key, path) */
+static GPtrArray *
+scan_entries (GstCacheStore * store)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  GDir *top = g_dir_open (store->entries_dir, 0, NULL);
+  const gchar *shard;
+
+  while (top && (shard = g_dir_read_name (top))) {
+    gchar *sdir = g_build_filename (store->entries_dir, shard, NULL);
+    GDir *d = g_dir_open (sdir, 0, NULL);
+    const gchar *name;
+
+    while (d && (name = g_dir_read_name (d)))
+      if (g_str_has_suffix (name, ENTRY_SUFFIX))
+        g_ptr_array_add (paths, g_build_filename (sdir, name, NULL));
+    if (d)
+      g_dir_close (d);
+    g_free (sdir);
+  }
+  if (top)
+    g_dir_close (top);
+  return paths;
+}
+
+static gchar *
+path_key (const gchar * path)
+{
+  gchar *base = g_path_get_basename (path);
+
+  base[strlen (base) - strlen (ENTRY_SUFFIX)] = '\0';
+  return base;
+}
+
+gboolean
+gst_cache_store_clear (GstCacheStore * store, guint * removed, GError ** error)
+{
+  GPtrArray *paths;
+  guint i, n = 0;
+
+  if (!need_index (store, error) ||
+      !gst_cache_index_begin (store->index, error))
+    return FALSE;
+  paths = scan_entries (store);
+  for (i = 0; i < paths->len; i++)
+    if (g_unlink (g_ptr_array_index (paths, i)) == 0)
+      n++;
+  g_ptr_array_unref (paths);
+  if (!gst_cache_index_remove (store->index, NULL, error) ||
+      !gst_cache_index_commit (store->index, error)) {
+    gst_cache_index_rollback (store->index);
+    return FALSE;
+  }
+  if (removed)
+    *removed = n;
+  return TRUE;
+}
+
+/* the footer and metadata of an entry file, without checking its
+ * checksum: enough to index it */
+static gboolean
+read_entry_info (const gchar * path, GstCacheEntryInfo * info)
+{
+  guint8 footer[GST_CACHE_FOOTER_SIZE];
+  struct stat st;
+  guint64 payload, meta_size;
+  GKeyFile *kf;
+  gchar *meta;
+  gboolean ok = FALSE;
+  gint fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  if (fstat (fd, &st) != 0 || st.st_size < GST_CACHE_FOOTER_SIZE ||
+      pread (fd, footer, sizeof (footer), st.st_size - sizeof (footer)) !=
+      sizeof (footer) || memcmp (footer, ENTRY_MAGIC, 8) != 0) {
+    close (fd);
+    return FALSE;
+  }
+  payload = get_le64 (footer + 16);
+  meta_size = get_le64 (footer + 24);
+  if (payload > (guint64) st.st_size || meta_size > (guint64) st.st_size ||
+      payload + meta_size + GST_CACHE_FOOTER_SIZE != (guint64) st.st_size) {
+    close (fd);
+    return FALSE;
+  }
+  meta = g_malloc (meta_size + 1);
+  kf = g_key_file_new ();
+  if (pread (fd, meta, meta_size, payload) == (gssize) meta_size &&
+      g_key_file_load_from_data (kf, meta, meta_size, G_KEY_FILE_NONE, NULL)) {
+    info->key = path_key (path);
+    info->size = st.st_size;
+    info->last_use_ns = st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
+        st.st_mtim.tv_nsec;
+    info->created_s = g_key_file_get_int64 (kf, "entry", "created", NULL);
+    info->name_space = g_key_file_get_string (kf, "entry", "namespace", NULL);
+    info->description = g_key_file_get_string (kf, "entry", "description",
+        NULL);
+    ok = TRUE;
+  }
+  g_key_file_unref (kf);
+  g_free (meta);
+  close (fd);
+  return ok;
+}
+
+/* make the index agree with the entry files: rows for files it lacks
+ * (last use: the file's mtime), no rows for files that are gone */
+static gboolean
+reconcile (GstCacheStore * store, guint * adopted, guint * dropped,
+    GError ** error)
+{
+  GPtrArray *paths;
+  GHashTable *rows;
+  GHashTableIter iter;
+  GArray *list;
+  gpointer k, v;
+  guint i, n_adopted = 0, n_dropped = 0;
+
+  if (!gst_cache_index_begin (store->index, error))
+    return FALSE;
+  list = gst_cache_index_list (store->index, 0, error);
+  if (list == NULL) {
+    gst_cache_index_rollback (store->index);
+    return FALSE;
+  }
+  rows = g_hash_table_new (g_str_hash, g_str_equal);
+  for (i = 0; i < list->len; i++) {
+    GstCacheEntryInfo *e = &g_array_index (list, GstCacheEntryInfo, i);
+
+    g_hash_table_insert (rows, e->key, e);
+  }
+  paths = scan_entries (store);
+  for (i = 0; i < paths->len; i++) {
+    const gchar *path = g_ptr_array_index (paths, i);
+    gchar *hex = path_key (path);
+    GstCacheEntryInfo *row = g_hash_table_lookup (rows, hex);
+    GStatBuf st;
+
+    if (row && g_stat (path, &st) == 0 && (guint64) st.st_size == row->size) {
+      g_hash_table_remove (rows, hex);
+    } else {
+      GstCacheEntryInfo info = { NULL, };
+
+      if (row)
+        g_hash_table_remove (rows, hex);
+      if (read_entry_info (path, &info)) {
+        gst_cache_index_put (store->index, &info, NULL);
+        n_adopted++;
+      } else {
+        g_unlink (path);        /* not even a footer: damaged */
+      }
+      gst_cache_entry_info_clear (&info);
+    }
+    g_free (hex);
+  }
+  /* rows left have no file */
+  g_hash_table_iter_init (&iter, rows);
+  while (g_hash_table_iter_next (&iter, &k, &v)) {
+    gst_cache_index_remove (store->index, k, NULL);
+    n_dropped++;
+  }
+  g_hash_table_unref (rows);
+  g_array_unref (list);
+  g_ptr_array_unref (paths);
+  if (!gst_cache_index_commit (store->index, error))
+    return FALSE;
+  if (adopted)
+    *adopted = n_adopted;
+  if (dropped)
+    *dropped = n_dropped;
+  return TRUE;
+}
+
+/* reads every entry whole: damaged ones are removed */
+gboolean
+gst_cache_store_verify (GstCacheStore * store, guint * checked,
+    guint * damaged, GError ** error)
+{
+  GPtrArray *paths = scan_entries (store);
+  guint i, n_damaged = 0;
+
+  for (i = 0; i < paths->len; i++) {
+    gchar *hex = path_key (g_ptr_array_index (paths, i));
+    guint8 key[GST_CACHE_KEY_SIZE];
+    GError *err = NULL;
+    GstCacheEntry *entry = NULL;
+
+    if (hex_to_digest (hex, key, GST_CACHE_KEY_SIZE))
+      entry = gst_cache_store_lookup_full (store, key, FALSE, &err);
+    else
+      g_unlink (g_ptr_array_index (paths, i));
+    if (entry) {
+      if (entry->kind == GST_CACHE_ENTRY_KIND_STREAM &&
+          !gst_cache_records_valid (entry->map, entry->payload_size)) {
+        g_unlink (entry->path);
+        n_damaged++;
+      }
+      gst_cache_entry_unref (entry);
+    } else if (g_error_matches (err, GST_CACHE_STORE_ERROR,
+            GST_CACHE_STORE_ERROR_DAMAGED) || err == NULL) {
+      n_damaged++;
+    }
+    g_clear_error (&err);
+    g_free (hex);
+  }
+  if (checked)
+    *checked = paths->len;
+  if (damaged)
+    *damaged = n_damaged;
+  g_ptr_array_unref (paths);
+  if (n_damaged > 0)
+    gst_cache_store_count (store, "damaged", n_damaged, NULL);
+  return store->index == NULL || reconcile (store, NULL, NULL, error);
+}
+
+/* a temporary file whose writer is gone: its pid does not run, or it is
+ * older than an hour (pids are reused) */
+static gboolean
+stale_tmp (const gchar * dir, const gchar * name)
+{
+  gchar **f = g_strsplit (name, ".", 3);
+  gchar *path = g_build_filename (dir, name, NULL);
+  GStatBuf st;
+  gboolean stale = TRUE;
+
+  if (g_strv_length (f) == 3) {
+    gint64 pid = g_ascii_strtoll (f[1], NULL, 10);
+
+    if (pid > 0 && (kill ((pid_t) pid, 0) == 0 || errno == EPERM) &&
+        g_stat (path, &st) == 0 && time (NULL) - st.st_mtime < 3600)
+      stale = FALSE;
+  }
+  g_strfreev (f);
+  g_free (path);
+  return stale;
+}
+
+gboolean
+gst_cache_store_cleanup (GstCacheStore * store, guint64 max_size,
+    guint64 max_entries, guint * tmp_removed, guint * adopted,
+    guint * dropped, guint * evicted, GError ** error)
+{
+  GDir *d = g_dir_open (store->tmp_dir, 0, NULL);
+  const gchar *name;
+  guint n = 0;
+
+  while (d && (name = g_dir_read_name (d))) {
+    if (stale_tmp (store->tmp_dir, name)) {
+      gchar *path = g_build_filename (store->tmp_dir, name, NULL);
+
+      if (g_unlink (path) == 0)
+        n++;
+      g_free (path);
     }
   }
-  close (lock);
+  if (d)
+    g_dir_close (d);
+  if (tmp_removed)
+    *tmp_removed = n;
+  if (!need_index (store, error) || !reconcile (store, adopted, dropped, error))
+    return FALSE;
+  return gst_cache_store_evict (store, max_size, max_entries, 0, evicted,
+      error);
+}
 
-out:
-  for (i = 0; i < entries->len; i++)
-    g_free (g_array_index (entries, EntryInfo, i).path);
-  g_array_free (entries, TRUE);
-  g_free (keep_path);
-  if (evicted > 0)
-    gst_cache_store_count (store, "evictions", evicted, "bytes-evicted",
-        freed, NULL);
-  return evicted;
+/* the one key that starts with @prefix */
+gchar *
+gst_cache_store_find_key (GstCacheStore * store, const gchar * prefix,
+    GError ** error)
+{
+  GPtrArray *paths = scan_entries (store);
+  gchar *found = NULL;
+  guint i, n = 0;
+
+  for (i = 0; i < paths->len; i++) {
+    gchar *hex = path_key (g_ptr_array_index (paths, i));
+
+    if (g_str_has_prefix (hex, prefix) && n++ == 0)
+      found = g_strdup (hex);
+    g_free (hex);
+  }
+  g_ptr_array_unref (paths);
+  if (n == 1)
+    return found;
+  g_free (found);
+  g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
+      n == 0 ? "No entry with key %s" : "Several entries start with %s",
+      prefix);
+  return NULL;
+}
+
+gboolean
+gst_cache_key_from_hex (const gchar * hex, guint8 key[GST_CACHE_KEY_SIZE])
+{
+  return hex_to_digest (hex, key, GST_CACHE_KEY_SIZE);
+}
+
+/* stream entries: the records, each 8-byte aligned */
+gboolean
+gst_cache_records_valid (const guint8 * p, gsize size)
+{
+  gsize pos = 0;
+
+  while (pos < size) {
+    guint32 type, len;
+
+    if (size - pos < GST_CACHE_RECORD_HEADER)
+      return FALSE;
+    type = get_le32 (p + pos);
+    len = get_le32 (p + pos + 4);
+    if (GST_CACHE_ROUND_UP_8 ((guint64) len) > size - pos -
+        GST_CACHE_RECORD_HEADER)
+      return FALSE;
+    if (type < GST_CACHE_RECORD_CAPS || type > GST_CACHE_RECORD_BUFFER)
+      return FALSE;
+    if (type == GST_CACHE_RECORD_SEGMENT && len != GST_CACHE_SEGMENT_RECORD)
+      return FALSE;
+    if ((type == GST_CACHE_RECORD_BUFFER && len < GST_CACHE_BUFFER_RECORD) ||
+        ((type == GST_CACHE_RECORD_TAG || type == GST_CACHE_RECORD_EVENT) &&
+            len < 4))
+      return FALSE;
+    pos += GST_CACHE_RECORD_HEADER + GST_CACHE_ROUND_UP_8 ((guint64) len);
+  }
+  return TRUE;
 }

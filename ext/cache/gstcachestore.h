@@ -29,8 +29,10 @@
  *   entries/XX/<key>.gstcache   one entry per key, XX = first byte of the key
  *   tmp/                        entries being written (same file system)
  *   stat/XX/<hash of path>      stat manifest: file identity -> digest
- *   stats, stats.lock           counters, updated under flock
- *   evict.lock                  held by the process that evicts
+ *   chains/<hash>               canonical chains of descriptions (cachebin)
+ *   index.sqlite                the index: entries (size, last use, ...)
+ *                               and counters; rebuilt from the entries
+ *   config                      [cache] max-size, max-entries
  *
  * An entry file is: payload, metadata (GKeyFile text), footer. The footer
  * (GST_CACHE_FOOTER_SIZE bytes, little-endian) holds the magic, the format
@@ -83,7 +85,11 @@ gchar *gst_cache_store_default_dir (void);
 GstCacheStore *gst_cache_store_open (const gchar * dir, GError ** error);
 void gst_cache_store_free (GstCacheStore * store);
 const gchar *gst_cache_store_get_dir (GstCacheStore * store);
+const gchar *gst_cache_store_read_only (GstCacheStore * store);
 guint64 gst_cache_store_get_config_max_size (GstCacheStore * store);
+guint64 gst_cache_store_get_config_max_entries (GstCacheStore * store);
+gboolean gst_cache_store_set_config (GstCacheStore * store,
+    const gchar * name, guint64 value, GError ** error);
 
 /* input digests */
 gboolean gst_cache_hash_file (GstCacheStore * store, const gchar * path,
@@ -104,6 +110,8 @@ void gst_cache_hasher_free (GstCacheHasher * hasher);
 /* entries */
 GstCacheEntry *gst_cache_store_lookup (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], GError ** error);
+GstCacheEntry *gst_cache_store_lookup_full (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, GError ** error);
 GstCacheEntry *gst_cache_entry_ref (GstCacheEntry * entry);
 void gst_cache_entry_unref (GstCacheEntry * entry);
 GstCacheEntryKind gst_cache_entry_get_kind (GstCacheEntry * entry);
@@ -120,15 +128,49 @@ gboolean gst_cache_writer_append (GstCacheWriter * writer,
     gconstpointer data, gsize size, GError ** error);
 guint64 gst_cache_writer_get_size (GstCacheWriter * writer);
 gboolean gst_cache_writer_commit (GstCacheWriter * writer,
-    GstCacheEntryKind kind, GKeyFile * meta, GError ** error);
+    GstCacheEntryKind kind, GKeyFile * meta, guint64 max_size,
+    guint64 max_entries, guint * evicted, GError ** error);
 void gst_cache_writer_free (GstCacheWriter * writer);
 
-/* statistics and eviction */
+/* a stream entry's payload: records of a 32-bit type and a 32-bit length,
+ * little-endian, then the body, padded to 8 bytes */
+#define GST_CACHE_RECORD_HEADER 8
+#define GST_CACHE_SEGMENT_RECORD 80
+#define GST_CACHE_BUFFER_RECORD 48
+#define GST_CACHE_ROUND_UP_8(n) (((n) + 7) & ~(guint64) 7)
+enum
+{
+  GST_CACHE_RECORD_CAPS = 1,    /* caps string */
+  GST_CACHE_RECORD_SEGMENT = 2, /* the segment's fields */
+  GST_CACHE_RECORD_TAG = 3,     /* scope (u32), tag list string */
+  GST_CACHE_RECORD_EVENT = 4,   /* event type (u32), structure string */
+  GST_CACHE_RECORD_BUFFER = 5,  /* timestamps, offsets, flags, data */
+};
+gboolean gst_cache_records_valid (const guint8 * p, gsize size);
+
+/* statistics, eviction and maintenance (need the index) */
 void gst_cache_store_count (GstCacheStore * store, const gchar * counter,
     guint64 delta, ...) G_GNUC_NULL_TERMINATED;
-GKeyFile *gst_cache_store_read_stats (GstCacheStore * store);
-guint gst_cache_store_evict (GstCacheStore * store, guint64 max_size,
-    const guint8 keep[GST_CACHE_KEY_SIZE]);
+GArray *gst_cache_store_counters (GstCacheStore * store, GError ** error);
+guint64 gst_cache_store_counter (GstCacheStore * store, const gchar * name);
+gboolean gst_cache_store_zero_stats (GstCacheStore * store, GError ** error);
+gboolean gst_cache_store_totals (GstCacheStore * store, guint64 * bytes,
+    guint64 * entries, GError ** error);
+GArray *gst_cache_store_list (GstCacheStore * store, GError ** error);
+gboolean gst_cache_store_evict (GstCacheStore * store, guint64 max_size,
+    guint64 max_entries, gint64 used_before_ns, guint * evicted,
+    GError ** error);
+gboolean gst_cache_store_clear (GstCacheStore * store, guint * removed,
+    GError ** error);
+gboolean gst_cache_store_verify (GstCacheStore * store, guint * checked,
+    guint * damaged, GError ** error);
+gboolean gst_cache_store_cleanup (GstCacheStore * store, guint64 max_size,
+    guint64 max_entries, guint * tmp_removed, guint * adopted,
+    guint * dropped, guint * evicted, GError ** error);
+gchar *gst_cache_store_find_key (GstCacheStore * store, const gchar * prefix,
+    GError ** error);
+gboolean gst_cache_key_from_hex (const gchar * hex,
+    guint8 key[GST_CACHE_KEY_SIZE]);
 
 G_END_DECLS
 

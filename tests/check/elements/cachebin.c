@@ -35,6 +35,7 @@
 #include <gst/app/gstappsink.h>
 
 #include "reusetest.h"
+#include "gstcachestore.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -280,14 +281,12 @@ entry_file (void)
 static guint64
 stat_counter (const gchar * name)
 {
-  gchar *path = g_build_filename (cachedir, "stats", NULL);
-  GKeyFile *kf = g_key_file_new ();
-  guint64 v = 0;
+  GstCacheStore *store = gst_cache_store_open (cachedir, NULL);
+  guint64 v;
 
-  if (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
-    v = g_key_file_get_uint64 (kf, "stats", name, NULL);
-  g_key_file_unref (kf);
-  g_free (path);
+  fail_unless (store != NULL);
+  v = gst_cache_store_counter (store, name);
+  gst_cache_store_free (store);
   return v;
 }
 

@@ -1,0 +1,364 @@
+/* gst-reuse: the cache index: entries and counters in SQLite
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstcacheindex.h"
+#include "gstcachestore.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#define SCHEMA_VERSION 1
+/* a writer waits this long for another process's transaction */
+#define BUSY_TIMEOUT_MS 30000
+
+struct _GstCacheIndex
+{
+  sqlite3 *db;
+  gchar *path;
+};
+
+void
+gst_cache_entry_info_clear (GstCacheEntryInfo * info)
+{
+  g_clear_pointer (&info->key, g_free);
+  g_clear_pointer (&info->name_space, g_free);
+  g_clear_pointer (&info->description, g_free);
+}
+
+static gboolean
+db_error (GstCacheIndex * index, gint rc, const gchar * what, GError ** error)
+{
+  g_set_error (error, GST_CACHE_STORE_ERROR,
+      rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ?
+      GST_CACHE_STORE_ERROR_DAMAGED : GST_CACHE_STORE_ERROR_IO,
+      "Cache index \"%s\": %s: %s", index->path, what,
+      index->db ? sqlite3_errmsg (index->db) : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+static gboolean
+exec (GstCacheIndex * index, const gchar * sql, GError ** error)
+{
+  gint rc = sqlite3_exec (index->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return db_error (index, rc, sql, error);
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (GstCacheIndex * index, const gchar * sql, GError ** error)
+{
+  sqlite3_stmt *st = NULL;
+  gint rc = sqlite3_prepare_v2 (index->db, sql, -1, &st, NULL);
+
+  if (rc != SQLITE_OK) {
+    db_error (index, rc, sql, error);
+    return NULL;
+  }
+  return st;
+}
+
+/* runs a statement that returns no rows */
+static gboolean
+step_done (GstCacheIndex * index, sqlite3_stmt * st, GError ** error)
+{
+  gint rc = sqlite3_step (st);
+  gboolean ok = rc == SQLITE_DONE;
+
+  if (!ok)
+    db_error (index, rc, sqlite3_sql (st), error);
+  sqlite3_finalize (st);
+  return ok;
+}
+
+GstCacheIndex *
+gst_cache_index_open (const gchar * path, gboolean * corrupt, GError ** error)
+{
+  GstCacheIndex *index = g_new0 (GstCacheIndex, 1);
+  sqlite3_stmt *st;
+  gint rc, version = 0;
+
+  *corrupt = FALSE;
+  index->path = g_strdup (path);
+  rc = sqlite3_open_v2 (path, &index->db, SQLITE_OPEN_READWRITE |
+      SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    goto failed;
+  sqlite3_busy_timeout (index->db, BUSY_TIMEOUT_MS);
+  /* WAL: readers never wait for the writer; NORMAL: a commit is durable
+   * at the next checkpoint, and the index can always be rebuilt */
+  if (!exec (index, "PRAGMA journal_mode=WAL", NULL) ||
+      !exec (index, "PRAGMA synchronous=NORMAL", NULL))
+    goto failed_rc;
+
+  st = prepare (index, "PRAGMA user_version", NULL);
+  if (st == NULL)
+    goto failed_rc;
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    version = sqlite3_column_int (st, 0);
+  sqlite3_finalize (st);
+  if (rc != SQLITE_ROW)
+    goto failed;
+  if (version == SCHEMA_VERSION)
+    return index;
+  if (version != 0) {
+    g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_DAMAGED,
+        "Cache index \"%s\" has schema version %d, not %d", path, version,
+        SCHEMA_VERSION);
+    *corrupt = TRUE;
+    gst_cache_index_close (index);
+    return NULL;
+  }
+  if (!exec (index, "BEGIN IMMEDIATE", error))
+    goto failed_quiet;
+  if (!exec (index, "CREATE TABLE IF NOT EXISTS entries ("
+          "key TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+          "last_use INTEGER NOT NULL, created INTEGER NOT NULL, "
+          "namespace TEXT NOT NULL, description TEXT NOT NULL)", error) ||
+      !exec (index, "CREATE INDEX IF NOT EXISTS entries_lru ON "
+          "entries (last_use, key)", error) ||
+      !exec (index, "CREATE TABLE IF NOT EXISTS counters ("
+          "name TEXT PRIMARY KEY, value INTEGER NOT NULL)", error) ||
+      !exec (index, "PRAGMA user_version=1", error) ||
+      !exec (index, "COMMIT", error)) {
+    sqlite3_exec (index->db, "ROLLBACK", NULL, NULL, NULL);
+    goto failed_quiet;
+  }
+  return index;
+
+failed_rc:
+  rc = sqlite3_errcode (index->db);
+failed:
+  *corrupt = rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+  db_error (index, rc, "open", error);
+failed_quiet:
+  if (error && *error && (*error)->code == GST_CACHE_STORE_ERROR_DAMAGED)
+    *corrupt = TRUE;
+  gst_cache_index_close (index);
+  return NULL;
+}
+
+void
+gst_cache_index_close (GstCacheIndex * index)
+{
+  if (index == NULL)
+    return;
+  sqlite3_close_v2 (index->db);
+  g_free (index->path);
+  g_free (index);
+}
+
+gboolean
+gst_cache_index_begin (GstCacheIndex * index, GError ** error)
+{
+  return exec (index, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+gst_cache_index_commit (GstCacheIndex * index, GError ** error)
+{
+  if (exec (index, "COMMIT", error))
+    return TRUE;
+  gst_cache_index_rollback (index);
+  return FALSE;
+}
+
+void
+gst_cache_index_rollback (GstCacheIndex * index)
+{
+  sqlite3_exec (index->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+gst_cache_index_put (GstCacheIndex * index, const GstCacheEntryInfo * info,
+    GError ** error)
+{
+  sqlite3_stmt *st = prepare (index, "INSERT OR REPLACE INTO entries "
+      "(key, size, last_use, created, namespace, description) "
+      "VALUES (?, ?, ?, ?, ?, ?)", error);
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, info->key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, info->size);
+  sqlite3_bind_int64 (st, 3, info->last_use_ns);
+  sqlite3_bind_int64 (st, 4, info->created_s);
+  sqlite3_bind_text (st, 5, info->name_space ? info->name_space : "", -1,
+      SQLITE_STATIC);
+  sqlite3_bind_text (st, 6, info->description ? info->description : "", -1,
+      SQLITE_STATIC);
+  return step_done (index, st, error);
+}
+
+gboolean
+gst_cache_index_touch (GstCacheIndex * index, const gchar * key,
+    gint64 now_ns, gboolean * found, GError ** error)
+{
+  sqlite3_stmt *st = prepare (index,
+      "UPDATE entries SET last_use = ? WHERE key = ?", error);
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, now_ns);
+  sqlite3_bind_text (st, 2, key, -1, SQLITE_STATIC);
+  if (!step_done (index, st, error))
+    return FALSE;
+  *found = sqlite3_changes (index->db) > 0;
+  return TRUE;
+}
+
+gboolean
+gst_cache_index_remove (GstCacheIndex * index, const gchar * key,
+    GError ** error)
+{
+  sqlite3_stmt *st;
+
+  if (key == NULL)
+    return exec (index, "DELETE FROM entries", error);
+  st = prepare (index, "DELETE FROM entries WHERE key = ?", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+  return step_done (index, st, error);
+}
+
+gboolean
+gst_cache_index_totals (GstCacheIndex * index, guint64 * bytes,
+    guint64 * entries, GError ** error)
+{
+  sqlite3_stmt *st = prepare (index,
+      "SELECT COALESCE (SUM (size), 0), COUNT (*) FROM entries", error);
+  gint rc;
+
+  if (st == NULL)
+    return FALSE;
+  rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW) {
+    db_error (index, rc, "totals", error);
+    sqlite3_finalize (st);
+    return FALSE;
+  }
+  *bytes = sqlite3_column_int64 (st, 0);
+  *entries = sqlite3_column_int64 (st, 1);
+  sqlite3_finalize (st);
+  return TRUE;
+}
+
+static gchar *
+column_text (sqlite3_stmt * st, gint col)
+{
+  const guchar *t = sqlite3_column_text (st, col);
+
+  return g_strdup (t ? (const gchar *) t : "");
+}
+
+GArray *
+gst_cache_index_list (GstCacheIndex * index, guint limit, GError ** error)
+{
+  sqlite3_stmt *st = prepare (index, "SELECT key, size, last_use, created, "
+      "namespace, description FROM entries ORDER BY last_use, key "
+      "LIMIT ?", error);
+  GArray *rows;
+  gint rc;
+
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, limit ? (gint64) limit : -1);
+  rows = g_array_new (FALSE, TRUE, sizeof (GstCacheEntryInfo));
+  g_array_set_clear_func (rows, (GDestroyNotify) gst_cache_entry_info_clear);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+    GstCacheEntryInfo info;
+
+    info.key = column_text (st, 0);
+    info.size = sqlite3_column_int64 (st, 1);
+    info.last_use_ns = sqlite3_column_int64 (st, 2);
+    info.created_s = sqlite3_column_int64 (st, 3);
+    info.name_space = column_text (st, 4);
+    info.description = column_text (st, 5);
+    g_array_append_val (rows, info);
+  }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE) {
+    db_error (index, rc, "list", error);
+    g_array_unref (rows);
+    return NULL;
+  }
+  return rows;
+}
+
+gboolean
+gst_cache_index_add (GstCacheIndex * index, const gchar * counter,
+    gint64 delta, GError ** error)
+{
+  sqlite3_stmt *st = prepare (index, "INSERT INTO counters (name, value) "
+      "VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + "
+      "excluded.value", error);
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, counter, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, delta);
+  return step_done (index, st, error);
+}
+
+static void
+counter_clear (GstCacheCounter * c)
+{
+  g_free (c->name);
+}
+
+GArray *
+gst_cache_index_counters (GstCacheIndex * index, GError ** error)
+{
+  sqlite3_stmt *st = prepare (index,
+      "SELECT name, value FROM counters ORDER BY name", error);
+  GArray *out;
+  gint rc;
+
+  if (st == NULL)
+    return NULL;
+  out = g_array_new (FALSE, TRUE, sizeof (GstCacheCounter));
+  g_array_set_clear_func (out, (GDestroyNotify) counter_clear);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+    GstCacheCounter c = { column_text (st, 0), sqlite3_column_int64 (st, 1) };
+
+    g_array_append_val (out, c);
+  }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE) {
+    db_error (index, rc, "counters", error);
+    g_array_unref (out);
+    return NULL;
+  }
+  return out;
+}
+
+gboolean
+gst_cache_index_zero (GstCacheIndex * index, GError ** error)
+{
+  return exec (index, "DELETE FROM counters", error);
+}
