@@ -84,7 +84,6 @@
 GST_DEBUG_CATEGORY_STATIC (gst_cache_bin_debug);
 #define GST_CAT_DEFAULT gst_cache_bin_debug
 
-#define DEFAULT_MAX_SIZE_FALLBACK (G_GUINT64_CONSTANT (5) << 30)
 #define DEFAULT_KEY_MODE GST_CACHE_BIN_KEY_FULL
 #define REPLAY_CHUNK (1024 * 1024)
 #define PULL_HASH_CHUNK (1024 * 1024)
@@ -928,7 +927,7 @@ prepare_run (GstCacheBin * self)
   self->limit = max_size ? max_size :
       gst_cache_store_get_config_max_size (self->store);
   if (self->limit == 0)
-    self->limit = DEFAULT_MAX_SIZE_FALLBACK;
+    self->limit = GST_CACHE_DEFAULT_MAX_SIZE;
   self->max_entries = gst_cache_store_get_config_max_entries (self->store);
 
   if (!identify_input (self, trust_stat))

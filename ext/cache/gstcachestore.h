@@ -50,6 +50,8 @@ G_BEGIN_DECLS
 #define GST_CACHE_DIGEST_SIZE 16
 #define GST_CACHE_FOOTER_SIZE 80
 #define GST_CACHE_ENTRY_VERSION 1
+/* the size limit when neither cachebin nor the directory's config sets one */
+#define GST_CACHE_DEFAULT_MAX_SIZE (G_GUINT64_CONSTANT (5) << 30)
 
 #define GST_CACHE_STORE_ERROR (gst_cache_store_error_quark ())
 GQuark gst_cache_store_error_quark (void);

@@ -1,0 +1,511 @@
+/* gst-reuse: gst-cache, show and manage a cachebin cache directory
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstcachestore.h"
+#include "gstcacheindex.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const gchar summary[] =
+    "Show and manage the cache directory of cachebin, the GStreamer element\n"
+    "that replays the stored output of a chain when the same input goes\n"
+    "through the same chain again.\n"
+    "\n"
+    "The directory is the one cachebin uses by default,\n"
+    "$XDG_CACHE_HOME/gstreamer-1.0/cachebin, or --dir. Give as many\n"
+    "options as you like: they run in the order they are listed below, so\n"
+    "that --show-stats shows the cache after the others.";
+
+static const gchar description[] =
+    "SIZES AND AGES\n"
+    "  A SIZE is a number of bytes with an optional suffix: k, M, G, T\n"
+    "  (powers of 1000) or Ki, Mi, Gi, Ti (powers of 1024); 0 removes the\n"
+    "  setting (cachebin's default, 5 GiB, applies). An AGE is a number with\n"
+    "  an optional suffix s, m, h or d (default: seconds).\n"
+    "\n"
+    "HOW THE CACHE STAYS WITHIN ITS LIMITS\n"
+    "  The process that stores an entry evicts least recently used entries\n"
+    "  in the same transaction until the cache fits the size limit (the\n"
+    "  cachebin max-size property, or --max-size) and the entry limit\n"
+    "  (--max-files). A hit makes an entry the most recently used. An\n"
+    "  entry being replayed is never pulled from under its reader.\n"
+    "\n"
+    "FILES\n"
+    "  entries/XX/KEY.gstcache  an entry: payload, metadata, footer with\n"
+    "                           an XXH3-128 checksum\n"
+    "  index.sqlite             the index (entries and counters; WAL mode),\n"
+    "                           rebuilt from the entries when damaged\n"
+    "  config                   the limits set with --max-size, --max-files\n"
+    "  tmp/                     entries being written\n"
+    "\n"
+    "EXIT STATUS\n"
+    "  0 on success; 1 when --verify found damaged entries (they are\n"
+    "  removed); 2 on a usage error or when the cache cannot be used.\n"
+    "\n"
+    "EXAMPLES\n"
+    "  gst-cache -s                       what the cache did, how big it is\n"
+    "  gst-cache --dir /srv/cache -M 20G  limit a shared cache to 20 GB\n"
+    "  gst-cache --evict-older-than 7d    drop what nobody used for a week\n"
+    "  gst-cache --verify                 check every entry\n"
+    "\n" "See docs/gst-cache.md in gst-reuse.";
+
+static gchar *opt_dir;
+static gboolean opt_show_stats, opt_json, opt_zero_stats, opt_clear;
+static gchar *opt_max_size, *opt_max_files, *opt_evict_older_than;
+static gboolean opt_list, opt_verify, opt_cleanup, opt_version;
+static gchar *opt_inspect;
+
+static GOptionEntry entries[] = {
+  {"dir", 'd', 0, G_OPTION_ARG_FILENAME, &opt_dir,
+      "The cache directory", "DIR"},
+  {"max-size", 'M', 0, G_OPTION_ARG_STRING, &opt_max_size,
+      "Set the size limit, kept in the directory's configuration; cachebin "
+        "uses it when its own max-size property is unset", "SIZE"},
+  {"max-files", 'F', 0, G_OPTION_ARG_STRING, &opt_max_files,
+      "Set the limit on the number of entries (0: none)", "N"},
+  {"zero-stats", 'z', 0, G_OPTION_ARG_NONE, &opt_zero_stats,
+      "Set the counters to zero", NULL},
+  {"clear", 'C', 0, G_OPTION_ARG_NONE, &opt_clear,
+      "Remove every entry (the configuration and counters stay)", NULL},
+  {"evict-older-than", 0, 0, G_OPTION_ARG_STRING, &opt_evict_older_than,
+      "Remove the entries last used more than AGE ago", "AGE"},
+  {"cleanup", 'c', 0, G_OPTION_ARG_NONE, &opt_cleanup,
+      "Remove temporary files of writers that are gone, make the index "
+        "agree with the entries, and evict to the limits", NULL},
+  {"verify", 0, 0, G_OPTION_ARG_NONE, &opt_verify,
+      "Read every entry whole and check it; remove the damaged ones and "
+        "exit with 1 if there were any", NULL},
+  {"list", 'l', 0, G_OPTION_ARG_NONE, &opt_list,
+      "List the entries, least recently used first: key, size, last use, "
+        "namespace, chain", NULL},
+  {"inspect", 'i', 0, G_OPTION_ARG_STRING, &opt_inspect,
+      "Show an entry (a unique key prefix will do): its metadata, the "
+        "record its key was made of, and whether it is intact", "KEY"},
+  {"show-stats", 's', 0, G_OPTION_ARG_NONE, &opt_show_stats,
+      "Show the counters, the size and the limits", NULL},
+  {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
+      "With --show-stats and --list: print JSON", NULL},
+  {"version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
+      "Print the version", NULL},
+  {NULL}
+};
+
+static gboolean
+parse_size (const gchar * s, guint64 * out)
+{
+  static const struct
+  {
+    const gchar *suffix;
+    guint64 mul;
+  } units[] = {
+    {"Ki", 1ULL << 10}, {"Mi", 1ULL << 20}, {"Gi", 1ULL << 30},
+    {"Ti", 1ULL << 40}, {"k", 1000ULL}, {"K", 1000ULL}, {"M", 1000000ULL},
+    {"G", 1000000000ULL}, {"T", 1000000000000ULL}, {"", 1},
+  };
+  gchar *end;
+  gdouble v = g_ascii_strtod (s, &end);
+  guint i;
+
+  if (end == s || v < 0)
+    return FALSE;
+  for (i = 0; i < G_N_ELEMENTS (units); i++) {
+    if (!strcmp (end, units[i].suffix) || (units[i].suffix[0] &&
+            g_str_has_prefix (end, units[i].suffix) &&
+            !strcmp (end + strlen (units[i].suffix), "B"))) {
+      *out = (guint64) (v * units[i].mul);
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static gboolean
+parse_age (const gchar * s, gint64 * ns)
+{
+  gchar *end;
+  gdouble v = g_ascii_strtod (s, &end);
+  gdouble mul;
+
+  if (end == s || v < 0)
+    return FALSE;
+  if (!*end || !strcmp (end, "s"))
+    mul = 1;
+  else if (!strcmp (end, "m"))
+    mul = 60;
+  else if (!strcmp (end, "h"))
+    mul = 3600;
+  else if (!strcmp (end, "d"))
+    mul = 86400;
+  else
+    return FALSE;
+  *ns = (gint64) (v * mul * 1e9);
+  return TRUE;
+}
+
+static gchar *
+human_size (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+static gchar *
+human_age (gint64 ns)
+{
+  gint64 s = ns / 1000000000;
+
+  if (s < 120)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " s", s);
+  if (s < 7200)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " min", s / 60);
+  if (s < 172800)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " h", s / 3600);
+  return g_strdup_printf ("%" G_GINT64_FORMAT " d", s / 86400);
+}
+
+static guint64
+counter (GArray * c, const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < c->len; i++)
+    if (!strcmp (g_array_index (c, GstCacheCounter, i).name, name))
+      return g_array_index (c, GstCacheCounter, i).value;
+  return 0;
+}
+
+static gchar *
+json_string (const gchar * s)
+{
+  GString *out = g_string_new ("\"");
+  const gchar *p;
+
+  for (p = s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      g_string_append_printf (out, "\\%c", *p);
+    else if ((guchar) * p < 0x20)
+      g_string_append_printf (out, "\\u%04x", *p);
+    else
+      g_string_append_c (out, *p);
+  }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
+    GError ** error)
+{
+  GArray *c = gst_cache_store_counters (store, error);
+  guint64 bytes, n, hits, misses, lookups;
+  gchar *dir;
+  guint i;
+
+  if (c == NULL || !gst_cache_store_totals (store, &bytes, &n, error)) {
+    if (c)
+      g_array_unref (c);
+    return FALSE;
+  }
+  dir = json_string (gst_cache_store_get_dir (store));
+  if (opt_json) {
+    printf ("{\n  \"dir\": %s,\n  \"size\": %" G_GUINT64_FORMAT ",\n"
+        "  \"entries\": %" G_GUINT64_FORMAT ",\n  \"max_size\": %"
+        G_GUINT64_FORMAT ",\n  \"max_files\": %" G_GUINT64_FORMAT ",\n"
+        "  \"counters\": {", dir, bytes, n, max_size, max_files);
+    for (i = 0; i < c->len; i++) {
+      GstCacheCounter *k = &g_array_index (c, GstCacheCounter, i);
+
+      printf ("%s\n    \"%s\": %" G_GUINT64_FORMAT, i ? "," : "", k->name,
+          k->value);
+    }
+    printf ("\n  }\n}\n");
+  } else {
+    gchar *size = human_size (bytes), *max = human_size (max_size);
+    gchar *served = human_size (counter (c, "bytes-served"));
+    gchar *stored = human_size (counter (c, "bytes-stored"));
+    gchar *evicted = human_size (counter (c, "bytes-evicted"));
+
+    hits = counter (c, "hits");
+    misses = counter (c, "misses");
+    lookups = hits + misses;
+    printf ("Cache directory:  %s\n", gst_cache_store_get_dir (store));
+    printf ("Hits:             %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT
+        " (%.2f %%)\n", hits, lookups, lookups ? 100.0 * hits / lookups : 0);
+    printf ("Misses:           %" G_GUINT64_FORMAT "\n", misses);
+    printf ("Bypasses:         %" G_GUINT64_FORMAT "\n",
+        counter (c, "bypasses"));
+    for (i = 0; i < c->len; i++) {
+      GstCacheCounter *k = &g_array_index (c, GstCacheCounter, i);
+
+      if (g_str_has_prefix (k->name, "bypasses-"))
+        printf ("  %-22s %" G_GUINT64_FORMAT "\n",
+            k->name + strlen ("bypasses-"), k->value);
+    }
+    printf ("Stores:           %" G_GUINT64_FORMAT "\n",
+        counter (c, "stores"));
+    printf ("Served:           %s\n", served);
+    printf ("Stored:           %s\n", stored);
+    printf ("Evictions:        %" G_GUINT64_FORMAT " (%s)\n",
+        counter (c, "evictions"), evicted);
+    printf ("Damaged entries:  %" G_GUINT64_FORMAT "\n",
+        counter (c, "damaged"));
+    printf ("Errors:           %" G_GUINT64_FORMAT "\n",
+        counter (c, "errors"));
+    printf ("Inputs modified:  %" G_GUINT64_FORMAT "\n",
+        counter (c, "input-modified"));
+    printf ("Too large:        %" G_GUINT64_FORMAT "\n",
+        counter (c, "too-large"));
+    printf ("Cache size:       %s of %s (%.1f %%)\n", size, max,
+        max_size ? 100.0 * bytes / max_size : 0.0);
+    printf ("Entries:          %" G_GUINT64_FORMAT, n);
+    if (max_files)
+      printf (" of %" G_GUINT64_FORMAT, max_files);
+    printf ("\n");
+    g_free (size);
+    g_free (max);
+    g_free (served);
+    g_free (stored);
+    g_free (evicted);
+  }
+  g_free (dir);
+  g_array_unref (c);
+  return TRUE;
+}
+
+static gboolean
+list (GstCacheStore * store, GError ** error)
+{
+  GArray *rows = gst_cache_store_list (store, error);
+  gint64 now = g_get_real_time () * 1000;
+  guint i;
+
+  if (rows == NULL)
+    return FALSE;
+  if (opt_json)
+    printf ("[");
+  for (i = 0; i < rows->len; i++) {
+    GstCacheEntryInfo *e = &g_array_index (rows, GstCacheEntryInfo, i);
+
+    if (opt_json) {
+      gchar *ns = json_string (e->name_space);
+      gchar *desc = json_string (e->description);
+
+      printf ("%s\n  {\"key\": \"%s\", \"size\": %" G_GUINT64_FORMAT ", "
+          "\"last_use_ns\": %" G_GINT64_FORMAT ", \"created\": %"
+          G_GINT64_FORMAT ", \"namespace\": %s, \"description\": %s}",
+          i ? "," : "", e->key, e->size, e->last_use_ns, e->created_s, ns,
+          desc);
+      g_free (ns);
+      g_free (desc);
+    } else {
+      gchar *size = human_size (e->size);
+      gchar *age = human_age (now - e->last_use_ns);
+
+      printf ("%.16s  %10s  %7s ago  %-12s  %s\n", e->key, size, age,
+          *e->name_space ? e->name_space : "-", e->description);
+      g_free (size);
+      g_free (age);
+    }
+  }
+  if (opt_json)
+    printf ("\n]\n");
+  g_array_unref (rows);
+  return TRUE;
+}
+
+static gboolean
+inspect (GstCacheStore * store, const gchar * prefix, GError ** error)
+{
+  gchar *hex = gst_cache_store_find_key (store, prefix, error);
+  guint8 key[GST_CACHE_KEY_SIZE];
+  GstCacheEntry *entry;
+  GError *err = NULL;
+  GKeyFile *meta;
+  gchar *record, *caps, *desc, *ns;
+  gsize size;
+
+  if (hex == NULL)
+    return FALSE;
+  gst_cache_key_from_hex (hex, key);
+  entry = gst_cache_store_lookup_full (store, key, FALSE, &err);
+  printf ("Key:          %s\n", hex);
+  g_free (hex);
+  if (entry == NULL) {
+    printf ("State:        %s\n", err ? err->message : "gone");
+    g_propagate_error (error, err);
+    return FALSE;
+  }
+  meta = gst_cache_entry_get_meta (entry);
+  gst_cache_entry_get_payload (entry, &size);
+  caps = g_key_file_get_string (meta, "entry", "caps", NULL);
+  desc = g_key_file_get_string (meta, "entry", "description", NULL);
+  ns = g_key_file_get_string (meta, "entry", "namespace", NULL);
+  record = g_key_file_get_string (meta, "entry", "record", NULL);
+  printf ("File:         %s\n", gst_cache_entry_get_path (entry));
+  printf ("State:        intact (footer, key and checksum verified)\n");
+  printf ("Kind:         %s\n", gst_cache_entry_get_kind (entry) ==
+      GST_CACHE_ENTRY_KIND_BYTES ? "byte stream" : "stream records");
+  printf ("Payload:      %" G_GSIZE_FORMAT " bytes\n", size);
+  if (caps && strlen (caps) > 160)
+    strcpy (caps + 150, " […]");
+  printf ("Caps:         %s\n", caps ? caps : "-");
+  printf ("Namespace:    %s\n", ns && *ns ? ns : "-");
+  printf ("Description:  %s\n", desc ? desc : "-");
+  printf ("Created:      %" G_GINT64_FORMAT " (Unix time)\n",
+      g_key_file_get_int64 (meta, "entry", "created", NULL));
+  printf ("Compute time: %.3f s\n", g_key_file_get_uint64 (meta, "entry",
+          "compute-time", NULL) / 1e9);
+  printf ("Key record:\n%s", record ? record : "");
+  g_free (caps);
+  g_free (desc);
+  g_free (ns);
+  g_free (record);
+  gst_cache_entry_unref (entry);
+  return TRUE;
+}
+
+static gint
+fail (GError * err)
+{
+  fprintf (stderr, "gst-cache: %s\n", err->message);
+  g_error_free (err);
+  return 2;
+}
+
+int
+main (int argc, char **argv)
+{
+  GOptionContext *ctx;
+  GstCacheStore *store;
+  GError *err = NULL;
+  guint64 max_size, max_files;
+  gint status = 0;
+  gchar *dir;
+
+  setlocale (LC_ALL, "");
+  ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_description (ctx, description);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    fprintf (stderr, "gst-cache: %s (see --help)\n", err->message);
+    return 2;
+  }
+  g_option_context_free (ctx);
+  if (opt_version) {
+    printf ("gst-cache %s\n", VERSION);
+    return 0;
+  }
+
+  dir = opt_dir ? g_strdup (opt_dir) : gst_cache_store_default_dir ();
+  store = gst_cache_store_open (dir, &err);
+  g_free (dir);
+  if (store == NULL)
+    return fail (err);
+
+  if (opt_max_size) {
+    guint64 v;
+
+    if (!parse_size (opt_max_size, &v)) {
+      fprintf (stderr, "gst-cache: not a size: %s\n", opt_max_size);
+      return 2;
+    }
+    if (!gst_cache_store_set_config (store, "max-size", v, &err))
+      return fail (err);
+  }
+  if (opt_max_files) {
+    guint64 v;
+
+    if (!parse_size (opt_max_files, &v)) {
+      fprintf (stderr, "gst-cache: not a number: %s\n", opt_max_files);
+      return 2;
+    }
+    if (!gst_cache_store_set_config (store, "max-entries", v, &err))
+      return fail (err);
+  }
+  max_size = gst_cache_store_get_config_max_size (store);
+  if (max_size == 0)
+    max_size = GST_CACHE_DEFAULT_MAX_SIZE;
+  max_files = gst_cache_store_get_config_max_entries (store);
+  if ((opt_max_size || opt_max_files) &&
+      !gst_cache_store_evict (store, max_size, max_files, 0, NULL, &err))
+    return fail (err);
+
+  if (opt_zero_stats) {
+    if (!gst_cache_store_zero_stats (store, &err))
+      return fail (err);
+    printf ("Statistics zeroed\n");
+  }
+  if (opt_clear) {
+    guint n = 0;
+
+    if (!gst_cache_store_clear (store, &n, &err))
+      return fail (err);
+    printf ("Removed %u entries\n", n);
+  }
+  if (opt_evict_older_than) {
+    gint64 age;
+    guint n = 0;
+
+    if (!parse_age (opt_evict_older_than, &age)) {
+      fprintf (stderr, "gst-cache: not an age: %s\n", opt_evict_older_than);
+      return 2;
+    }
+    if (!gst_cache_store_evict (store, 0, 0, g_get_real_time () * 1000 - age,
+            &n, &err))
+      return fail (err);
+    printf ("Evicted %u entries\n", n);
+  }
+  if (opt_cleanup) {
+    guint tmp = 0, adopted = 0, dropped = 0, evicted = 0;
+
+    if (!gst_cache_store_cleanup (store, max_size, max_files, &tmp, &adopted,
+            &dropped, &evicted, &err))
+      return fail (err);
+    printf ("Removed %u stale temporary files; index: %u entries added, %u "
+        "rows without a file dropped; evicted %u entries\n", tmp, adopted,
+        dropped, evicted);
+  }
+  if (opt_verify) {
+    guint checked = 0, damaged = 0;
+
+    if (!gst_cache_store_verify (store, &checked, &damaged, &err))
+      return fail (err);
+    printf ("Checked %u entries: %u damaged%s\n", checked, damaged,
+        damaged ? " (removed)" : "");
+    if (damaged)
+      status = 1;
+  }
+  if (opt_list && !list (store, &err))
+    return fail (err);
+  if (opt_inspect && !inspect (store, opt_inspect, &err))
+    return fail (err);
+  if (opt_show_stats && !show_stats (store, max_size, max_files, &err))
+    return fail (err);
+  gst_cache_store_free (store);
+  return status;
+}
