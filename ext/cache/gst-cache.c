@@ -265,16 +265,14 @@ show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
         printf ("  %-22s %" G_GUINT64_FORMAT "\n",
             k->name + strlen ("bypasses-"), k->value);
     }
-    printf ("Stores:           %" G_GUINT64_FORMAT "\n",
-        counter (c, "stores"));
+    printf ("Stores:           %" G_GUINT64_FORMAT "\n", counter (c, "stores"));
     printf ("Served:           %s\n", served);
     printf ("Stored:           %s\n", stored);
     printf ("Evictions:        %" G_GUINT64_FORMAT " (%s)\n",
         counter (c, "evictions"), evicted);
     printf ("Damaged entries:  %" G_GUINT64_FORMAT "\n",
         counter (c, "damaged"));
-    printf ("Errors:           %" G_GUINT64_FORMAT "\n",
-        counter (c, "errors"));
+    printf ("Errors:           %" G_GUINT64_FORMAT "\n", counter (c, "errors"));
     printf ("Inputs modified:  %" G_GUINT64_FORMAT "\n",
         counter (c, "input-modified"));
     printf ("Too large:        %" G_GUINT64_FORMAT "\n",
@@ -413,6 +411,8 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
     fprintf (stderr, "gst-cache: %s (see --help)\n", err->message);
+    g_error_free (err);
+    g_option_context_free (ctx);
     return 2;
   }
   g_option_context_free (ctx);
@@ -427,25 +427,28 @@ main (int argc, char **argv)
   if (store == NULL)
     return fail (err);
 
+
   if (opt_max_size) {
     guint64 v;
 
     if (!parse_size (opt_max_size, &v)) {
       fprintf (stderr, "gst-cache: not a size: %s\n", opt_max_size);
-      return 2;
+      status = 2;
+      goto out;
     }
     if (!gst_cache_store_set_config (store, "max-size", v, &err))
-      return fail (err);
+      goto failed;
   }
   if (opt_max_files) {
     guint64 v;
 
     if (!parse_size (opt_max_files, &v)) {
       fprintf (stderr, "gst-cache: not a number: %s\n", opt_max_files);
-      return 2;
+      status = 2;
+      goto out;
     }
     if (!gst_cache_store_set_config (store, "max-entries", v, &err))
-      return fail (err);
+      goto failed;
   }
   max_size = gst_cache_store_get_config_max_size (store);
   if (max_size == 0)
@@ -453,18 +456,18 @@ main (int argc, char **argv)
   max_files = gst_cache_store_get_config_max_entries (store);
   if ((opt_max_size || opt_max_files) &&
       !gst_cache_store_evict (store, max_size, max_files, 0, NULL, &err))
-    return fail (err);
+    goto failed;
 
   if (opt_zero_stats) {
     if (!gst_cache_store_zero_stats (store, &err))
-      return fail (err);
+      goto failed;
     printf ("Statistics zeroed\n");
   }
   if (opt_clear) {
     guint n = 0;
 
     if (!gst_cache_store_clear (store, &n, &err))
-      return fail (err);
+      goto failed;
     printf ("Removed %u entries\n", n);
   }
   if (opt_evict_older_than) {
@@ -473,11 +476,12 @@ main (int argc, char **argv)
 
     if (!parse_age (opt_evict_older_than, &age)) {
       fprintf (stderr, "gst-cache: not an age: %s\n", opt_evict_older_than);
-      return 2;
+      status = 2;
+      goto out;
     }
     if (!gst_cache_store_evict (store, 0, 0, g_get_real_time () * 1000 - age,
             &n, &err))
-      return fail (err);
+      goto failed;
     printf ("Evicted %u entries\n", n);
   }
   if (opt_cleanup) {
@@ -485,7 +489,7 @@ main (int argc, char **argv)
 
     if (!gst_cache_store_cleanup (store, max_size, max_files, &tmp, &adopted,
             &dropped, &evicted, &err))
-      return fail (err);
+      goto failed;
     printf ("Removed %u stale temporary files; index: %u entries added, %u "
         "rows without a file dropped; evicted %u entries\n", tmp, adopted,
         dropped, evicted);
@@ -494,18 +498,23 @@ main (int argc, char **argv)
     guint checked = 0, damaged = 0;
 
     if (!gst_cache_store_verify (store, &checked, &damaged, &err))
-      return fail (err);
+      goto failed;
     printf ("Checked %u entries: %u damaged%s\n", checked, damaged,
         damaged ? " (removed)" : "");
     if (damaged)
       status = 1;
   }
   if (opt_list && !list (store, &err))
-    return fail (err);
+    goto failed;
   if (opt_inspect && !inspect (store, opt_inspect, &err))
-    return fail (err);
+    goto failed;
   if (opt_show_stats && !show_stats (store, max_size, max_files, &err))
-    return fail (err);
+    goto failed;
+out:
   gst_cache_store_free (store);
   return status;
+
+failed:
+  status = fail (err);
+  goto out;
 }

@@ -686,30 +686,22 @@ remove_damaged (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
     gst_cache_index_commit (store->index, NULL);
 }
 
-/* a hit is a use: the entry goes to the end of the LRU order; an entry
- * that the index does not know (its writer died between the rename and
- * the index update) is adopted */
+/* a hit is a use: the entry goes to the end of the LRU order. An entry
+ * that the index does not know is not indexed here: it may be one that an
+ * eviction moved away after this reader opened it. Files left unindexed by
+ * a writer that died between its rename and its commit are indexed by
+ * gst-cache --cleanup and --verify. */
 static void
 touch_entry (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
-    gint fd, gsize size, GKeyFile * meta)
+    gint fd)
 {
   gchar *hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
-  gint64 now = g_get_real_time () * 1000;
-  gboolean found = TRUE;
+  gboolean found;
 
   futimens (fd, NULL);
-  if (store->index && gst_cache_index_touch (store->index, hex, now, &found,
-          NULL) && !found) {
-    GstCacheEntryInfo info = { hex, size, now,
-      g_key_file_get_int64 (meta, "entry", "created", NULL),
-      g_key_file_get_string (meta, "entry", "namespace", NULL),
-      g_key_file_get_string (meta, "entry", "description", NULL)
-    };
-
-    gst_cache_index_put (store->index, &info, NULL);
-    g_free (info.name_space);
-    g_free (info.description);
-  }
+  if (store->index)
+    gst_cache_index_touch (store->index, hex, g_get_real_time () * 1000,
+        &found, NULL);
   g_free (hex);
 }
 
@@ -802,7 +794,7 @@ gst_cache_store_lookup_full (GstCacheStore * store,
   }
 
   if (touch)
-    touch_entry (store, key, fd, st.st_size, meta);
+    touch_entry (store, key, fd);
   close (fd);
 
   entry = g_new0 (GstCacheEntry, 1);
@@ -1005,21 +997,15 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
     goto failed;
   }
 
-  /* under the index's write lock: the entry appears, its row with it, and
-   * least recently used entries leave until the cache fits again; so the
-   * index's size never exceeds the limit at a commit, and files and rows
-   * change together for every process */
+  /* under the index's write lock: the row goes in, least recently used
+   * entries go out until the cache fits again, and the entry file is
+   * renamed into place last, just before the commit; so the index never
+   * exceeds the limits at a commit, every process sees files and rows
+   * change together, and a writer killed before its commit leaves at most
+   * rows without files (an over-count: harmless) or, if it dies between
+   * its rename and its commit, an entry that gst-cache --cleanup indexes */
   if (!gst_cache_index_begin (store->index, error))
     goto failed;
-  if (g_rename (w->tmp_path, path) != 0) {
-    set_errno_error (error, errno, "Could not rename into", path);
-    gst_cache_index_rollback (store->index);
-    goto failed;
-  }
-  /* the rename is durable once the directory is */
-  fsync_dir (dir);
-  if (new_dir)
-    fsync_dir (store->entries_dir);
   info.key = gst_cache_digest_to_hex (w->key, GST_CACHE_KEY_SIZE);
   info.size = body + GST_CACHE_FOOTER_SIZE;
   info.last_use_ns = g_get_real_time () * 1000;
@@ -1034,13 +1020,26 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
           error) || (n_evicted > 0
           && (!gst_cache_index_add (store->index, "evictions", n_evicted, error)
               || !gst_cache_index_add (store->index, "bytes-evicted", freed,
-                  error))) || !gst_cache_index_commit (store->index, error)) {
-    /* the entry is in place and valid: a later hit adopts it */
+                  error)))) {
     gst_cache_index_rollback (store->index);
-    unlink_all (doomed);
+    gst_cache_entry_info_clear (&info);
+    goto failed;
+  }
+  if (g_rename (w->tmp_path, path) != 0) {
+    set_errno_error (error, errno, "Could not rename into", path);
+    gst_cache_index_rollback (store->index);
+    gst_cache_entry_info_clear (&info);
+    goto failed;
+  }
+  if (!gst_cache_index_commit (store->index, error)) {
+    /* the entry is in place and valid: gst-cache --cleanup indexes it */
     gst_cache_entry_info_clear (&info);
     goto failed_after_rename;
   }
+  /* the rename is durable once the directory is */
+  fsync_dir (dir);
+  if (new_dir)
+    fsync_dir (store->entries_dir);
   unlink_all (doomed);
   gst_cache_entry_info_clear (&info);
   if (evicted)

@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+# gst-reuse: the cache store with many processes, crashes, and gst-cache
+#
+# Copyright (C) 2026 The gst-reuse authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Usage: cache_store.py TOOLS_DIR GST_CACHE
+#
+# 1. tool: gst-cache on a real cache that cachebin filled: --show-stats
+#    (text and JSON) agrees with what the runs reported, --list, --inspect,
+#    --verify finds a flipped byte (exit 1) and removes the entry,
+#    --max-size is kept in the directory and cachebin obeys it, stale
+#    temporary files go with --cleanup and live writers' files stay,
+#    --evict-older-than, --zero-stats, --clear, a damaged index is rebuilt
+#    from the entries, bad arguments exit with 2.
+# 2. crash: storing processes are killed with SIGKILL at random points of
+#    the miss path (including the commit and the eviction it does); after
+#    each kill, a lookup of that key either misses or replays the exact
+#    result; afterwards --verify finds nothing damaged, --cleanup removes
+#    every stale temporary file, and the index agrees with the entries.
+# 3. concurrency: 8 processes hammer a small cache (hits, misses and
+#    evictions on every store): every output is exact, the cache is within
+#    its size limit whenever anyone looks, nothing is damaged, and the
+#    counters add up to what the processes saw.
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+RESULT = re.compile(r'cachebin, result=\(string\)(\w+), key=\(string\)(\w*), '
+                    r'bytes=\(guint64\)(\d+)')
+
+
+def fail(msg):
+    print('FAIL: ' + msg)
+    sys.exit(1)
+
+
+def tool_env():
+    env = dict(os.environ)
+    if env.get('GST_REUSE_SANITIZER_PRELOAD'):
+        env['LD_PRELOAD'] = env['GST_REUSE_SANITIZER_PRELOAD']
+    return env
+
+
+class Ctx:
+    def __init__(self, tools_dir, gst_cache, work):
+        self.launch = os.path.join(tools_dir, 'gst-launch-1.0')
+        self.gst_cache = gst_cache
+        self.work = work
+        self.env = tool_env()
+
+    def line(self, cache, src, out, extra=''):
+        return [self.launch, '-m', 'filesrc', f'location={src}',
+                'blocksize=16384', '!', 'cachebin', f'cache-dir={cache}'] + \
+            extra.split() + ['description=identity', '!', 'filesink',
+                             f'location={out}']
+
+    def run(self, cache, src, out, extra=''):
+        """runs a cachebin pipeline; returns (result, key, bytes)"""
+        proc = subprocess.run(self.line(cache, src, out, extra),
+                              env=self.env, capture_output=True, text=True,
+                              timeout=300)
+        if proc.returncode != 0:
+            fail(f'pipeline failed ({proc.returncode}):\n{proc.stdout}'
+                 f'{proc.stderr}')
+        found = RESULT.findall(proc.stdout)
+        if len(found) != 1:
+            fail(f'expected one cachebin message, got {found}:\n'
+                 f'{proc.stdout}')
+        res, key, nbytes = found[0]
+        return res, key, int(nbytes)
+
+    def tool(self, cache, *args, expect=0):
+        proc = subprocess.run([self.gst_cache, '--dir', cache] + list(args),
+                              capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ))
+        if expect is not None and proc.returncode != expect:
+            fail(f'gst-cache {" ".join(args)} exited with '
+                 f'{proc.returncode}, not {expect}:\n{proc.stdout}'
+                 f'{proc.stderr}')
+        return proc
+
+    def stats(self, cache):
+        return json.loads(self.tool(cache, '--show-stats', '--json').stdout)
+
+
+def make_input(path, size, seed):
+    rnd = random.Random(seed)
+    with open(path, 'wb') as f:
+        f.write(bytes(rnd.getrandbits(8) for _ in range(size)))
+
+
+def same(a, b):
+    with open(a, 'rb') as fa, open(b, 'rb') as fb:
+        return fa.read() == fb.read()
+
+
+def entry_files(cache):
+    out = []
+    for root, _, files in os.walk(os.path.join(cache, 'entries')):
+        out += [os.path.join(root, f) for f in files]
+    return out
+
+
+def test_tool(ctx):
+    cache = os.path.join(ctx.work, 'tool-cache')
+    ins = []
+    for i in range(3):
+        p = os.path.join(ctx.work, f'tool-in{i}.bin')
+        make_input(p, 100000 + i * 1000, i)
+        ins.append(p)
+    out = os.path.join(ctx.work, 'tool-out.bin')
+    keys = []
+    for p in ins:
+        res, key, nbytes = ctx.run(cache, p, out)
+        if res != 'miss' or not same(p, out):
+            fail(f'tool: first run of {p}: {res}')
+        keys.append(key)
+    res, key, served = ctx.run(cache, ins[0], out)
+    if res != 'hit' or key != keys[0] or not same(ins[0], out):
+        fail(f'tool: second run: {res}')
+
+    st = ctx.stats(cache)
+    c = st['counters']
+    if (c.get('misses'), c.get('stores'), c.get('hits')) != (3, 3, 1):
+        fail(f'tool: counters {c}')
+    if c.get('bytes-served') != served or served != 100000:
+        fail(f'tool: bytes-served {c.get("bytes-served")}, run said {served}')
+    if st['entries'] != 3 or st['size'] != sum(
+            os.path.getsize(f) for f in entry_files(cache)):
+        fail(f'tool: size {st["size"]} and entries {st["entries"]} do not '
+             'match the files')
+    text = ctx.tool(cache, '-s').stdout
+    if 'Hits:             1 / 4 (25.00 %)' not in text:
+        fail('tool: --show-stats text:\n' + text)
+
+    listed = json.loads(ctx.tool(cache, '--list', '--json').stdout)
+    if sorted(e['key'] for e in listed) != sorted(keys) or \
+            any(e['description'] != 'identity' for e in listed):
+        fail(f'tool: --list {listed}')
+    if listed[-1]['key'] != keys[0]:
+        fail('tool: the entry hit last is not the most recently used')
+    text = ctx.tool(cache, '--inspect', keys[1][:12]).stdout
+    if 'intact' not in text or 'input-length: 101000' not in text:
+        fail('tool: --inspect:\n' + text)
+    ctx.tool(cache, '--inspect', 'ffffffffffff', expect=2)
+
+    # a flipped byte: found, removed, exit 1; then all is well
+    victim = [f for f in entry_files(cache) if keys[2] in f][0]
+    with open(victim, 'r+b') as f:
+        f.seek(5000)
+        b = f.read(1)
+        f.seek(5000)
+        f.write(bytes([b[0] ^ 0x40]))
+    text = ctx.tool(cache, '--verify', expect=1).stdout
+    if 'Checked 3 entries: 1 damaged' not in text:
+        fail('tool: --verify:\n' + text)
+    ctx.tool(cache, '--verify', expect=0)
+    if ctx.stats(cache)['entries'] != 2:
+        fail('tool: the damaged entry is still indexed')
+
+    # the limit lives in the directory; cachebin follows it
+    ctx.tool(cache, '--max-size', '150k')
+    st = ctx.stats(cache)
+    if st['max_size'] != 150000 or st['size'] > 150000 or st['entries'] != 1:
+        fail(f'tool: after --max-size 150k: {st}')
+    for p in ins:
+        ctx.run(cache, p, out)
+        st = ctx.stats(cache)
+        if st['size'] > 150000:
+            fail(f'tool: cachebin went past the configured limit: {st}')
+
+    # stale temporary files go, a live writer's stay
+    tmp = os.path.join(cache, 'tmp')
+    dead = os.path.join(tmp, f'{keys[0]}.999999999.abcdef')
+    live = os.path.join(tmp, f'{keys[0]}.{os.getpid()}.abcdef')
+    for p in (dead, live):
+        with open(p, 'wb') as f:
+            f.write(b'partial')
+    text = ctx.tool(cache, '--cleanup').stdout
+    if os.path.exists(dead) or not os.path.exists(live):
+        fail('tool: --cleanup:\n' + text)
+    os.unlink(live)
+
+    # an index that is not a database is rebuilt from the entries
+    n = len(entry_files(cache))
+    with open(os.path.join(cache, 'index.sqlite'), 'wb') as f:
+        f.write(b'this is not a database' * 100)
+    for suffix in ('-wal', '-shm'):
+        try:
+            os.unlink(os.path.join(cache, 'index.sqlite' + suffix))
+        except FileNotFoundError:
+            pass
+    st = ctx.stats(cache)
+    if st['entries'] != n or n == 0:
+        fail(f'tool: rebuilt index has {st["entries"]} entries, files {n}')
+
+    time.sleep(0.05)
+    text = ctx.tool(cache, '--evict-older-than', '0s').stdout
+    if ctx.stats(cache)['entries'] != 0 or entry_files(cache):
+        fail('tool: --evict-older-than 0s left entries:\n' + text)
+    ctx.run(cache, ins[0], out)
+    ctx.tool(cache, '--zero-stats')
+    if ctx.stats(cache)['counters']:
+        fail('tool: --zero-stats')
+    text = ctx.tool(cache, '--clear').stdout
+    if entry_files(cache) or 'Removed 1 entries' not in text:
+        fail('tool: --clear:\n' + text)
+    ctx.tool(cache, '--max-size', 'lots', expect=2)
+    ctx.tool(cache, '--evict-older-than', '3 weeks', expect=2)
+    ctx.tool(cache, '--no-such-option', expect=2)
+    if 'EXIT STATUS' not in ctx.tool(cache, '--help').stdout:
+        fail('tool: --help')
+    print('tool: ok')
+
+
+def test_crash(ctx, rounds):
+    cache = os.path.join(ctx.work, 'crash-cache')
+    src = os.path.join(ctx.work, 'crash-in.bin')
+    out = os.path.join(ctx.work, 'crash-out.bin')
+    make_input(src, 2 * 1024 * 1024, 7)
+    size = os.path.getsize(src)
+    # each store evicts: the limit, kept in the directory, holds about two
+    # results
+    limit = int(size * 2.5)
+    os.makedirs(cache)
+    ctx.tool(cache, '--max-size', str(limit))
+    extra = ''
+    slow = 'description=identity sleep-time=1000'
+
+    def line(ns):
+        cmd = ctx.line(cache, src, out, f'{extra} namespace=crash{ns}')
+        return [slow if a == 'description=identity' else a for a in cmd]
+
+    t0 = time.monotonic()
+    proc = subprocess.run(line('timing'), env=ctx.env, capture_output=True)
+    full = time.monotonic() - t0
+    if proc.returncode != 0:
+        fail('crash: timing run failed')
+
+    seed = int(os.environ.get('GST_REUSE_TEST_SEED', time.time()))
+    rnd = random.Random(seed)
+    print(f'crash: {rounds} kills, seed {seed}, full run {full:.2f} s')
+    killed_before_end = 0
+    after = {'hit': 0, 'miss': 0}
+    for i in range(rounds):
+        p = subprocess.Popen(line(i), env=ctx.env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        # half the kills anywhere, half around the end: the commit, its
+        # rename and the eviction it does
+        time.sleep(rnd.uniform(0.0, full) if i % 2 else
+                   rnd.uniform(full * 0.75, full * 1.1))
+        p.send_signal(signal.SIGKILL)
+        if p.wait() == -signal.SIGKILL:
+            killed_before_end += 1
+        # the key either misses or replays the exact bytes
+        proc = subprocess.run(
+            [a for a in line(i) if a != 'sleep-time=1000'],
+            env=ctx.env, capture_output=True, text=True, timeout=300)
+        found = RESULT.findall(proc.stdout)
+        if proc.returncode != 0 or len(found) != 1 or \
+                found[0][0] not in ('hit', 'miss') or not same(src, out):
+            fail(f'crash: round {i}: lookup after the kill: {found}\n'
+                 f'{proc.stdout}{proc.stderr}')
+        after[found[0][0]] += 1
+    if killed_before_end < rounds // 2:
+        fail(f'crash: only {killed_before_end} of {rounds} kills came '
+             'before the end: the kill window is wrong')
+    text = ctx.tool(cache, '--verify', expect=0).stdout
+    if ' 0 damaged' not in text:
+        fail('crash: --verify:\n' + text)
+    ctx.tool(cache, '--cleanup')
+    if os.listdir(os.path.join(cache, 'tmp')):
+        fail(f'crash: temporary files left: '
+             f'{os.listdir(os.path.join(cache, "tmp"))}')
+    st = ctx.stats(cache)
+    files = entry_files(cache)
+    if st['entries'] != len(files) or \
+            st['size'] != sum(os.path.getsize(f) for f in files):
+        fail(f'crash: index {st} disagrees with the files {files}')
+    if st['size'] > limit:
+        fail(f'crash: the cache is over its limit: {st}')
+    print(f'crash: ok ({killed_before_end} of {rounds} killed before the '
+          f'end; then {after["hit"]} hits, {after["miss"]} misses)')
+
+
+def test_concurrency(ctx, workers, runs):
+    cache = os.path.join(ctx.work, 'conc-cache')
+    ins = []
+    for i in range(6):
+        p = os.path.join(ctx.work, f'conc-in{i}.bin')
+        make_input(p, 60000 + 977 * i, 100 + i)
+        ins.append(p)
+    limit = 200000
+    extra = f'max-size={limit}'
+    lock = threading.Lock()
+    seen = {'hit': 0, 'miss': 0, 'bypass': 0, 'served': 0}
+    errors = []
+
+    def worker(w):
+        rnd = random.Random(w)
+        for r in range(runs):
+            src = rnd.choice(ins)
+            out = os.path.join(ctx.work, f'conc-out{w}.bin')
+            try:
+                res, _, nbytes = ctx.run(cache, src, out, extra)
+                st = ctx.stats(cache)
+            except SystemExit:
+                errors.append(f'worker {w}: run {r} failed')
+                return
+            if not same(src, out):
+                errors.append(f'worker {w}: wrong output for {src}')
+            if st['size'] > limit:
+                errors.append(f'worker {w}: cache at {st["size"]} bytes')
+            with lock:
+                seen[res] += 1
+                if res == 'hit':
+                    seen['served'] += nbytes
+
+    threads = [threading.Thread(target=worker, args=(w,))
+               for w in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        fail('concurrency: ' + '; '.join(errors[:5]))
+    ctx.tool(cache, '--verify', expect=0)
+    st = ctx.stats(cache)
+    c = st['counters']
+    total = workers * runs
+    if c.get('hits', 0) != seen['hit'] or c.get('misses', 0) != seen['miss']:
+        fail(f'concurrency: counters {c} against what the runs saw {seen}')
+    if c.get('hits', 0) + c.get('misses', 0) + c.get('bypasses', 0) != total:
+        fail(f'concurrency: {c} do not add up to {total} runs')
+    if c.get('bytes-served', 0) != seen['served']:
+        fail(f'concurrency: bytes-served {c.get("bytes-served")} against '
+             f'{seen["served"]}')
+    if c.get('stores', 0) > c.get('misses', 0) or \
+            st['entries'] + c.get('evictions', 0) > c.get('stores', 0):
+        fail(f'concurrency: stores, evictions and entries disagree: {st}')
+    if c.get('evictions', 0) == 0:
+        fail('concurrency: no eviction happened: the test is too weak')
+    if c.get('damaged', 0) or c.get('errors', 0):
+        fail(f'concurrency: damaged entries or errors: {c}')
+    print(f'concurrency: ok ({total} runs: {seen["hit"]} hits, '
+          f'{seen["miss"]} misses, {c.get("evictions")} evictions)')
+
+
+def main():
+    tools_dir, gst_cache = sys.argv[1], sys.argv[2]
+    work = tempfile.mkdtemp(prefix='gst-reuse-cache-')
+    try:
+        ctx = Ctx(tools_dir, gst_cache, work)
+        test_tool(ctx)
+        test_crash(ctx, 30)
+        test_concurrency(ctx, 8, 6)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print('cache_store: all passed')
+
+
+if __name__ == '__main__':
+    main()
