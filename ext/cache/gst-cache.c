@@ -394,6 +394,25 @@ fail (GError * err)
   return 2;
 }
 
+/* --max-size, --max-files: 0, or 2 for a bad value or a failure */
+static gint
+set_limit (GstCacheStore * store, const gchar * name, const gchar * arg)
+{
+  GError *err = NULL;
+  guint64 v;
+
+  if (arg == NULL)
+    return 0;
+  if (!parse_size (arg, &v)) {
+    fprintf (stderr, "gst-cache: not a %s: %s\n",
+        strcmp (name, "max-size") ? "number" : "size", arg);
+    return 2;
+  }
+  if (!gst_cache_store_set_config (store, name, v, &err))
+    return fail (err);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -428,28 +447,11 @@ main (int argc, char **argv)
     return fail (err);
 
 
-  if (opt_max_size) {
-    guint64 v;
-
-    if (!parse_size (opt_max_size, &v)) {
-      fprintf (stderr, "gst-cache: not a size: %s\n", opt_max_size);
-      status = 2;
-      goto out;
-    }
-    if (!gst_cache_store_set_config (store, "max-size", v, &err))
-      goto failed;
-  }
-  if (opt_max_files) {
-    guint64 v;
-
-    if (!parse_size (opt_max_files, &v)) {
-      fprintf (stderr, "gst-cache: not a number: %s\n", opt_max_files);
-      status = 2;
-      goto out;
-    }
-    if (!gst_cache_store_set_config (store, "max-entries", v, &err))
-      goto failed;
-  }
+  status = set_limit (store, "max-size", opt_max_size);
+  if (status == 0)
+    status = set_limit (store, "max-entries", opt_max_files);
+  if (status != 0)
+    goto out;
   max_size = gst_cache_store_get_config_max_size (store);
   if (max_size == 0)
     max_size = GST_CACHE_DEFAULT_MAX_SIZE;

@@ -367,32 +367,30 @@ gst_cache_store_get_dir (GstCacheStore * store)
   return store->dir;
 }
 
-guint64
-gst_cache_store_get_config_max_size (GstCacheStore * store)
-{
-  gchar *path = g_build_filename (store->dir, "config", NULL);
-  GKeyFile *kf = g_key_file_new ();
-  guint64 max_size = 0;
-
-  if (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
-    max_size = g_key_file_get_uint64 (kf, "cache", "max-size", NULL);
-  g_key_file_unref (kf);
-  g_free (path);
-  return max_size;
-}
-
-guint64
-gst_cache_store_get_config_max_entries (GstCacheStore * store)
+static guint64
+config_get (GstCacheStore * store, const gchar * name)
 {
   gchar *path = g_build_filename (store->dir, "config", NULL);
   GKeyFile *kf = g_key_file_new ();
   guint64 v = 0;
 
   if (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
-    v = g_key_file_get_uint64 (kf, "cache", "max-entries", NULL);
+    v = g_key_file_get_uint64 (kf, "cache", name, NULL);
   g_key_file_unref (kf);
   g_free (path);
   return v;
+}
+
+guint64
+gst_cache_store_get_config_max_size (GstCacheStore * store)
+{
+  return config_get (store, "max-size");
+}
+
+guint64
+gst_cache_store_get_config_max_entries (GstCacheStore * store)
+{
+  return config_get (store, "max-entries");
 }
 
 gboolean

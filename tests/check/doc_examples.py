@@ -111,6 +111,11 @@ def main():
         make_media(workdir, tools_dir)
         env = dict(os.environ)
         env['PATH'] = tools_dir + os.pathsep + env.get('PATH', '')
+        # gst-cache from the build tree
+        build_root = os.environ.get('GST_REUSE_BUILD_ROOT')
+        if build_root:
+            env['PATH'] = os.path.join(build_root, 'ext', 'cache') + \
+                os.pathsep + env['PATH']
         # cachebin's default cache directory: inside the scratch directory
         env['XDG_CACHE_HOME'] = os.path.join(workdir, 'xdg-cache')
         # in sanitizer builds the gst tools load our instrumented plugins

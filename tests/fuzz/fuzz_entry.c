@@ -76,8 +76,7 @@ LLVMFuzzerTestOneInput (const guint8 * data, gsize size)
 
     XXH128_canonicalFromHash (&c, XXH3_128bits (entry,
             n - GST_CACHE_DIGEST_SIZE));
-    memcpy (entry + n - GST_CACHE_DIGEST_SIZE, c.digest,
-        GST_CACHE_DIGEST_SIZE);
+    memcpy (entry + n - GST_CACHE_DIGEST_SIZE, c.digest, GST_CACHE_DIGEST_SIZE);
   }
 
   hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);

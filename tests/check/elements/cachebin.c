@@ -191,6 +191,34 @@ run_line (const gchar * desc, Run * r)
   gst_object_unref (pipeline);
 }
 
+/* plays @pipeline to EOS (an ERROR fails the test); returns the last
+ * "cachebin" message's structure, or NULL */
+static GstStructure *
+play_to_eos (GstElement * pipeline)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstStructure *result = NULL;
+  GstMessage *msg;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+              GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT))) {
+    GstMessageType t = GST_MESSAGE_TYPE (msg);
+
+    if (t == GST_MESSAGE_ELEMENT && gst_message_has_name (msg, "cachebin")) {
+      if (result)
+        gst_structure_free (result);
+      result = gst_structure_copy (gst_message_get_structure (msg));
+    }
+    gst_message_unref (msg);
+    fail_if (t == GST_MESSAGE_ERROR);
+    if (t == GST_MESSAGE_EOS)
+      break;
+  }
+  gst_object_unref (bus);
+  return result;
+}
+
 static const gchar *
 result_of (Run * r)
 {
@@ -484,30 +512,18 @@ run_recorded (const gchar * in, Recorded * rec, const gchar * expect)
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
-  GstBus *bus = gst_element_get_bus (pipeline);
-  GstMessage *msg;
-  const gchar *result = NULL;
+  GstStructure *result;
 
   rec->items = g_array_new (FALSE, FALSE, sizeof (Item));
   rec->caps = NULL;
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, record_probe, rec, NULL);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  while ((msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-              GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT))) {
-    GstMessageType t = GST_MESSAGE_TYPE (msg);
-
-    if (t == GST_MESSAGE_ELEMENT && gst_message_has_name (msg, "cachebin"))
-      result = g_intern_string (gst_structure_get_string
-          (gst_message_get_structure (msg), "result"));
-    gst_message_unref (msg);
-    fail_if (t == GST_MESSAGE_ERROR);
-    if (t == GST_MESSAGE_EOS)
-      break;
-  }
-  fail_unless_equals_string (result, expect);
+  result = play_to_eos (pipeline);
+  fail_unless (result != NULL);
+  fail_unless_equals_string (gst_structure_get_string (result, "result"),
+      expect);
+  gst_structure_free (result);
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (pad);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
@@ -935,27 +951,11 @@ GST_START_TEST (test_flush_stores_nothing)
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
-  GstBus *bus = gst_element_get_bus (pipeline);
-  GstMessage *msg;
-  GstStructure *result = NULL;
+  GstStructure *result;
   gboolean stored = TRUE;
 
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, seek_once, pipeline, NULL);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  while ((msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-              GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT))) {
-    GstMessageType t = GST_MESSAGE_TYPE (msg);
-
-    if (t == GST_MESSAGE_ELEMENT && gst_message_has_name (msg, "cachebin")) {
-      if (result)
-        gst_structure_free (result);
-      result = gst_structure_copy (gst_message_get_structure (msg));
-    }
-    gst_message_unref (msg);
-    fail_if (t == GST_MESSAGE_ERROR);
-    if (t == GST_MESSAGE_EOS)
-      break;
-  }
+  result = play_to_eos (pipeline);
   fail_unless (result != NULL);
   fail_unless_equals_string (gst_structure_get_string (result, "result"),
       "miss");
@@ -968,7 +968,6 @@ GST_START_TEST (test_flush_stores_nothing)
   fail_unless_equals_int (count_files ("tmp"), 0);
 
   gst_structure_free (result);
-  gst_object_unref (bus);
   gst_object_unref (pad);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
@@ -1000,24 +999,11 @@ GST_START_TEST (test_input_changed_not_stored)
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   GstPad *pad = gst_element_get_static_pad (src, "src");
-  GstBus *bus = gst_element_get_bus (pipeline);
-  GstMessage *msg;
-  GstStructure *result = NULL;
+  GstStructure *result;
   gboolean stored = TRUE;
 
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, touch_input, in, NULL);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  while ((msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-              GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT))) {
-    GstMessageType t = GST_MESSAGE_TYPE (msg);
-
-    if (t == GST_MESSAGE_ELEMENT && gst_message_has_name (msg, "cachebin"))
-      result = gst_structure_copy (gst_message_get_structure (msg));
-    gst_message_unref (msg);
-    fail_if (t == GST_MESSAGE_ERROR);
-    if (t == GST_MESSAGE_EOS)
-      break;
-  }
+  result = play_to_eos (pipeline);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   fail_unless (result != NULL);
   fail_unless (gst_structure_get_boolean (result, "stored", &stored));
@@ -1027,7 +1013,6 @@ GST_START_TEST (test_input_changed_not_stored)
   fail_unless_equals_uint64 (stat_counter ("input-modified"), 1);
 
   gst_structure_free (result);
-  gst_object_unref (bus);
   gst_object_unref (pad);
   gst_object_unref (src);
   gst_object_unref (pipeline);
@@ -1179,9 +1164,7 @@ GST_START_TEST (test_application_chain)
     GstElement *a = gst_element_factory_make ("identity", NULL);
     GstElement *b = gst_element_factory_make ("identity", NULL);
     GstElement *sink = gst_element_factory_make ("filesink", NULL);
-    GstBus *bus = gst_element_get_bus (pipeline);
-    GstMessage *msg;
-    const gchar *result = NULL;
+    GstStructure *result;
 
     g_object_set (src, "location", in, NULL);
     g_object_set (sink, "location", out, NULL);
@@ -1191,22 +1174,12 @@ GST_START_TEST (test_application_chain)
     fail_unless (gst_element_link (a, b));
     gst_bin_add_many (GST_BIN (pipeline), src, cache, sink, NULL);
     fail_unless (gst_element_link_many (src, cache, sink, NULL));
-    gst_element_set_state (pipeline, GST_STATE_PLAYING);
-    while ((msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-                GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT))) {
-      GstMessageType t = GST_MESSAGE_TYPE (msg);
-
-      if (t == GST_MESSAGE_ELEMENT && gst_message_has_name (msg, "cachebin"))
-        result = g_intern_string (gst_structure_get_string
-            (gst_message_get_structure (msg), "result"));
-      gst_message_unref (msg);
-      fail_if (t == GST_MESSAGE_ERROR);
-      if (t == GST_MESSAGE_EOS)
-        break;
-    }
-    fail_unless_equals_string (result, i == 0 ? "miss" : "hit");
+    result = play_to_eos (pipeline);
+    fail_unless (result != NULL);
+    fail_unless_equals_string (gst_structure_get_string (result, "result"),
+        i == 0 ? "miss" : "hit");
+    gst_structure_free (result);
     gst_element_set_state (pipeline, GST_STATE_NULL);
-    gst_object_unref (bus);
     gst_object_unref (pipeline);
     assert_same_file (in, out);
   }

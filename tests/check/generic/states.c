@@ -34,6 +34,8 @@
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 
+#include "reusetest.h"
+
 #include <string.h>
 
 static GList *elements = NULL;
@@ -111,25 +113,6 @@ setup (void)
   cache_path = g_build_filename (tmpdir, "cache", NULL);
 }
 
-static void
-remove_tree (const gchar * path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *child = g_build_filename (path, name, NULL);
-
-    if (g_file_test (child, G_FILE_TEST_IS_DIR))
-      remove_tree (child);
-    else
-      g_unlink (child);
-    g_free (child);
-  }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
 
 static void
 teardown (void)
@@ -137,7 +120,7 @@ teardown (void)
   g_list_free_full (elements, g_free);
   elements = NULL;
   g_unlink (input_path);
-  remove_tree (cache_path);
+  reuse_test_remove_tree (cache_path);
   g_rmdir (tmpdir);
   g_clear_pointer (&input_path, g_free);
   g_clear_pointer (&cache_path, g_free);
