@@ -10,9 +10,10 @@
 #    (text and JSON) agrees with what the runs reported, --list, --inspect,
 #    --verify finds a flipped byte (exit 1) and removes the entry,
 #    --max-size is kept in the directory and cachebin obeys it, stale
-#    temporary files go with --cleanup and live writers' files stay,
-#    --evict-older-than, --zero-stats, --clear, a damaged index is rebuilt
-#    from the entries, bad arguments exit with 2.
+#    temporary files go with --cleanup and live writers' files stay, a
+#    damaged index is rebuilt from the entries, a cache on a network file
+#    system is read but not written, --evict-older-than, --zero-stats,
+#    --clear, bad arguments exit with 2.
 # 2. crash: storing processes are killed with SIGKILL at random points of
 #    the miss path (including the commit and the eviction it does); after
 #    each kill, a lookup of that key either misses or replays the exact
@@ -203,6 +204,25 @@ def test_tool(ctx):
     st = ctx.stats(cache)
     if st['entries'] != n or n == 0:
         fail(f'tool: rebuilt index has {st["entries"]} entries, files {n}')
+
+    # on a network file system the cache is only read: hits are served,
+    # nothing is stored (statfs decides; the variable stands in for NFS)
+    res, _, _ = ctx.run(cache, ins[2], out)
+    net_env = dict(ctx.env, GST_CACHE_ASSUME_NETWORK_FS='nfs')
+    proc = subprocess.run(ctx.line(cache, ins[2], out), env=net_env,
+                          capture_output=True, text=True, timeout=300)
+    if 'result=(string)hit' not in proc.stdout or not same(ins[2], out):
+        fail('tool: no hit from a cache on a network file system:\n' +
+             proc.stdout)
+    fresh = os.path.join(ctx.work, 'tool-in-new.bin')
+    make_input(fresh, 5000, 99)
+    proc = subprocess.run(ctx.line(cache, fresh, out), env=net_env,
+                          capture_output=True, text=True, timeout=300)
+    if 'stored=(boolean)false' not in proc.stdout or \
+            'network file system (nfs)' not in proc.stdout or \
+            not same(fresh, out):
+        fail('tool: a cache on a network file system was written to:\n' +
+             proc.stdout)
 
     time.sleep(0.05)
     text = ctx.tool(cache, '--evict-older-than', '0s').stdout
