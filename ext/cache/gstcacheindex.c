@@ -29,7 +29,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 /* a writer waits this long for another process's transaction */
 #define BUSY_TIMEOUT_MS 30000
 
@@ -143,7 +143,22 @@ gst_cache_index_open (const gchar * path, gboolean * corrupt, GError ** error)
           "entries (last_use, key)", error) ||
       !exec (index, "CREATE TABLE IF NOT EXISTS counters ("
           "name TEXT PRIMARY KEY, value INTEGER NOT NULL)", error) ||
-      !exec (index, "PRAGMA user_version=1", error) ||
+      /* the size and number of entries, kept by SQLite itself, so that
+       * a store need not sum every row */
+      !exec (index, "CREATE TABLE IF NOT EXISTS totals ("
+          "id INTEGER PRIMARY KEY CHECK (id = 0), bytes INTEGER NOT NULL, "
+          "entries INTEGER NOT NULL)", error) ||
+      !exec (index, "INSERT OR IGNORE INTO totals VALUES (0, 0, 0)", error) ||
+      !exec (index, "CREATE TRIGGER IF NOT EXISTS entries_insert AFTER "
+          "INSERT ON entries BEGIN UPDATE totals SET bytes = bytes + "
+          "NEW.size, entries = entries + 1; END", error) ||
+      !exec (index, "CREATE TRIGGER IF NOT EXISTS entries_delete AFTER "
+          "DELETE ON entries BEGIN UPDATE totals SET bytes = bytes - "
+          "OLD.size, entries = entries - 1; END", error) ||
+      !exec (index, "CREATE TRIGGER IF NOT EXISTS entries_update AFTER "
+          "UPDATE OF size ON entries BEGIN UPDATE totals SET bytes = bytes - "
+          "OLD.size + NEW.size; END", error) ||
+      !exec (index, "PRAGMA user_version=2", error) ||
       !exec (index, "COMMIT", error)) {
     sqlite3_exec (index->db, "ROLLBACK", NULL, NULL, NULL);
     goto failed_quiet;
@@ -197,9 +212,14 @@ gboolean
 gst_cache_index_put (GstCacheIndex * index, const GstCacheEntryInfo * info,
     GError ** error)
 {
-  sqlite3_stmt *st = prepare (index, "INSERT OR REPLACE INTO entries "
+  /* an upsert, not INSERT OR REPLACE: a replacing delete would not run
+   * the delete trigger that keeps the totals */
+  sqlite3_stmt *st = prepare (index, "INSERT INTO entries "
       "(key, size, last_use, created, namespace, description) "
-      "VALUES (?, ?, ?, ?, ?, ?)", error);
+      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+      "size = excluded.size, last_use = excluded.last_use, "
+      "created = excluded.created, namespace = excluded.namespace, "
+      "description = excluded.description", error);
 
   if (st == NULL)
     return FALSE;
@@ -251,7 +271,7 @@ gst_cache_index_totals (GstCacheIndex * index, guint64 * bytes,
     guint64 * entries, GError ** error)
 {
   sqlite3_stmt *st = prepare (index,
-      "SELECT COALESCE (SUM (size), 0), COUNT (*) FROM entries", error);
+      "SELECT bytes, entries FROM totals WHERE id = 0", error);
   gint rc;
 
   if (st == NULL)

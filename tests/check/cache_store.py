@@ -15,7 +15,8 @@
 #    system is read but not written, --evict-older-than, --zero-stats,
 #    --clear, bad arguments exit with 2.
 # 2. crash: storing processes are killed with SIGKILL at random points of
-#    the miss path (including the commit and the eviction it does); after
+#    the miss path (part way through the writing, in the commit and the
+#    eviction it does, at random times); after
 #    each kill, a lookup of that key either misses or replays the exact
 #    result; afterwards --verify finds nothing damaged, --cleanup removes
 #    every stale temporary file, and the index agrees with the entries.
@@ -272,13 +273,36 @@ def test_crash(ctx, rounds):
     print(f'crash: {rounds} kills, seed {seed}, full run {full:.2f} s')
     killed_before_end = 0
     after = {'hit': 0, 'miss': 0}
+    tmp = os.path.join(cache, 'tmp')
+
+    def written(pid):
+        """bytes in the temporary file of process pid, or None"""
+        for name in os.listdir(tmp):
+            if f'.{pid}.' in name and 'evicted' not in name:
+                try:
+                    return os.path.getsize(os.path.join(tmp, name))
+                except FileNotFoundError:
+                    return None
+        return None
+
     for i in range(rounds):
         p = subprocess.Popen(line(i), env=ctx.env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        # half the kills anywhere, half around the end: the commit, its
-        # rename and the eviction it does
-        time.sleep(rnd.uniform(0.0, full) if i % 2 else
-                   rnd.uniform(full * 0.75, full * 1.1))
+        # where to kill: by progress, so that a loaded machine moves the
+        # points with the work: part way through the writing, when all the
+        # result is written (the commit: footer, fsync, index, eviction,
+        # rename), or at a random time
+        mode = i % 3
+        target = rnd.uniform(0.05, 0.95) * size if mode == 0 else size
+        deadline = time.monotonic() + (rnd.uniform(0.0, full) if mode == 2
+                                       else 60)
+        while p.poll() is None and time.monotonic() < deadline:
+            n = written(p.pid)
+            if mode != 2 and n is not None and n >= target:
+                if mode == 1:
+                    time.sleep(rnd.uniform(0.0, 0.02))
+                break
+            time.sleep(0.0005)
         p.send_signal(signal.SIGKILL)
         if p.wait() == -signal.SIGKILL:
             killed_before_end += 1
@@ -292,7 +316,7 @@ def test_crash(ctx, rounds):
             fail(f'crash: round {i}: lookup after the kill: {found}\n'
                  f'{proc.stdout}{proc.stderr}')
         after[found[0][0]] += 1
-    if killed_before_end < rounds // 2:
+    if killed_before_end < rounds // 3:
         fail(f'crash: only {killed_before_end} of {rounds} kills came '
              'before the end: the kill window is wrong')
     text = ctx.tool(cache, '--verify', expect=0).stdout
