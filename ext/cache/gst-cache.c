@@ -445,6 +445,8 @@ main (int argc, char **argv)
   g_free (dir);
   if (store == NULL)
     return fail (err);
+  if (gst_cache_store_get_notice (store))
+    fprintf (stderr, "gst-cache: %s\n", gst_cache_store_get_notice (store));
 
 
   status = set_limit (store, "max-size", opt_max_size);

@@ -916,6 +916,12 @@ prepare_run (GstCacheBin * self)
   self->start_ns = g_get_monotonic_time () * 1000;
   self->run = GST_CACHE_BIN_RUN_NONE;
 
+  /* nothing to run: an error before the cache is touched */
+  if (description == NULL && GST_BIN_NUMCHILDREN (self) == 0) {
+    build_chain (self, NULL, FALSE);
+    goto out;
+  }
+
   self->store = gst_cache_store_open (cache_dir, &err);
   if (self->store == NULL) {
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
@@ -924,6 +930,9 @@ prepare_run (GstCacheBin * self)
     bypass (self, "cache-unavailable");
     goto setup_chain;
   }
+  if (gst_cache_store_get_notice (self->store))
+    GST_ELEMENT_WARNING (self, RESOURCE, READ, ("%s",
+            gst_cache_store_get_notice (self->store)), (NULL));
   self->limit = max_size ? max_size :
       gst_cache_store_get_config_max_size (self->store);
   if (self->limit == 0)

@@ -61,6 +61,7 @@ struct _GstCacheStore
   gchar *stat_dir;
   GstCacheIndex *index;         /* NULL on a network file system */
   gchar *read_only_why;
+  gchar *notice;                /* the index was rebuilt: why */
 };
 
 /* temporary names in tmp/: "<key>.<pid>.<rest>", so that cleanup knows
@@ -275,8 +276,10 @@ open_index (GstCacheStore * store, GError ** error)
     gchar *wal = g_strconcat (path, "-wal", NULL);
     gchar *shm = g_strconcat (path, "-shm", NULL);
 
-    g_warning ("%s; putting it aside as %s and rebuilding it", err->message,
-        aside);
+    /* no g_warning from a library inside elements: the element or the tool
+     * tells the user */
+    store->notice = g_strdup_printf ("%s; put aside as %s and rebuilt from "
+        "the entries", err->message, aside);
     g_clear_error (&err);
     g_rename (path, aside);
     g_unlink (wal);
@@ -351,6 +354,7 @@ gst_cache_store_free (GstCacheStore * store)
   g_free (store->tmp_dir);
   g_free (store->stat_dir);
   g_free (store->read_only_why);
+  g_free (store->notice);
   gst_cache_index_close (store->index);
   g_free (store);
 }
@@ -359,6 +363,12 @@ const gchar *
 gst_cache_store_read_only (GstCacheStore * store)
 {
   return store->read_only_why;
+}
+
+const gchar *
+gst_cache_store_get_notice (GstCacheStore * store)
+{
+  return store->notice;
 }
 
 const gchar *

@@ -88,6 +88,9 @@ GstCacheStore *gst_cache_store_open (const gchar * dir, GError ** error);
 void gst_cache_store_free (GstCacheStore * store);
 const gchar *gst_cache_store_get_dir (GstCacheStore * store);
 const gchar *gst_cache_store_read_only (GstCacheStore * store);
+/* what opening the store had to repair (a damaged or older index, rebuilt
+ * from the entries), or NULL */
+const gchar *gst_cache_store_get_notice (GstCacheStore * store);
 guint64 gst_cache_store_get_config_max_size (GstCacheStore * store);
 guint64 gst_cache_store_get_config_max_entries (GstCacheStore * store);
 gboolean gst_cache_store_set_config (GstCacheStore * store,

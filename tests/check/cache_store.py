@@ -202,9 +202,12 @@ def test_tool(ctx):
             os.unlink(os.path.join(cache, 'index.sqlite' + suffix))
         except FileNotFoundError:
             pass
-    st = ctx.stats(cache)
+    proc = ctx.tool(cache, '--show-stats', '--json')
+    st = json.loads(proc.stdout)
     if st['entries'] != n or n == 0:
         fail(f'tool: rebuilt index has {st["entries"]} entries, files {n}')
+    if 'rebuilt from the entries' not in proc.stderr:
+        fail('tool: the rebuild was not reported:\n' + proc.stderr)
 
     # on a network file system the cache is only read: hits are served,
     # nothing is stored (statfs decides; the variable stands in for NFS)

@@ -584,12 +584,13 @@ key_for (const gchar * input, const gchar * chain, const gchar * extra)
 }
 
 /* a transcode chain with the given width and bitrate, with or without
- * element names */
+ * element names (no muxer: mp4mux, torn down while it starts on the
+ * garbage these pipelines get, can emit a critical of its own) */
 static gchar *
 key_chain (const gchar * width, const gchar * bitrate, gboolean named)
 {
   return g_strdup_printf ("h264parse %s ! avdec_h264 %s ! videoscale ! "
-      "video/x-raw,width=%s,height=360 ! x264enc bitrate=%s ! mp4mux",
+      "video/x-raw,width=%s,height=360 ! x264enc bitrate=%s",
       named ? "name=parser" : "", named ? "name=decoder" : "", width, bitrate);
 }
 
@@ -622,8 +623,7 @@ GST_START_TEST (test_key)
   fail_unless_equals_string (k, base);
   g_free (k);
   k = key_for (in, "h264parse   !  avdec_h264 ! videoscale ! "
-      "video/x-raw,height=360,width=640 ! x264enc  bitrate=1000 ! mp4mux",
-      NULL);
+      "video/x-raw,height=360,width=640 ! x264enc  bitrate=1000", NULL);
   fail_unless_equals_string (k, base);
   g_free (k);
 
