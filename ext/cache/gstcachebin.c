@@ -996,6 +996,7 @@ setup_chain:
   self->capture_decided = FALSE;
   self->capture_pos = 0;
   g_atomic_int_set (&self->chain_failed, 0);
+  g_atomic_int_set (&self->capture_flushed, 0);
   if (self->chain)
     gst_bin_add (GST_BIN (self), self->chain);
   gst_pad_set_active (self->feedpad, TRUE);
@@ -1273,6 +1274,9 @@ capture_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   GError *err = NULL;
   GstMapInfo map;
 
+  if (g_atomic_int_get (&self->capture_flushed))
+    capture_discard (self, "flushed");
+
   if (self->writer && self->capture_decided &&
       gst_buffer_map (buf, &map, GST_MAP_READ)) {
     if (self->capture_bytes) {
@@ -1330,6 +1334,8 @@ commit (GstCacheBin * self)
   gboolean stored = FALSE;
   guint evicted = 0;
 
+  if (g_atomic_int_get (&self->capture_flushed))
+    capture_discard (self, "flushed");
   if (self->writer && g_atomic_int_get (&self->chain_failed))
     capture_discard (self, "the chain posted an error");
   if (self->writer && !self->capture_decided)
@@ -1444,6 +1450,11 @@ capture_event (GstPad * pad, GstObject * parent, GstEvent * event)
       }
       break;
     case GST_EVENT_FLUSH_START:
+      /* out of band, in the seeking thread, while the streaming thread may
+       * be writing: only mark it; the streaming thread, or FLUSH_STOP under
+       * the stream lock, discards */
+      g_atomic_int_set (&self->capture_flushed, 1);
+      break;
     case GST_EVENT_FLUSH_STOP:
       capture_discard (self, "flushed");
       break;

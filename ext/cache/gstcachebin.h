@@ -110,6 +110,7 @@ struct _GstCacheBin
   GstCaps *capture_caps;
   gchar *store_error;
   gint chain_failed;            /* atomic */
+  gint capture_flushed;         /* atomic: a FLUSH_START went by */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (cachebin);
