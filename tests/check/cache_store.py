@@ -319,7 +319,9 @@ def test_crash(ctx, rounds):
             fail(f'crash: round {i}: lookup after the kill: {found}\n'
                  f'{proc.stdout}{proc.stderr}')
         after[found[0][0]] += 1
-    if killed_before_end < rounds // 3:
+    # most kills land before the end; a few may come late on a loaded
+    # machine, but a kill window that misses the work is a broken test
+    if killed_before_end < rounds // 5:
         fail(f'crash: only {killed_before_end} of {rounds} kills came '
              'before the end: the kill window is wrong')
     text = ctx.tool(cache, '--verify', expect=0).stdout
