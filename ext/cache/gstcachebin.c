@@ -853,7 +853,7 @@ make_key (GstCacheBin * self, GstCacheBinKeyMode key_mode,
   GST_DEBUG_OBJECT (self, "key record:\n%s", self->key_record);
 }
 
-/* a verified entry, or NULL (a damaged one is removed and counted) */
+/* a verified entry, or NULL (the store removes and counts a damaged one) */
 static void
 lookup (GstCacheBin * self)
 {
@@ -861,28 +861,14 @@ lookup (GstCacheBin * self)
   gint64 t0 = g_get_monotonic_time ();
 
   self->entry = gst_cache_store_lookup (self->store, self->key, &err);
-  if (self->entry && gst_cache_entry_get_kind (self->entry) ==
-      GST_CACHE_ENTRY_KIND_STREAM) {
-    gsize size;
-    const guint8 *p = gst_cache_entry_get_payload (self->entry, &size);
-
-    if (!gst_cache_records_valid (p, size)) {
-      g_set_error (&err, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_DAMAGED,
-          "Damaged cache entry \"%s\" (bad records): removed",
-          gst_cache_entry_get_path (self->entry));
-      g_unlink (gst_cache_entry_get_path (self->entry));
-      g_clear_pointer (&self->entry, gst_cache_entry_unref);
-    }
-  }
   self->lookup_ns = (g_get_monotonic_time () - t0) * 1000;
   if (err) {
+    /* the store counts damaged entries itself */
     if (g_error_matches (err, GST_CACHE_STORE_ERROR,
-            GST_CACHE_STORE_ERROR_DAMAGED)) {
+            GST_CACHE_STORE_ERROR_DAMAGED))
       self->damaged_entry = TRUE;
-      gst_cache_store_count (self->store, "damaged", (guint64) 1, NULL);
-    } else {
+    else
       gst_cache_store_count (self->store, "errors", (guint64) 1, NULL);
-    }
     GST_ELEMENT_WARNING (self, RESOURCE, READ,
         ("Could not use a cache entry, running the chain: %s", err->message),
         (NULL));

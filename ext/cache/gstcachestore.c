@@ -23,8 +23,7 @@
 #include "config.h"
 #endif
 
-#include "gstcachestore.h"
-#include "gstcacheindex.h"
+#include "gstcachestore-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,25 +43,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define ENTRY_SUFFIX ".gstcache"
-#define ENTRY_MAGIC "GSTCACHE"
-#define STAT_MAGIC "gst-reuse-stat 1"
-/* a stat manifest is trusted only for files whose times are older than
- * this: timestamps have a granularity of a few milliseconds, so a file
- * written again within the same tick keeps its times */
-#define STAT_TRUST_AGE_NS (2 * G_GINT64_CONSTANT (1000000000))
-#define HASH_CHUNK (1024 * 1024)
-
-struct _GstCacheStore
-{
-  gchar *dir;
-  gchar *entries_dir;
-  gchar *tmp_dir;
-  gchar *stat_dir;
-  GstCacheIndex *index;         /* NULL on a network file system */
-  gchar *read_only_why;
-  gchar *notice;                /* the index was rebuilt: why */
-};
+#define ENTRY_SUFFIX GST_CACHE_ENTRY_SUFFIX
+#define ENTRY_MAGIC GST_CACHE_ENTRY_MAGIC
 
 /* temporary names in tmp/: "<key>.<pid>.<rest>", so that cleanup knows
  * whether their writer is still alive */
@@ -89,139 +71,7 @@ struct _GstCacheWriter
   guint64 max_size;
 };
 
-struct _GstCacheHasher
-{
-  XXH3_state_t state;
-};
-
 G_DEFINE_QUARK (gst - cache - store - error - quark, gst_cache_store_error);
-
-static void
-set_errno_error (GError ** error, gint err, const gchar * what,
-    const gchar * path)
-{
-  g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
-      "%s \"%s\": %s", what, path, g_strerror (err));
-}
-
-static void
-put_le32 (guint8 * p, guint32 v)
-{
-  v = GUINT32_TO_LE (v);
-  memcpy (p, &v, 4);
-}
-
-static void
-put_le64 (guint8 * p, guint64 v)
-{
-  v = GUINT64_TO_LE (v);
-  memcpy (p, &v, 8);
-}
-
-static guint32
-get_le32 (const guint8 * p)
-{
-  guint32 v;
-
-  memcpy (&v, p, 4);
-  return GUINT32_FROM_LE (v);
-}
-
-static guint64
-get_le64 (const guint8 * p)
-{
-  guint64 v;
-
-  memcpy (&v, p, 8);
-  return GUINT64_FROM_LE (v);
-}
-
-gchar *
-gst_cache_digest_to_hex (const guint8 * digest, gsize size)
-{
-  static const gchar hex[] = "0123456789abcdef";
-  gchar *s = g_malloc (2 * size + 1);
-  gsize i;
-
-  for (i = 0; i < size; i++) {
-    s[2 * i] = hex[digest[i] >> 4];
-    s[2 * i + 1] = hex[digest[i] & 0xf];
-  }
-  s[2 * size] = '\0';
-  return s;
-}
-
-static gboolean
-hex_to_digest (const gchar * hex, guint8 * digest, gsize size)
-{
-  gsize i;
-
-  if (strlen (hex) != 2 * size)
-    return FALSE;
-  for (i = 0; i < size; i++) {
-    gint hi = g_ascii_xdigit_value (hex[2 * i]);
-    gint lo = g_ascii_xdigit_value (hex[2 * i + 1]);
-
-    if (hi < 0 || lo < 0)
-      return FALSE;
-    digest[i] = (hi << 4) | lo;
-  }
-  return TRUE;
-}
-
-/* write all of @size at @offset, retrying on EINTR and short writes */
-static gboolean
-pwrite_all (gint fd, const guint8 * data, gsize size, guint64 offset,
-    const gchar * path, GError ** error)
-{
-  while (size > 0) {
-    gssize n = pwrite (fd, data, size, offset);
-
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      set_errno_error (error, errno, "Could not write", path);
-      return FALSE;
-    }
-    data += n;
-    size -= n;
-    offset += n;
-  }
-  return TRUE;
-}
-
-static gboolean
-fsync_dir (const gchar * dir)
-{
-  gint fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  gboolean ok;
-
-  if (fd < 0)
-    return FALSE;
-  ok = fsync (fd) == 0;
-  close (fd);
-  return ok;
-}
-
-/* replace @path with @contents: temp file in the same directory, rename */
-static gboolean
-replace_file (const gchar * path, const gchar * contents, gsize size)
-{
-  gchar *tmp = g_strdup_printf ("%s.XXXXXX", path);
-  gint fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
-  gboolean ok = FALSE;
-
-  if (fd >= 0) {
-    ok = pwrite_all (fd, (const guint8 *) contents, size, 0, tmp, NULL);
-    close (fd);
-    if (ok)
-      ok = g_rename (tmp, path) == 0;
-    if (!ok)
-      g_unlink (tmp);
-  }
-  g_free (tmp);
-  return ok;
-}
 
 gchar *
 gst_cache_store_default_dir (void)
@@ -258,9 +108,6 @@ network_fs (const gchar * dir)
   return NULL;
 }
 
-static gboolean reconcile (GstCacheStore * store, guint * adopted,
-    guint * dropped, GError ** error);
-
 /* opens the index; a damaged one is put aside and rebuilt from the
  * entries */
 static gboolean
@@ -288,7 +135,7 @@ open_index (GstCacheStore * store, GError ** error)
     g_free (wal);
     g_free (shm);
     store->index = gst_cache_index_open (path, &corrupt, &err);
-    if (store->index && reconcile (store, NULL, NULL, &err))
+    if (store->index && gst_cache_store_reconcile (store, NULL, NULL, &err))
       gst_cache_store_count (store, "index-rebuilds", 1, NULL);
     g_clear_error (&err);
   }
@@ -321,8 +168,8 @@ gst_cache_store_open (const gchar * dir, GError ** error)
   subdirs[2] = store->stat_dir;
   for (i = 0; i < G_N_ELEMENTS (subdirs); i++) {
     if (g_mkdir_with_parents (subdirs[i], 0700) != 0) {
-      set_errno_error (error, errno, "Could not create the cache directory",
-          subdirs[i]);
+      gst_cache_set_errno_error (error, errno,
+          "Could not create the cache directory", subdirs[i]);
       gst_cache_store_free (store);
       return NULL;
     }
@@ -416,237 +263,20 @@ gst_cache_store_set_config (GstCacheStore * store, const gchar * name,
   g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
   g_key_file_set_uint64 (kf, "cache", name, value);
   data = g_key_file_to_data (kf, &len, NULL);
-  ok = replace_file (path, data, len);
+  ok = gst_cache_replace_file (path, data, len);
   if (!ok)
-    set_errno_error (error, errno, "Could not write", path);
+    gst_cache_set_errno_error (error, errno, "Could not write", path);
   g_free (data);
   g_key_file_unref (kf);
   g_free (path);
   return ok;
 }
 
-/* hashing */
-
-GstCacheHasher *
-gst_cache_hasher_new (void)
-{
-  GstCacheHasher *hasher = g_malloc (sizeof (GstCacheHasher));
-
-  XXH3_INITSTATE (&hasher->state);
-  XXH3_128bits_reset (&hasher->state);
-  return hasher;
-}
-
-void
-gst_cache_hasher_update (GstCacheHasher * hasher, gconstpointer data,
-    gsize size)
-{
-  XXH3_128bits_update (&hasher->state, data, size);
-}
-
-void
-gst_cache_hasher_finish (GstCacheHasher * hasher,
-    guint8 digest[GST_CACHE_DIGEST_SIZE])
-{
-  XXH128_canonical_t canon;
-
-  XXH128_canonicalFromHash (&canon, XXH3_128bits_digest (&hasher->state));
-  memcpy (digest, canon.digest, GST_CACHE_DIGEST_SIZE);
-}
-
-void
-gst_cache_hasher_free (GstCacheHasher * hasher)
-{
-  g_free (hasher);
-}
-
-static void
-file_id_from_stat (GstCacheFileId * id, const struct stat *st)
-{
-  id->length = st->st_size;
-  id->dev = st->st_dev;
-  id->ino = st->st_ino;
-  id->mtime_ns = st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
-      st->st_mtim.tv_nsec;
-  id->ctime_ns = st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) +
-      st->st_ctim.tv_nsec;
-}
-
-static gboolean
-file_id_same (const GstCacheFileId * a, const GstCacheFileId * b)
-{
-  return a->length == b->length && a->dev == b->dev && a->ino == b->ino &&
-      a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
-}
-
-static gchar *
-manifest_path (GstCacheStore * store, const gchar * path)
-{
-  gchar *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path, -1);
-  gchar shard[3] = { name[0], name[1], '\0' };
-  gchar *p = g_build_filename (store->stat_dir, shard, name, NULL);
-
-  g_free (name);
-  return p;
-}
-
-static gboolean
-manifest_lookup (const gchar * mpath, GstCacheFileId * id)
-{
-  gchar *contents = NULL;
-  gchar **f = NULL;
-  GstCacheFileId m = { {0}, };
-  gboolean ok = FALSE;
-
-  if (!g_file_get_contents (mpath, &contents, NULL, NULL))
-    return FALSE;
-  g_strchomp (contents);
-  if (!g_str_has_prefix (contents, STAT_MAGIC " "))
-    goto done;
-  f = g_strsplit (contents + strlen (STAT_MAGIC " "), " ", -1);
-  if (g_strv_length (f) != 6)
-    goto done;
-  m.dev = g_ascii_strtoull (f[0], NULL, 10);
-  m.ino = g_ascii_strtoull (f[1], NULL, 10);
-  m.length = g_ascii_strtoull (f[2], NULL, 10);
-  m.mtime_ns = g_ascii_strtoll (f[3], NULL, 10);
-  m.ctime_ns = g_ascii_strtoll (f[4], NULL, 10);
-  if (!hex_to_digest (f[5], m.digest, GST_CACHE_DIGEST_SIZE))
-    goto done;
-  if (file_id_same (&m, id)) {
-    memcpy (id->digest, m.digest, GST_CACHE_DIGEST_SIZE);
-    ok = TRUE;
-  }
-done:
-  g_strfreev (f);
-  g_free (contents);
-  return ok;
-}
-
-static void
-manifest_store (const gchar * mpath, const GstCacheFileId * id)
-{
-  gchar *dir = g_path_get_dirname (mpath);
-  gchar *hex = gst_cache_digest_to_hex (id->digest, GST_CACHE_DIGEST_SIZE);
-  gchar *line = g_strdup_printf (STAT_MAGIC " %" G_GUINT64_FORMAT " %"
-      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %"
-      G_GINT64_FORMAT " %s\n", id->dev, id->ino, id->length, id->mtime_ns,
-      id->ctime_ns, hex);
-
-  /* a manifest is a hint: a lost or torn one only costs a rehash */
-  if (g_mkdir_with_parents (dir, 0700) == 0)
-    replace_file (mpath, line, strlen (line));
-  g_free (line);
-  g_free (hex);
-  g_free (dir);
-}
-
-gboolean
-gst_cache_hash_file (GstCacheStore * store, const gchar * path,
-    gboolean trust_stat, GstCacheFileId * id, gboolean * from_manifest,
-    GError ** error)
-{
-  GstCacheHasher *hasher;
-  struct stat st;
-  GstCacheFileId after;
-  gchar *mpath = NULL;
-  gboolean trusted;
-  guint8 *buf;
-  gint fd;
-  gint64 now_ns;
-
-  if (from_manifest)
-    *from_manifest = FALSE;
-
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    set_errno_error (error, errno, "Could not open", path);
-    return FALSE;
-  }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
-    g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
-        "\"%s\" is not a regular file", path);
-    close (fd);
-    return FALSE;
-  }
-  memset (id, 0, sizeof (*id));
-  file_id_from_stat (id, &st);
-
-  now_ns = g_get_real_time () * 1000;
-  trusted = now_ns - MAX (id->mtime_ns, id->ctime_ns) > STAT_TRUST_AGE_NS;
-  if (store != NULL)
-    mpath = manifest_path (store, path);
-  if (trust_stat && trusted && mpath != NULL && manifest_lookup (mpath, id)) {
-    close (fd);
-    g_free (mpath);
-    if (from_manifest)
-      *from_manifest = TRUE;
-    return TRUE;
-  }
-
-  /* read() rather than a mapping: a file truncated by another process
-   * while it is hashed gives a short read here, not a SIGBUS */
-  posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  hasher = gst_cache_hasher_new ();
-  buf = g_malloc (HASH_CHUNK);
-  for (;;) {
-    gssize n = read (fd, buf, HASH_CHUNK);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      set_errno_error (error, errno, "Could not read", path);
-      goto failed;
-    }
-    if (n == 0)
-      break;
-    gst_cache_hasher_update (hasher, buf, n);
-  }
-  gst_cache_hasher_finish (hasher, id->digest);
-
-  if (fstat (fd, &st) != 0)
-    memset (&st, 0, sizeof (st));
-  after = *id;
-  file_id_from_stat (&after, &st);
-  if (!file_id_same (id, &after)) {
-    g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
-        "\"%s\" changed while it was read", path);
-    goto failed;
-  }
-  if (trusted && mpath != NULL)
-    manifest_store (mpath, id);
-
-  g_free (buf);
-  gst_cache_hasher_free (hasher);
-  g_free (mpath);
-  close (fd);
-  return TRUE;
-
-failed:
-  g_free (buf);
-  gst_cache_hasher_free (hasher);
-  g_free (mpath);
-  close (fd);
-  return FALSE;
-}
-
-gboolean
-gst_cache_file_unchanged (const gchar * path, const GstCacheFileId * id)
-{
-  struct stat st;
-  GstCacheFileId now = *id;
-
-  if (g_stat (path, &st) != 0)
-    return FALSE;
-  file_id_from_stat (&now, &st);
-  return file_id_same (&now, id);
-}
-
 /* entries */
 
-static gchar *
-entry_path (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
-    gchar ** dir_out)
+gchar *
+gst_cache_store_entry_path (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], gchar ** dir_out)
 {
   gchar *hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
   gchar shard[3] = { hex[0], hex[1], '\0' };
@@ -672,7 +302,8 @@ checksum_entry (const guint8 * data, gsize size, guint8 * out)
   memcpy (out, canon.digest, GST_CACHE_DIGEST_SIZE);
 }
 
-/* remove a damaged entry, unless another process replaced it meanwhile */
+/* count a damaged entry, and remove it, unless another process replaced it
+ * meanwhile */
 static void
 remove_damaged (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
     const gchar * path, const struct stat *seen)
@@ -684,6 +315,8 @@ remove_damaged (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
     return;
   if (store->index && !gst_cache_index_begin (store->index, NULL))
     return;
+  if (store->index)
+    gst_cache_index_add (store->index, "damaged", 1, NULL);
   if (g_stat (path, &st) == 0 && st.st_ino == seen->st_ino &&
       st.st_dev == seen->st_dev && g_unlink (path) == 0 && store->index) {
     hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
@@ -725,7 +358,7 @@ gst_cache_store_lookup_full (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, GError ** error)
 {
   GstCacheEntry *entry;
-  gchar *path = entry_path (store, key, NULL);
+  gchar *path = gst_cache_store_entry_path (store, key, NULL);
   const gchar *why = NULL;
   struct stat st;
   guint8 *map = NULL;
@@ -738,12 +371,14 @@ gst_cache_store_lookup_full (GstCacheStore * store,
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno != ENOENT)
-      set_errno_error (error, errno, "Could not open cache entry", path);
+      gst_cache_set_errno_error (error, errno, "Could not open cache entry",
+          path);
     g_free (path);
     return NULL;
   }
   if (fstat (fd, &st) != 0) {
-    set_errno_error (error, errno, "Could not stat cache entry", path);
+    gst_cache_set_errno_error (error, errno, "Could not stat cache entry",
+        path);
     close (fd);
     g_free (path);
     return NULL;
@@ -755,7 +390,7 @@ gst_cache_store_lookup_full (GstCacheStore * store,
   map = mmap (NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
   if (map == MAP_FAILED) {
     map = NULL;
-    set_errno_error (error, errno, "Could not map cache entry", path);
+    gst_cache_set_errno_error (error, errno, "Could not map cache entry", path);
     close (fd);
     g_free (path);
     return NULL;
@@ -764,18 +399,18 @@ gst_cache_store_lookup_full (GstCacheStore * store,
   madvise (map, st.st_size, MADV_WILLNEED);
 
   footer = map + st.st_size - GST_CACHE_FOOTER_SIZE;
-  payload_size = get_le64 (footer + 16);
-  meta_size = get_le64 (footer + 24);
+  payload_size = gst_cache_get_le64 (footer + 16);
+  meta_size = gst_cache_get_le64 (footer + 24);
   if (memcmp (footer, ENTRY_MAGIC, 8) != 0) {
     why = "bad magic";
     goto damaged;
   }
-  if (get_le32 (footer + 8) != GST_CACHE_ENTRY_VERSION) {
+  if (gst_cache_get_le32 (footer + 8) != GST_CACHE_ENTRY_VERSION) {
     why = "unknown format version";
     goto damaged;
   }
-  if (get_le32 (footer + 12) != GST_CACHE_ENTRY_KIND_BYTES &&
-      get_le32 (footer + 12) != GST_CACHE_ENTRY_KIND_STREAM) {
+  if (gst_cache_get_le32 (footer + 12) != GST_CACHE_ENTRY_KIND_BYTES &&
+      gst_cache_get_le32 (footer + 12) != GST_CACHE_ENTRY_KIND_STREAM) {
     why = "unknown payload kind";
     goto damaged;
   }
@@ -800,6 +435,11 @@ gst_cache_store_lookup_full (GstCacheStore * store,
     why = "unreadable metadata";
     goto damaged;
   }
+  if (gst_cache_get_le32 (footer + 12) == GST_CACHE_ENTRY_KIND_STREAM &&
+      !gst_cache_records_valid (map, payload_size)) {
+    why = "bad records";
+    goto damaged;
+  }
 
   if (touch)
     touch_entry (store, key, fd);
@@ -810,7 +450,7 @@ gst_cache_store_lookup_full (GstCacheStore * store,
   entry->path = path;
   entry->map = map;
   entry->map_size = st.st_size;
-  entry->kind = get_le32 (footer + 12);
+  entry->kind = gst_cache_get_le32 (footer + 12);
   entry->payload_size = payload_size;
   entry->meta = meta;
   return entry;
@@ -898,7 +538,7 @@ gst_cache_writer_new (GstCacheStore * store,
 
   w->fd = g_mkstemp_full (w->tmp_path, O_RDWR | O_CLOEXEC, 0600);
   if (w->fd < 0) {
-    set_errno_error (error, errno, "Could not create", w->tmp_path);
+    gst_cache_set_errno_error (error, errno, "Could not create", w->tmp_path);
     g_free (w->tmp_path);
     g_free (w);
     return NULL;
@@ -917,7 +557,7 @@ gst_cache_writer_write_at (GstCacheWriter * w, guint64 offset,
         w->max_size);
     return FALSE;
   }
-  if (!pwrite_all (w->fd, data, size, offset, w->tmp_path, error))
+  if (!gst_cache_pwrite_all (w->fd, data, size, offset, w->tmp_path, error))
     return FALSE;
   w->size = MAX (w->size, offset + size);
   return TRUE;
@@ -962,16 +602,16 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
   gboolean new_dir;
   guint8 *map = NULL;
 
-  if (!pwrite_all (w->fd, (const guint8 *) meta_text, meta_size,
+  if (!gst_cache_pwrite_all (w->fd, (const guint8 *) meta_text, meta_size,
           payload_size, w->tmp_path, error))
     goto failed;
 
   memset (footer, 0, sizeof (footer));
   memcpy (footer, ENTRY_MAGIC, 8);
-  put_le32 (footer + 8, GST_CACHE_ENTRY_VERSION);
-  put_le32 (footer + 12, kind);
-  put_le64 (footer + 16, payload_size);
-  put_le64 (footer + 24, meta_size);
+  gst_cache_put_le32 (footer + 8, GST_CACHE_ENTRY_VERSION);
+  gst_cache_put_le32 (footer + 12, kind);
+  gst_cache_put_le64 (footer + 16, payload_size);
+  gst_cache_put_le64 (footer + 24, meta_size);
   memcpy (footer + 32, w->key, GST_CACHE_KEY_SIZE);
 
   /* checksum what is on disk, not what was meant to be written: byte
@@ -981,7 +621,7 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
   if (body > 0) {
     map = mmap (NULL, body, PROT_READ, MAP_SHARED, w->fd, 0);
     if (map == MAP_FAILED) {
-      set_errno_error (error, errno, "Could not map", w->tmp_path);
+      gst_cache_set_errno_error (error, errno, "Could not map", w->tmp_path);
       goto failed;
     }
     XXH3_128bits_update (&state, map, body);
@@ -991,17 +631,18 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
   XXH128_canonicalFromHash (&canon, XXH3_128bits_digest (&state));
   memcpy (footer + 64, canon.digest, GST_CACHE_DIGEST_SIZE);
 
-  if (!pwrite_all (w->fd, footer, sizeof (footer), body, w->tmp_path, error))
+  if (!gst_cache_pwrite_all (w->fd, footer, sizeof (footer), body, w->tmp_path,
+          error))
     goto failed;
   if (fsync (w->fd) != 0) {
-    set_errno_error (error, errno, "Could not flush", w->tmp_path);
+    gst_cache_set_errno_error (error, errno, "Could not flush", w->tmp_path);
     goto failed;
   }
 
-  path = entry_path (store, w->key, &dir);
+  path = gst_cache_store_entry_path (store, w->key, &dir);
   new_dir = !g_file_test (dir, G_FILE_TEST_IS_DIR);
   if (new_dir && g_mkdir_with_parents (dir, 0700) != 0) {
-    set_errno_error (error, errno, "Could not create", dir);
+    gst_cache_set_errno_error (error, errno, "Could not create", dir);
     goto failed;
   }
 
@@ -1034,7 +675,7 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
     goto failed;
   }
   if (g_rename (w->tmp_path, path) != 0) {
-    set_errno_error (error, errno, "Could not rename into", path);
+    gst_cache_set_errno_error (error, errno, "Could not rename into", path);
     gst_cache_index_rollback (store->index);
     gst_cache_entry_info_clear (&info);
     goto failed;
@@ -1045,9 +686,9 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
     goto failed_after_rename;
   }
   /* the rename is durable once the directory is */
-  fsync_dir (dir);
+  gst_cache_fsync_dir (dir);
   if (new_dir)
-    fsync_dir (store->entries_dir);
+    gst_cache_fsync_dir (store->entries_dir);
   unlink_all (doomed);
   gst_cache_entry_info_clear (&info);
   if (evicted)
@@ -1110,8 +751,8 @@ gst_cache_store_count (GstCacheStore * store, const gchar * counter,
   gst_cache_index_commit (store->index, NULL);
 }
 
-static gboolean
-need_index (GstCacheStore * store, GError ** error)
+gboolean
+gst_cache_store_need_index (GstCacheStore * store, GError ** error)
 {
   if (store->index)
     return TRUE;
@@ -1123,7 +764,7 @@ need_index (GstCacheStore * store, GError ** error)
 GArray *
 gst_cache_store_counters (GstCacheStore * store, GError ** error)
 {
-  if (!need_index (store, error))
+  if (!gst_cache_store_need_index (store, error))
     return NULL;
   return gst_cache_index_counters (store->index, error);
 }
@@ -1146,7 +787,7 @@ gst_cache_store_counter (GstCacheStore * store, const gchar * name)
 gboolean
 gst_cache_store_zero_stats (GstCacheStore * store, GError ** error)
 {
-  return need_index (store, error) &&
+  return gst_cache_store_need_index (store, error) &&
       gst_cache_index_zero (store->index, error);
 }
 
@@ -1154,14 +795,14 @@ gboolean
 gst_cache_store_totals (GstCacheStore * store, guint64 * bytes,
     guint64 * entries, GError ** error)
 {
-  return need_index (store, error) &&
+  return gst_cache_store_need_index (store, error) &&
       gst_cache_index_totals (store->index, bytes, entries, error);
 }
 
 GArray *
 gst_cache_store_list (GstCacheStore * store, GError ** error)
 {
-  if (!need_index (store, error))
+  if (!gst_cache_store_need_index (store, error))
     return NULL;
   return gst_cache_index_list (store->index, 0, error);
 }
@@ -1173,9 +814,9 @@ key_path (GstCacheStore * store, const gchar * hex)
 {
   guint8 key[GST_CACHE_KEY_SIZE];
 
-  if (!hex_to_digest (hex, key, GST_CACHE_KEY_SIZE))
+  if (!gst_cache_hex_to_digest (hex, key, GST_CACHE_KEY_SIZE))
     return NULL;
-  return entry_path (store, key, NULL);
+  return gst_cache_store_entry_path (store, key, NULL);
 }
 
 /* moves an entry out of the way: a reader that has it open keeps it, a
@@ -1261,7 +902,7 @@ gst_cache_store_evict (GstCacheStore * store, guint64 max_size,
   guint n = 0;
   guint64 freed = 0;
 
-  if (!need_index (store, error) ||
+  if (!gst_cache_store_need_index (store, error) ||
       !gst_cache_index_begin (store->index, error))
     return FALSE;
   doomed = g_ptr_array_new_with_free_func (g_free);
@@ -1281,304 +922,6 @@ gst_cache_store_evict (GstCacheStore * store, guint64 max_size,
   return TRUE;
 }
 
-/* every entry file: (hex key, path) */
-static GPtrArray *
-scan_entries (GstCacheStore * store)
-{
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-  GDir *top = g_dir_open (store->entries_dir, 0, NULL);
-  const gchar *shard;
-
-  while (top && (shard = g_dir_read_name (top))) {
-    gchar *sdir = g_build_filename (store->entries_dir, shard, NULL);
-    GDir *d = g_dir_open (sdir, 0, NULL);
-    const gchar *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      if (g_str_has_suffix (name, ENTRY_SUFFIX))
-        g_ptr_array_add (paths, g_build_filename (sdir, name, NULL));
-    if (d)
-      g_dir_close (d);
-    g_free (sdir);
-  }
-  if (top)
-    g_dir_close (top);
-  return paths;
-}
-
-static gchar *
-path_key (const gchar * path)
-{
-  gchar *base = g_path_get_basename (path);
-
-  base[strlen (base) - strlen (ENTRY_SUFFIX)] = '\0';
-  return base;
-}
-
-gboolean
-gst_cache_store_clear (GstCacheStore * store, guint * removed, GError ** error)
-{
-  GPtrArray *paths;
-  guint i, n = 0;
-
-  if (!need_index (store, error) ||
-      !gst_cache_index_begin (store->index, error))
-    return FALSE;
-  paths = scan_entries (store);
-  for (i = 0; i < paths->len; i++)
-    if (g_unlink (g_ptr_array_index (paths, i)) == 0)
-      n++;
-  g_ptr_array_unref (paths);
-  if (!gst_cache_index_remove (store->index, NULL, error) ||
-      !gst_cache_index_commit (store->index, error)) {
-    gst_cache_index_rollback (store->index);
-    return FALSE;
-  }
-  if (removed)
-    *removed = n;
-  return TRUE;
-}
-
-/* the footer and metadata of an entry file, without checking its
- * checksum: enough to index it */
-static gboolean
-read_entry_info (const gchar * path, GstCacheEntryInfo * info)
-{
-  guint8 footer[GST_CACHE_FOOTER_SIZE];
-  struct stat st;
-  guint64 payload, meta_size;
-  GKeyFile *kf;
-  gchar *meta;
-  gboolean ok = FALSE;
-  gint fd = open (path, O_RDONLY | O_CLOEXEC);
-
-  if (fd < 0)
-    return FALSE;
-  if (fstat (fd, &st) != 0 || st.st_size < GST_CACHE_FOOTER_SIZE ||
-      pread (fd, footer, sizeof (footer), st.st_size - sizeof (footer)) !=
-      sizeof (footer) || memcmp (footer, ENTRY_MAGIC, 8) != 0) {
-    close (fd);
-    return FALSE;
-  }
-  payload = get_le64 (footer + 16);
-  meta_size = get_le64 (footer + 24);
-  if (payload > (guint64) st.st_size || meta_size > (guint64) st.st_size ||
-      payload + meta_size + GST_CACHE_FOOTER_SIZE != (guint64) st.st_size) {
-    close (fd);
-    return FALSE;
-  }
-  meta = g_malloc (meta_size + 1);
-  kf = g_key_file_new ();
-  if (pread (fd, meta, meta_size, payload) == (gssize) meta_size &&
-      g_key_file_load_from_data (kf, meta, meta_size, G_KEY_FILE_NONE, NULL)) {
-    info->key = path_key (path);
-    info->size = st.st_size;
-    info->last_use_ns = st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
-        st.st_mtim.tv_nsec;
-    info->created_s = g_key_file_get_int64 (kf, "entry", "created", NULL);
-    info->name_space = g_key_file_get_string (kf, "entry", "namespace", NULL);
-    info->description = g_key_file_get_string (kf, "entry", "description",
-        NULL);
-    ok = TRUE;
-  }
-  g_key_file_unref (kf);
-  g_free (meta);
-  close (fd);
-  return ok;
-}
-
-/* make the index agree with the entry files: rows for files it lacks
- * (last use: the file's mtime), no rows for files that are gone */
-static gboolean
-reconcile (GstCacheStore * store, guint * adopted, guint * dropped,
-    GError ** error)
-{
-  GPtrArray *paths;
-  GHashTable *rows;
-  GHashTableIter iter;
-  GArray *list;
-  gpointer k, v;
-  guint i, n_adopted = 0, n_dropped = 0;
-
-  if (!gst_cache_index_begin (store->index, error))
-    return FALSE;
-  list = gst_cache_index_list (store->index, 0, error);
-  if (list == NULL) {
-    gst_cache_index_rollback (store->index);
-    return FALSE;
-  }
-  rows = g_hash_table_new (g_str_hash, g_str_equal);
-  for (i = 0; i < list->len; i++) {
-    GstCacheEntryInfo *e = &g_array_index (list, GstCacheEntryInfo, i);
-
-    g_hash_table_insert (rows, e->key, e);
-  }
-  paths = scan_entries (store);
-  for (i = 0; i < paths->len; i++) {
-    const gchar *path = g_ptr_array_index (paths, i);
-    gchar *hex = path_key (path);
-    GstCacheEntryInfo *row = g_hash_table_lookup (rows, hex);
-    GStatBuf st;
-
-    if (row && g_stat (path, &st) == 0 && (guint64) st.st_size == row->size) {
-      g_hash_table_remove (rows, hex);
-    } else {
-      GstCacheEntryInfo info = { NULL, };
-
-      if (row)
-        g_hash_table_remove (rows, hex);
-      if (read_entry_info (path, &info)) {
-        gst_cache_index_put (store->index, &info, NULL);
-        n_adopted++;
-      } else {
-        g_unlink (path);        /* not even a footer: damaged */
-      }
-      gst_cache_entry_info_clear (&info);
-    }
-    g_free (hex);
-  }
-  /* rows left have no file */
-  g_hash_table_iter_init (&iter, rows);
-  while (g_hash_table_iter_next (&iter, &k, &v)) {
-    gst_cache_index_remove (store->index, k, NULL);
-    n_dropped++;
-  }
-  g_hash_table_unref (rows);
-  g_array_unref (list);
-  g_ptr_array_unref (paths);
-  if (!gst_cache_index_commit (store->index, error))
-    return FALSE;
-  if (adopted)
-    *adopted = n_adopted;
-  if (dropped)
-    *dropped = n_dropped;
-  return TRUE;
-}
-
-/* reads every entry whole: damaged ones are removed */
-gboolean
-gst_cache_store_verify (GstCacheStore * store, guint * checked,
-    guint * damaged, GError ** error)
-{
-  GPtrArray *paths = scan_entries (store);
-  guint i, n_damaged = 0;
-
-  for (i = 0; i < paths->len; i++) {
-    gchar *hex = path_key (g_ptr_array_index (paths, i));
-    guint8 key[GST_CACHE_KEY_SIZE];
-    GError *err = NULL;
-    GstCacheEntry *entry = NULL;
-
-    if (hex_to_digest (hex, key, GST_CACHE_KEY_SIZE))
-      entry = gst_cache_store_lookup_full (store, key, FALSE, &err);
-    else
-      g_unlink (g_ptr_array_index (paths, i));
-    if (entry) {
-      if (entry->kind == GST_CACHE_ENTRY_KIND_STREAM &&
-          !gst_cache_records_valid (entry->map, entry->payload_size)) {
-        g_unlink (entry->path);
-        n_damaged++;
-      }
-      gst_cache_entry_unref (entry);
-    } else if (g_error_matches (err, GST_CACHE_STORE_ERROR,
-            GST_CACHE_STORE_ERROR_DAMAGED) || err == NULL) {
-      n_damaged++;
-    }
-    g_clear_error (&err);
-    g_free (hex);
-  }
-  if (checked)
-    *checked = paths->len;
-  if (damaged)
-    *damaged = n_damaged;
-  g_ptr_array_unref (paths);
-  if (n_damaged > 0)
-    gst_cache_store_count (store, "damaged", n_damaged, NULL);
-  return store->index == NULL || reconcile (store, NULL, NULL, error);
-}
-
-/* a temporary file whose writer is gone: its pid does not run, or it is
- * older than an hour (pids are reused) */
-static gboolean
-stale_tmp (const gchar * dir, const gchar * name)
-{
-  gchar **f = g_strsplit (name, ".", 3);
-  gchar *path = g_build_filename (dir, name, NULL);
-  GStatBuf st;
-  gboolean stale = TRUE;
-
-  if (g_strv_length (f) == 3) {
-    gint64 pid = g_ascii_strtoll (f[1], NULL, 10);
-
-    if (pid > 0 && (kill ((pid_t) pid, 0) == 0 || errno == EPERM) &&
-        g_stat (path, &st) == 0 && time (NULL) - st.st_mtime < 3600)
-      stale = FALSE;
-  }
-  g_strfreev (f);
-  g_free (path);
-  return stale;
-}
-
-gboolean
-gst_cache_store_cleanup (GstCacheStore * store, guint64 max_size,
-    guint64 max_entries, guint * tmp_removed, guint * adopted,
-    guint * dropped, guint * evicted, GError ** error)
-{
-  GDir *d = g_dir_open (store->tmp_dir, 0, NULL);
-  const gchar *name;
-  guint n = 0;
-
-  while (d && (name = g_dir_read_name (d))) {
-    if (stale_tmp (store->tmp_dir, name)) {
-      gchar *path = g_build_filename (store->tmp_dir, name, NULL);
-
-      if (g_unlink (path) == 0)
-        n++;
-      g_free (path);
-    }
-  }
-  if (d)
-    g_dir_close (d);
-  if (tmp_removed)
-    *tmp_removed = n;
-  if (!need_index (store, error) || !reconcile (store, adopted, dropped, error))
-    return FALSE;
-  return gst_cache_store_evict (store, max_size, max_entries, 0, evicted,
-      error);
-}
-
-/* the one key that starts with @prefix */
-gchar *
-gst_cache_store_find_key (GstCacheStore * store, const gchar * prefix,
-    GError ** error)
-{
-  GPtrArray *paths = scan_entries (store);
-  gchar *found = NULL;
-  guint i, n = 0;
-
-  for (i = 0; i < paths->len; i++) {
-    gchar *hex = path_key (g_ptr_array_index (paths, i));
-
-    if (g_str_has_prefix (hex, prefix) && n++ == 0)
-      found = g_strdup (hex);
-    g_free (hex);
-  }
-  g_ptr_array_unref (paths);
-  if (n == 1)
-    return found;
-  g_free (found);
-  g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
-      n == 0 ? "No entry with key %s" : "Several entries start with %s",
-      prefix);
-  return NULL;
-}
-
-gboolean
-gst_cache_key_from_hex (const gchar * hex, guint8 key[GST_CACHE_KEY_SIZE])
-{
-  return hex_to_digest (hex, key, GST_CACHE_KEY_SIZE);
-}
-
 /* stream entries: the records, each 8-byte aligned */
 gboolean
 gst_cache_records_valid (const guint8 * p, gsize size)
@@ -1590,8 +933,8 @@ gst_cache_records_valid (const guint8 * p, gsize size)
 
     if (size - pos < GST_CACHE_RECORD_HEADER)
       return FALSE;
-    type = get_le32 (p + pos);
-    len = get_le32 (p + pos + 4);
+    type = gst_cache_get_le32 (p + pos);
+    len = gst_cache_get_le32 (p + pos + 4);
     if (GST_CACHE_ROUND_UP_8 ((guint64) len) > size - pos -
         GST_CACHE_RECORD_HEADER)
       return FALSE;
