@@ -75,6 +75,7 @@
 
 #include "gstcachebin.h"
 #include "gstcachekey.h"
+#include "gstcacherecords.h"
 
 #include <string.h>
 
@@ -88,14 +89,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_cache_bin_debug);
 #define REPLAY_CHUNK (1024 * 1024)
 #define PULL_HASH_CHUNK (1024 * 1024)
 
-#define RECORD_CAPS GST_CACHE_RECORD_CAPS
-#define RECORD_SEGMENT GST_CACHE_RECORD_SEGMENT
-#define RECORD_TAG GST_CACHE_RECORD_TAG
-#define RECORD_EVENT GST_CACHE_RECORD_EVENT
-#define RECORD_BUFFER GST_CACHE_RECORD_BUFFER
-#define RECORD_HEADER GST_CACHE_RECORD_HEADER
-#define SEGMENT_RECORD GST_CACHE_SEGMENT_RECORD
-#define BUFFER_RECORD GST_CACHE_BUFFER_RECORD
 
 enum
 {
@@ -1212,45 +1205,15 @@ capture_discard (GstCacheBin * self, const gchar * why)
   g_clear_pointer (&self->writer, gst_cache_writer_free);
 }
 
+/* the outcome of a write into the capture: a failure (*@err, read after
+ * the write, which sets it) ends the capture */
 static void
-record (GstCacheBin * self, guint32 type, const guint8 * head, gsize head_size,
-    const guint8 * body, gsize body_size)
+capture_check (GstCacheBin * self, gboolean ok, GError ** err)
 {
-  static const guint8 zeros[8] = { 0, };
-  guint8 hdr[RECORD_HEADER];
-  gsize pad = GST_ROUND_UP_8 (head_size + body_size) - head_size - body_size;
-  GError *err = NULL;
-
-  if (self->writer == NULL)
-    return;
-  if (head_size + body_size > G_MAXUINT32) {
-    g_set_error (&err, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_TOO_LARGE,
-        "A buffer or event too large to store");
-    capture_fail (self, err);
-    g_error_free (err);
-    return;
+  if (!ok) {
+    capture_fail (self, *err);
+    g_clear_error (err);
   }
-  GST_WRITE_UINT32_LE (hdr, type);
-  GST_WRITE_UINT32_LE (hdr + 4, head_size + body_size);
-  if (!gst_cache_writer_append (self->writer, hdr, RECORD_HEADER, &err) ||
-      (head_size && !gst_cache_writer_append (self->writer, head, head_size,
-              &err)) || (body_size
-          && !gst_cache_writer_append (self->writer, body, body_size, &err))
-      || (pad && !gst_cache_writer_append (self->writer, zeros, pad, &err))) {
-    capture_fail (self, err);
-    g_error_free (err);
-  }
-}
-
-static void
-record_string (GstCacheBin * self, guint32 type, guint32 prefix,
-    gboolean with_prefix, const gchar * str)
-{
-  guint8 head[4];
-
-  GST_WRITE_UINT32_LE (head, prefix);
-  record (self, type, head, with_prefix ? 4 : 0, (const guint8 *) str,
-      strlen (str));
 }
 
 static GstFlowReturn
@@ -1263,51 +1226,19 @@ capture_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   if (g_atomic_int_get (&self->capture_flushed))
     capture_discard (self, "flushed");
 
-  if (self->writer && self->capture_decided &&
+  if (self->writer && self->capture_decided && self->capture_bytes &&
       gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    if (self->capture_bytes) {
-      if (!gst_cache_writer_write_at (self->writer, self->capture_pos,
-              map.data, map.size, &err)) {
-        capture_fail (self, err);
-        g_error_free (err);
-      }
-      self->capture_pos += map.size;
-    } else {
-      guint8 head[BUFFER_RECORD];
-
-      GST_WRITE_UINT64_LE (head, GST_BUFFER_PTS (buf));
-      GST_WRITE_UINT64_LE (head + 8, GST_BUFFER_DTS (buf));
-      GST_WRITE_UINT64_LE (head + 16, GST_BUFFER_DURATION (buf));
-      GST_WRITE_UINT64_LE (head + 24, GST_BUFFER_OFFSET (buf));
-      GST_WRITE_UINT64_LE (head + 32, GST_BUFFER_OFFSET_END (buf));
-      GST_WRITE_UINT32_LE (head + 40, GST_BUFFER_FLAGS (buf));
-      GST_WRITE_UINT32_LE (head + 44, 0);
-      record (self, RECORD_BUFFER, head, sizeof (head), map.data, map.size);
-    }
+    capture_check (self, gst_cache_writer_write_at (self->writer,
+            self->capture_pos, map.data, map.size, &err), &err);
+    self->capture_pos += map.size;
     gst_buffer_unmap (buf, &map);
+  } else if (self->writer && self->capture_decided) {
+    capture_check (self, gst_cache_records_write_buffer (self->writer, buf,
+            &err), &err);
   } else if (self->writer && !self->capture_decided) {
     capture_discard (self, "a buffer before any segment");
   }
   return gst_pad_push (self->srcpad, buf);
-}
-
-static void
-record_segment (GstCacheBin * self, const GstSegment * seg)
-{
-  guint8 s[SEGMENT_RECORD];
-
-  GST_WRITE_UINT32_LE (s, seg->format);
-  GST_WRITE_UINT32_LE (s + 4, seg->flags);
-  GST_WRITE_DOUBLE_LE (s + 8, seg->rate);
-  GST_WRITE_DOUBLE_LE (s + 16, seg->applied_rate);
-  GST_WRITE_UINT64_LE (s + 24, seg->base);
-  GST_WRITE_UINT64_LE (s + 32, seg->offset);
-  GST_WRITE_UINT64_LE (s + 40, seg->start);
-  GST_WRITE_UINT64_LE (s + 48, seg->stop);
-  GST_WRITE_UINT64_LE (s + 56, seg->time);
-  GST_WRITE_UINT64_LE (s + 64, seg->position);
-  GST_WRITE_UINT64_LE (s + 72, seg->duration);
-  record (self, RECORD_SEGMENT, s, sizeof (s), NULL, 0);
 }
 
 static void
@@ -1381,20 +1312,14 @@ capture_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstCacheBin *self = INTERNAL_SELF (parent);
 
+  GError *err = NULL;
+
   switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_STREAM_START:
-      break;
     case GST_EVENT_CAPS:{
       GstCaps *caps;
-      gchar *s;
 
       gst_event_parse_caps (event, &caps);
       gst_caps_replace (&self->capture_caps, caps);
-      if (self->capture_decided && !self->capture_bytes) {
-        s = gst_caps_to_string (caps);
-        record_string (self, RECORD_CAPS, 0, FALSE, s);
-        g_free (s);
-      }
       break;
     }
     case GST_EVENT_SEGMENT:{
@@ -1406,35 +1331,28 @@ capture_event (GstPad * pad, GstObject * parent, GstEvent * event)
         self->capture_bytes = seg->format == GST_FORMAT_BYTES;
         GST_DEBUG_OBJECT (self, "capturing a %s",
             self->capture_bytes ? "byte stream" : "stream of buffers");
-        if (!self->capture_bytes && self->capture_caps) {
-          gchar *s = gst_caps_to_string (self->capture_caps);
-
-          record_string (self, RECORD_CAPS, 0, FALSE, s);
-          g_free (s);
-        }
+        /* the caps came before the decision */
+        if (!self->capture_bytes && self->capture_caps && self->writer)
+          capture_check (self, gst_cache_records_write_caps (self->writer,
+                  self->capture_caps, &err), &err);
       }
-      if (self->capture_bytes) {
-        if (seg->format == GST_FORMAT_BYTES)
-          self->capture_pos = seg->start;
-        else
-          capture_discard (self, "a byte stream changed format");
-      } else {
-        record_segment (self, seg);
-      }
+      if (self->capture_bytes && seg->format == GST_FORMAT_BYTES)
+        self->capture_pos = seg->start;
+      else if (self->capture_bytes)
+        capture_discard (self, "a byte stream changed format");
       break;
     }
-    case GST_EVENT_TAG:
-      if (self->capture_decided && !self->capture_bytes) {
-        GstTagList *tags;
-        gchar *s;
-
-        gst_event_parse_tag (event, &tags);
-        s = gst_tag_list_to_string (tags);
-        record_string (self, RECORD_TAG, gst_tag_list_get_scope (tags), TRUE,
-            s);
-        g_free (s);
-      }
+    default:
       break;
+  }
+
+  /* a stream of buffers: the events a replay needs, as records */
+  if (self->writer && self->capture_decided && !self->capture_bytes &&
+      GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_START)
+    capture_check (self, gst_cache_records_write_event (self->writer, event,
+            &err), &err);
+
+  switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_FLUSH_START:
       /* out of band, in the seeking thread, while the streaming thread may
        * be writing: only mark it; the streaming thread, or FLUSH_STOP under
@@ -1451,15 +1369,6 @@ capture_event (GstPad * pad, GstObject * parent, GstEvent * event)
         GST_INFO_OBJECT (self, "bypass: end of stream");
       break;
     default:
-      if (self->capture_decided && !self->capture_bytes &&
-          GST_EVENT_IS_SERIALIZED (event) && GST_EVENT_IS_DOWNSTREAM (event)
-          && GST_EVENT_TYPE (event) != GST_EVENT_SEGMENT_DONE) {
-        const GstStructure *st = gst_event_get_structure (event);
-        gchar *s = st ? gst_structure_to_string (st) : g_strdup ("");
-
-        record_string (self, RECORD_EVENT, GST_EVENT_TYPE (event), TRUE, s);
-        g_free (s);
-      }
       break;
   }
   return gst_pad_push_event (self->srcpad, event);
@@ -1540,26 +1449,6 @@ src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 
 /* replay */
 
-static void
-free_entry_ref (gpointer entry)
-{
-  gst_cache_entry_unref (entry);
-}
-
-static GstBuffer *
-wrap_payload (GstCacheBin * self, const guint8 * payload, gsize offset,
-    gsize size)
-{
-  GstBuffer *buf = gst_buffer_new ();
-
-  if (size > 0)
-    gst_buffer_append_memory (buf,
-        gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY,
-            (gpointer) (payload + offset), size, 0, size,
-            gst_cache_entry_ref (self->entry), free_entry_ref));
-  return buf;
-}
-
 static gboolean
 replay_start (GstCacheBin * self)
 {
@@ -1593,92 +1482,21 @@ replay_start (GstCacheBin * self)
   return TRUE;
 }
 
-/* the next item of a stream entry: pushes an event, or returns a buffer */
+/* the next record of a stream entry, pushed */
 static GstFlowReturn
-replay_record (GstCacheBin * self, const guint8 * p, gsize size)
+replay_record (GstCacheBin * self)
 {
-  guint32 type = GST_READ_UINT32_LE (p + self->replay_pos);
-  guint32 len = GST_READ_UINT32_LE (p + self->replay_pos + 4);
-  const guint8 *body = p + self->replay_pos + RECORD_HEADER;
-  gsize body_offset = self->replay_pos + RECORD_HEADER;
-  GstEvent *ev = NULL;
-  gchar *s;
+  GstMiniObject *item = gst_cache_records_read (self->entry,
+      &self->replay_pos);
 
-  self->replay_pos += RECORD_HEADER + GST_ROUND_UP_8 (len);
-
-  switch (type) {
-    case RECORD_CAPS:{
-      GstCaps *caps;
-
-      s = g_strndup ((const gchar *) body, len);
-      caps = gst_caps_from_string (s);
-      g_free (s);
-      if (caps)
-        ev = gst_event_new_caps (caps);
-      gst_clear_caps (&caps);
-      break;
-    }
-    case RECORD_SEGMENT:{
-      GstSegment seg;
-
-      gst_segment_init (&seg, GST_FORMAT_TIME);
-      seg.format = GST_READ_UINT32_LE (body);
-      seg.flags = GST_READ_UINT32_LE (body + 4);
-      seg.rate = GST_READ_DOUBLE_LE (body + 8);
-      seg.applied_rate = GST_READ_DOUBLE_LE (body + 16);
-      seg.base = GST_READ_UINT64_LE (body + 24);
-      seg.offset = GST_READ_UINT64_LE (body + 32);
-      seg.start = GST_READ_UINT64_LE (body + 40);
-      seg.stop = GST_READ_UINT64_LE (body + 48);
-      seg.time = GST_READ_UINT64_LE (body + 56);
-      seg.position = GST_READ_UINT64_LE (body + 64);
-      seg.duration = GST_READ_UINT64_LE (body + 72);
-      if (seg.rate != 0.0)
-        ev = gst_event_new_segment (&seg);
-      break;
-    }
-    case RECORD_TAG:{
-      GstTagList *tags;
-
-      s = g_strndup ((const gchar *) body + 4, len - 4);
-      tags = gst_tag_list_new_from_string (s);
-      g_free (s);
-      if (tags) {
-        gst_tag_list_set_scope (tags, GST_READ_UINT32_LE (body));
-        ev = gst_event_new_tag (tags);
-      }
-      break;
-    }
-    case RECORD_EVENT:{
-      GstStructure *st = NULL;
-
-      s = g_strndup ((const gchar *) body + 4, len - 4);
-      if (*s)
-        st = gst_structure_from_string (s, NULL);
-      g_free (s);
-      ev = gst_event_new_custom (GST_READ_UINT32_LE (body), st);
-      break;
-    }
-    case RECORD_BUFFER:{
-      GstBuffer *buf = wrap_payload (self, p, body_offset + BUFFER_RECORD,
-          len - BUFFER_RECORD);
-
-      GST_BUFFER_PTS (buf) = GST_READ_UINT64_LE (body);
-      GST_BUFFER_DTS (buf) = GST_READ_UINT64_LE (body + 8);
-      GST_BUFFER_DURATION (buf) = GST_READ_UINT64_LE (body + 16);
-      GST_BUFFER_OFFSET (buf) = GST_READ_UINT64_LE (body + 24);
-      GST_BUFFER_OFFSET_END (buf) = GST_READ_UINT64_LE (body + 32);
-      GST_BUFFER_FLAGS (buf) = GST_READ_UINT32_LE (body + 40);
-      return gst_pad_push (self->srcpad, buf);
-    }
-    default:
-      break;
+  if (item == NULL) {
+    GST_WARNING_OBJECT (self, "skipping a stored record that no longer "
+        "parses");
+    return GST_FLOW_OK;
   }
-  if (ev == NULL)
-    GST_WARNING_OBJECT (self, "skipping a stored record of type %u that no "
-        "longer parses", type);
-  else
-    gst_pad_push_event (self->srcpad, ev);
+  if (GST_IS_BUFFER (item))
+    return gst_pad_push (self->srcpad, GST_BUFFER_CAST (item));
+  gst_pad_push_event (self->srcpad, GST_EVENT_CAST (item));
   return GST_FLOW_OK;
 }
 
@@ -1687,26 +1505,25 @@ replay_loop (GstPad * pad)
 {
   GstCacheBin *self = GST_CACHE_BIN (GST_PAD_PARENT (pad));
   GstFlowReturn ret = GST_FLOW_OK;
-  const guint8 *payload;
   gsize size;
 
   if (!self->replay_started) {
     self->replay_started = TRUE;
     replay_start (self);
   }
-  payload = gst_cache_entry_get_payload (self->entry, &size);
+  gst_cache_entry_get_payload (self->entry, &size);
 
   if (self->replay_pos < size) {
     if (gst_cache_entry_get_kind (self->entry) == GST_CACHE_ENTRY_KIND_BYTES) {
       gsize n = MIN (REPLAY_CHUNK, size - self->replay_pos);
-      GstBuffer *buf = wrap_payload (self, payload, self->replay_pos, n);
+      GstBuffer *buf = gst_cache_entry_wrap (self->entry, self->replay_pos, n);
 
       GST_BUFFER_OFFSET (buf) = self->replay_pos;
       GST_BUFFER_OFFSET_END (buf) = self->replay_pos + n;
       self->replay_pos += n;
       ret = gst_pad_push (pad, buf);
     } else {
-      ret = replay_record (self, payload, size);
+      ret = replay_record (self);
     }
   } else {
     ret = GST_FLOW_EOS;
