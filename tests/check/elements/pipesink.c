@@ -445,7 +445,6 @@ GST_START_TEST (test_stuck_child_shutdown)
   GstElement *pipeline, *sink;
   GstBus *bus;
   gint pid = -1, exit_status, warnings = 0;
-  gint64 start;
 
   pipeline = gst_parse_launch ("fakesrc sizetype=fixed sizemax=65536 "
       "filltype=zero ! pipesink name=sink command=\"sleep 1000\" "
@@ -460,11 +459,10 @@ GST_START_TEST (test_stuck_child_shutdown)
   fail_unless (pid > 0);
   fail_unless (kill (pid, 0) == 0);
 
-  start = g_get_monotonic_time ();
+  /* a hang fails the test by its timeout; what is asserted is how the
+   * child was stopped */
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
-  /* a hang check, not a measurement: two grace periods and a margin */
-  fail_unless (g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC);
 
   /* reaped: the pid is gone, not a zombie */
   fail_unless (kill (pid, 0) < 0 && errno == ESRCH);

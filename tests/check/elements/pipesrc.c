@@ -283,16 +283,14 @@ GST_START_TEST (test_stuck_child_shutdown)
   Src *s = src_new ("command", "sleep 1000", "kill-timeout", "100000000",
       NULL);
   gint pid = -1, exit_status;
-  gint64 start;
 
   g_usleep (200000);
   g_object_get (s->h->element, "pid", &pid, NULL);
   fail_unless (pid > 0);
-  start = g_get_monotonic_time ();
+  /* a hang fails the test by its timeout; what is asserted is how the
+   * child was stopped */
   fail_unless_equals_int (gst_element_set_state (s->h->element,
           GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-  /* a hang check, not a measurement */
-  fail_unless (g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC);
   fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
   g_object_get (s->h->element, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 128 + SIGTERM);
