@@ -73,21 +73,18 @@
 #include "config.h"
 #endif
 
-#include "gstcachebin.h"
+#include "gstcachebin-private.h"
 #include "gstcachekey.h"
-#include "gstcacherecords.h"
 
 #include <string.h>
 
 #include <glib/gstdio.h>
 #include <gst/base/gstbasesrc.h>
 
-GST_DEBUG_CATEGORY_STATIC (gst_cache_bin_debug);
+GST_DEBUG_CATEGORY (gst_cache_bin_debug);
 #define GST_CAT_DEFAULT gst_cache_bin_debug
 
 #define DEFAULT_KEY_MODE GST_CACHE_BIN_KEY_FULL
-#define REPLAY_CHUNK (1024 * 1024)
-#define PULL_HASH_CHUNK (1024 * 1024)
 
 
 enum
@@ -160,13 +157,6 @@ static GstFlowReturn feed_getrange (GstPad * pad, GstObject * parent,
     guint64 offset, guint length, GstBuffer ** buf);
 static gboolean feed_event (GstPad * pad, GstObject * parent, GstEvent * event);
 static gboolean feed_query (GstPad * pad, GstObject * parent, GstQuery * query);
-static GstFlowReturn capture_chain (GstPad * pad, GstObject * parent,
-    GstBuffer * buf);
-static gboolean capture_event (GstPad * pad, GstObject * parent,
-    GstEvent * event);
-static gboolean capture_query (GstPad * pad, GstObject * parent,
-    GstQuery * query);
-static void replay_loop (GstPad * pad);
 
 static void
 gst_cache_bin_class_init (GstCacheBinClass * klass)
@@ -262,7 +252,6 @@ internal_pad (GstPad * external, const gchar * name, GstPadDirection dir)
   return pad;
 }
 
-#define INTERNAL_SELF(parent) GST_CACHE_BIN (GST_OBJECT_PARENT (parent))
 
 static void
 gst_cache_bin_init (GstCacheBin * self)
@@ -287,9 +276,9 @@ gst_cache_bin_init (GstCacheBin * self)
   gst_pad_set_query_function (self->feedpad, feed_query);
 
   self->capturepad = internal_pad (self->srcpad, "capture", GST_PAD_SINK);
-  gst_pad_set_chain_function (self->capturepad, capture_chain);
-  gst_pad_set_event_function (self->capturepad, capture_event);
-  gst_pad_set_query_function (self->capturepad, capture_query);
+  gst_pad_set_chain_function (self->capturepad, gst_cache_bin_capture_chain);
+  gst_pad_set_event_function (self->capturepad, gst_cache_bin_capture_event);
+  gst_pad_set_query_function (self->capturepad, gst_cache_bin_capture_query);
 
   self->max_size = 0;
   self->trust_stat = TRUE;
@@ -417,8 +406,8 @@ run_name (GstCacheBinRun run)
   }
 }
 
-static void
-post_result (GstCacheBin * self, guint64 bytes, gboolean stored)
+void
+gst_cache_bin_post_result (GstCacheBin * self, guint64 bytes, gboolean stored)
 {
   GstStructure *s;
   guint64 run_ns = g_get_monotonic_time () * 1000 - self->start_ns;
@@ -455,113 +444,6 @@ post_result (GstCacheBin * self, guint64 bytes, gboolean stored)
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
-/* input identity */
-
-/* the file behind our direct upstream peer, when it is a source element
- * with a file:// URI; an element in between could change the bytes */
-static gchar *
-upstream_file (GstCacheBin * self)
-{
-  GstPad *peer = gst_pad_get_peer (self->sinkpad);
-  GstElement *up = peer ? gst_pad_get_parent_element (peer) : NULL;
-  gchar *uri = NULL, *path = NULL;
-
-  if (up && GST_IS_URI_HANDLER (up) &&
-      gst_uri_handler_get_uri_type (GST_URI_HANDLER (up)) == GST_URI_SRC)
-    uri = gst_uri_handler_get_uri (GST_URI_HANDLER (up));
-  if (uri && gst_uri_has_protocol (uri, "file"))
-    path = g_filename_from_uri (uri, NULL, NULL);
-  g_free (uri);
-  if (up)
-    gst_object_unref (up);
-  if (peer)
-    gst_object_unref (peer);
-  return path;
-}
-
-/* a live source does not answer the latency query before it runs: ask a
- * base source directly */
-static gboolean
-upstream_is_live (GstCacheBin * self)
-{
-  GstQuery *q = gst_query_new_latency ();
-  GstPad *peer = gst_pad_get_peer (self->sinkpad);
-  GstElement *up = peer ? gst_pad_get_parent_element (peer) : NULL;
-  gboolean live = FALSE;
-
-  if (up && GST_IS_BASE_SRC (up))
-    live = gst_base_src_is_live (GST_BASE_SRC (up));
-  if (!live && gst_pad_peer_query (self->sinkpad, q))
-    gst_query_parse_latency (q, &live, NULL, NULL);
-  gst_query_unref (q);
-  if (up)
-    gst_object_unref (up);
-  if (peer)
-    gst_object_unref (peer);
-  return live;
-}
-
-static gboolean
-upstream_can_pull (GstCacheBin * self)
-{
-  GstQuery *q = gst_query_new_scheduling ();
-  gboolean pull = FALSE;
-
-  if (gst_pad_peer_query (self->sinkpad, q))
-    pull = gst_query_has_scheduling_mode_with_flags (q, GST_PAD_MODE_PULL,
-        GST_SCHEDULING_FLAG_SEEKABLE);
-  gst_query_unref (q);
-  return pull;
-}
-
-static gboolean
-downstream_seekable (GstCacheBin * self)
-{
-  GstQuery *q = gst_query_new_seeking (GST_FORMAT_BYTES);
-  gboolean seekable = FALSE;
-
-  if (gst_pad_peer_query (self->srcpad, q))
-    gst_query_parse_seeking (q, NULL, &seekable, NULL, NULL);
-  gst_query_unref (q);
-  return seekable;
-}
-
-/* hash upstream's bytes through pulls, in pull mode; deactivates again */
-static gboolean
-hash_by_pulling (GstCacheBin * self, GstCacheFileId * id)
-{
-  GstCacheHasher *hasher;
-  GstFlowReturn ret = GST_FLOW_OK;
-  guint64 offset = 0;
-
-  if (!gst_pad_activate_mode (self->sinkpad, GST_PAD_MODE_PULL, TRUE))
-    return FALSE;
-  hasher = gst_cache_hasher_new ();
-  while (ret == GST_FLOW_OK) {
-    GstBuffer *buf = NULL;
-    GstMapInfo map;
-
-    ret = gst_pad_pull_range (self->sinkpad, offset, PULL_HASH_CHUNK, &buf);
-    if (ret != GST_FLOW_OK)
-      break;
-    if (gst_buffer_get_size (buf) == 0) {
-      gst_buffer_unref (buf);
-      ret = GST_FLOW_EOS;
-      break;
-    }
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    gst_cache_hasher_update (hasher, map.data, map.size);
-    offset += map.size;
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
-  }
-  gst_cache_hasher_finish (hasher, id->digest);
-  gst_cache_hasher_free (hasher);
-  id->length = offset;
-  gst_pad_activate_mode (self->sinkpad, GST_PAD_MODE_PULL, FALSE);
-  return ret == GST_FLOW_EOS;
-}
-
 /* the first unlinked sink pad, or the last unlinked src pad, of the chain's
  * elements in link order */
 static GstPad *
@@ -588,8 +470,9 @@ find_unlinked_pad (GList * elements, GstPadDirection dir)
   return NULL;
 }
 
-static gboolean
-build_chain (GstCacheBin * self, const gchar * description, gboolean describe)
+gboolean
+gst_cache_bin_build_chain (GstCacheBin * self, const gchar * description,
+    gboolean describe)
 {
   GError *err = NULL;
   GstBin *container;
@@ -658,192 +541,11 @@ build_chain (GstCacheBin * self, const gchar * description, gboolean describe)
   return TRUE;
 }
 
-static void
-bypass (GstCacheBin * self, const gchar * reason)
+void
+gst_cache_bin_bypass (GstCacheBin * self, const gchar * reason)
 {
   self->run = GST_CACHE_BIN_RUN_BYPASS;
   self->bypass_reason = reason;
-}
-
-/* The canonical text of a description, remembered in the cache directory
- * so that a hit needs neither to parse the description nor to load the
- * chain's plugins: valid while GStreamer's version and the versions of
- * the chain's plugins (from the registry) are those it was made with. It
- * carries a checksum of its text: a torn memo is never used. */
-static gchar *
-memo_path (GstCacheBin * self, const gchar * description)
-{
-  gchar *gst = gst_version_string ();
-  gchar *id = g_strconcat (gst, "\n", description, NULL);
-  gchar *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, id, -1);
-  gchar *path = g_build_filename (gst_cache_store_get_dir (self->store),
-      "chains", name, NULL);
-
-  g_free (name);
-  g_free (id);
-  g_free (gst);
-  return path;
-}
-
-static gboolean
-memo_load (GstCacheBin * self, const gchar * description)
-{
-  gchar *path = memo_path (self, description);
-  GKeyFile *kf = g_key_file_new ();
-  gchar *desc = NULL, *text = NULL, *versions = NULL, *sum = NULL;
-  gchar *check = NULL, *now = NULL, *both = NULL;
-  gchar **factories = NULL;
-  gboolean ok = FALSE;
-
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
-    goto done;
-  desc = g_key_file_get_string (kf, "chain", "description", NULL);
-  text = g_key_file_get_string (kf, "chain", "text", NULL);
-  versions = g_key_file_get_string (kf, "chain", "versions", NULL);
-  sum = g_key_file_get_string (kf, "chain", "checksum", NULL);
-  factories = g_key_file_get_string_list (kf, "chain", "factories", NULL, NULL);
-  if (!desc || !text || !versions || !sum || !factories ||
-      strcmp (desc, description) != 0)
-    goto done;
-  both = g_strconcat (text, "\n", versions, NULL);
-  check = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
-  now = gst_cache_describe_versions ((const gchar * const *) factories);
-  if (strcmp (check, sum) != 0 || strcmp (now, versions) != 0) {
-    GST_DEBUG_OBJECT (self, "chain memo %s is stale", path);
-    goto done;
-  }
-  self->chain_text = g_steal_pointer (&text);
-  self->versions = g_steal_pointer (&versions);
-  self->factories = g_steal_pointer (&factories);
-  ok = TRUE;
-  GST_DEBUG_OBJECT (self, "chain text from memo %s", path);
-
-done:
-  g_free (both);
-  g_free (now);
-  g_free (check);
-  g_free (sum);
-  g_free (versions);
-  g_free (text);
-  g_free (desc);
-  g_strfreev (factories);
-  g_key_file_unref (kf);
-  g_free (path);
-  return ok;
-}
-
-static void
-memo_save (GstCacheBin * self, const gchar * description)
-{
-  gchar *path = memo_path (self, description);
-  gchar *dir = g_path_get_dirname (path);
-  gchar *both = g_strconcat (self->chain_text, "\n", self->versions, NULL);
-  gchar *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
-  GKeyFile *kf = g_key_file_new ();
-  gchar *data;
-  gsize len;
-
-  g_key_file_set_string (kf, "chain", "description", description);
-  g_key_file_set_string (kf, "chain", "text", self->chain_text);
-  g_key_file_set_string (kf, "chain", "versions", self->versions);
-  g_key_file_set_string_list (kf, "chain", "factories",
-      (const gchar * const *) self->factories, g_strv_length (self->factories));
-  g_key_file_set_string (kf, "chain", "checksum", sum);
-  data = g_key_file_to_data (kf, &len, NULL);
-  /* a hint: a failure only costs the next hit a parse */
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !g_file_set_contents (path, data, len, NULL))
-    GST_DEBUG_OBJECT (self, "could not write chain memo %s", path);
-  g_free (data);
-  g_key_file_unref (kf);
-  g_free (sum);
-  g_free (both);
-  g_free (dir);
-  g_free (path);
-}
-
-/* the chain's text and versions: from the memo, or by parsing */
-static gboolean
-describe_chain (GstCacheBin * self, const gchar * description)
-{
-  if (description && memo_load (self, description))
-    return TRUE;
-  if (!build_chain (self, description, TRUE))
-    return FALSE;
-  if (description)
-    memo_save (self, description);
-  return TRUE;
-}
-
-/* the input's identity and digest; FALSE: bypass (reason set) */
-static gboolean
-identify_input (GstCacheBin * self, gboolean trust_stat)
-{
-  GError *err = NULL;
-  gint64 t0 = g_get_monotonic_time ();
-
-  self->input_path = upstream_file (self);
-  self->upstream_pull = upstream_can_pull (self);
-  if (upstream_is_live (self)) {
-    bypass (self, "live");
-    return FALSE;
-  } else if (self->input_path) {
-    if (!gst_cache_hash_file (self->store, self->input_path, trust_stat,
-            &self->input_id, &self->input_from_manifest, &err)) {
-      GST_WARNING_OBJECT (self, "cannot hash the input: %s", err->message);
-      g_clear_error (&err);
-      bypass (self, "input-unreadable");
-      return FALSE;
-    }
-  } else if (self->upstream_pull) {
-    if (!hash_by_pulling (self, &self->input_id)) {
-      bypass (self, "input-unreadable");
-      return FALSE;
-    }
-  } else {
-    GST_INFO_OBJECT (self, "upstream is neither a local file nor seekable "
-        "in pull mode: running without the cache");
-    bypass (self, "push-only-upstream");
-    return FALSE;
-  }
-  self->hash_ns = (g_get_monotonic_time () - t0) * 1000;
-  return TRUE;
-}
-
-static void
-make_key (GstCacheBin * self, GstCacheBinKeyMode key_mode,
-    const gchar * name_space)
-{
-  GstCacheKey *key = gst_cache_key_new ();
-  gchar *s;
-
-  gst_cache_key_add (key, "format", GST_CACHE_KEY_FORMAT);
-  s = gst_cache_digest_to_hex (self->input_id.digest, GST_CACHE_DIGEST_SIZE);
-  gst_cache_key_add (key, "input-digest", s);
-  g_free (s);
-  s = g_strdup_printf ("%" G_GUINT64_FORMAT, self->input_id.length);
-  gst_cache_key_add (key, "input-length", s);
-  g_free (s);
-  gst_cache_key_add (key, "chain", self->chain_text);
-  if (key_mode == GST_CACHE_BIN_KEY_FULL)
-    gst_cache_key_add (key, "versions", self->versions);
-  gst_cache_key_add (key, "downstream-seekable",
-      downstream_seekable (self) ? "yes" : "no");
-  gst_cache_key_add (key, "namespace", name_space);
-  gst_cache_key_finish (key, self->key, &self->key_record);
-  gst_cache_key_free (key);
-
-  s = gst_cache_digest_to_hex (self->key, GST_CACHE_KEY_SIZE);
-  GST_OBJECT_LOCK (self);
-  g_strlcpy (self->key_hex, s, sizeof (self->key_hex));
-  GST_OBJECT_UNLOCK (self);
-  g_free (s);
-  GST_INFO_OBJECT (self, "input %s: %" G_GUINT64_FORMAT " bytes, %s in %"
-      GST_TIME_FORMAT "; key %s", self->input_path ? self->input_path :
-      "pulled from upstream", self->input_id.length,
-      self->input_from_manifest ? "digest recalled" : "hashed",
-      GST_TIME_ARGS (self->hash_ns), self->key_hex);
-  GST_DEBUG_OBJECT (self, "key record:\n%s", self->key_record);
 }
 
 /* a verified entry, or NULL (the store removes and counts a damaged one) */
@@ -897,7 +599,7 @@ prepare_run (GstCacheBin * self)
 
   /* nothing to run: an error before the cache is touched */
   if (description == NULL && GST_BIN_NUMCHILDREN (self) == 0) {
-    build_chain (self, NULL, FALSE);
+    gst_cache_bin_build_chain (self, NULL, FALSE);
     goto out;
   }
 
@@ -906,7 +608,7 @@ prepare_run (GstCacheBin * self)
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ_WRITE,
         ("Cache unavailable, running without it: %s", err->message), (NULL));
     g_clear_error (&err);
-    bypass (self, "cache-unavailable");
+    gst_cache_bin_bypass (self, "cache-unavailable");
     goto setup_chain;
   }
   if (gst_cache_store_get_notice (self->store))
@@ -918,11 +620,11 @@ prepare_run (GstCacheBin * self)
     self->limit = GST_CACHE_DEFAULT_MAX_SIZE;
   self->max_entries = gst_cache_store_get_config_max_entries (self->store);
 
-  if (!identify_input (self, trust_stat))
+  if (!gst_cache_bin_identify_input (self, trust_stat))
     goto setup_chain;
-  if (!describe_chain (self, description))
+  if (!gst_cache_bin_describe_chain (self, description))
     goto out;
-  make_key (self, key_mode, name_space);
+  gst_cache_bin_make_key (self, key_mode, name_space);
   lookup (self);
 
   if (self->entry) {
@@ -958,10 +660,12 @@ prepare_run (GstCacheBin * self)
   }
 
 setup_chain:
-  if (self->chain_sink == NULL && !build_chain (self, description, FALSE))
+  if (self->chain_sink == NULL
+      && !gst_cache_bin_build_chain (self, description, FALSE))
     goto out;
   if (self->run == GST_CACHE_BIN_RUN_BYPASS) {
-    GST_INFO_OBJECT (self, "bypass (%s): running the chain, storing nothing",
+    GST_INFO_OBJECT (self,
+        "gst_cache_bin_bypass (%s): running the chain, storing nothing",
         self->bypass_reason);
     if (self->store) {
       gchar *by_reason = g_strconcat ("bypasses-", self->bypass_reason, NULL);
@@ -970,7 +674,7 @@ setup_chain:
           by_reason, (guint64) 1, NULL);
       g_free (by_reason);
     }
-    post_result (self, 0, FALSE);
+    gst_cache_bin_post_result (self, 0, FALSE);
   }
   self->capture_decided = FALSE;
   self->capture_pos = 0;
@@ -1058,8 +762,8 @@ gst_cache_bin_change_state (GstElement * element, GstStateChange transition)
       if (ret == GST_STATE_CHANGE_FAILURE)
         cleanup_run (self);
       else if (self->run == GST_CACHE_BIN_RUN_HIT)
-        gst_pad_start_task (self->srcpad, (GstTaskFunction) replay_loop,
-            self->srcpad, NULL);
+        gst_pad_start_task (self->srcpad,
+            (GstTaskFunction) gst_cache_bin_replay_loop, self->srcpad, NULL);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       cleanup_run (self);
@@ -1172,216 +876,6 @@ feed_query (GstPad * pad, GstObject * parent, GstQuery * query)
   return gst_pad_peer_query (self->sinkpad, query);
 }
 
-/* capture pad: out of the chain */
-
-static void
-capture_fail (GstCacheBin * self, GError * err)
-{
-  if (self->writer == NULL)
-    return;
-  if (g_error_matches (err, GST_CACHE_STORE_ERROR,
-          GST_CACHE_STORE_ERROR_TOO_LARGE)) {
-    GST_WARNING_OBJECT (self, "not storing: %s", err->message);
-    gst_cache_store_count (self->store, "too-large", (guint64) 1, NULL);
-  } else {
-    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
-        ("Could not store the result in the cache, the pipeline goes on: %s",
-            err->message), (NULL));
-    gst_cache_store_count (self->store, "errors", (guint64) 1, NULL);
-  }
-  g_free (self->store_error);
-  self->store_error = g_strdup (err->message);
-  g_clear_pointer (&self->writer, gst_cache_writer_free);
-}
-
-static void
-capture_discard (GstCacheBin * self, const gchar * why)
-{
-  if (self->writer == NULL)
-    return;
-  GST_INFO_OBJECT (self, "discarding the partial result: %s", why);
-  g_free (self->store_error);
-  self->store_error = g_strdup (why);
-  g_clear_pointer (&self->writer, gst_cache_writer_free);
-}
-
-/* the outcome of a write into the capture: a failure (*@err, read after
- * the write, which sets it) ends the capture */
-static void
-capture_check (GstCacheBin * self, gboolean ok, GError ** err)
-{
-  if (!ok) {
-    capture_fail (self, *err);
-    g_clear_error (err);
-  }
-}
-
-static GstFlowReturn
-capture_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
-{
-  GstCacheBin *self = INTERNAL_SELF (parent);
-  GError *err = NULL;
-  GstMapInfo map;
-
-  if (g_atomic_int_get (&self->capture_flushed))
-    capture_discard (self, "flushed");
-
-  if (self->writer && self->capture_decided && self->capture_bytes &&
-      gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    capture_check (self, gst_cache_writer_write_at (self->writer,
-            self->capture_pos, map.data, map.size, &err), &err);
-    self->capture_pos += map.size;
-    gst_buffer_unmap (buf, &map);
-  } else if (self->writer && self->capture_decided) {
-    capture_check (self, gst_cache_records_write_buffer (self->writer, buf,
-            &err), &err);
-  } else if (self->writer && !self->capture_decided) {
-    capture_discard (self, "a buffer before any segment");
-  }
-  return gst_pad_push (self->srcpad, buf);
-}
-
-static void
-commit (GstCacheBin * self)
-{
-  GKeyFile *meta;
-  GError *err = NULL;
-  guint64 size;
-  gchar *caps = NULL;
-  gboolean stored = FALSE;
-  guint evicted = 0;
-
-  if (g_atomic_int_get (&self->capture_flushed))
-    capture_discard (self, "flushed");
-  if (self->writer && g_atomic_int_get (&self->chain_failed))
-    capture_discard (self, "the chain posted an error");
-  if (self->writer && !self->capture_decided)
-    capture_discard (self, "no segment before the end of the stream");
-  if (self->writer && self->input_path &&
-      !gst_cache_file_unchanged (self->input_path, &self->input_id)) {
-    GST_WARNING_OBJECT (self, "%s changed during the run: not storing",
-        self->input_path);
-    gst_cache_store_count (self->store, "input-modified", (guint64) 1, NULL);
-    capture_discard (self, "the input changed during the run");
-  }
-  if (self->writer == NULL) {
-    gst_cache_store_count (self->store, "misses", (guint64) 1, NULL);
-    post_result (self, 0, FALSE);
-    return;
-  }
-
-  size = gst_cache_writer_get_size (self->writer);
-  meta = g_key_file_new ();
-  g_key_file_set_string (meta, "entry", "key", self->key_hex);
-  g_key_file_set_int64 (meta, "entry", "created", g_get_real_time () /
-      G_USEC_PER_SEC);
-  g_key_file_set_uint64 (meta, "entry", "compute-time",
-      g_get_monotonic_time () * 1000 - self->start_ns);
-  if (self->capture_caps) {
-    caps = gst_caps_to_string (self->capture_caps);
-    g_key_file_set_string (meta, "entry", "caps", caps);
-  }
-  GST_OBJECT_LOCK (self);
-  g_key_file_set_string (meta, "entry", "namespace",
-      self->name_space ? self->name_space : "");
-  g_key_file_set_string (meta, "entry", "description",
-      self->description ? self->description : "");
-  GST_OBJECT_UNLOCK (self);
-  g_key_file_set_string (meta, "entry", "record", self->key_record);
-
-  if (gst_cache_writer_commit (self->writer, self->capture_bytes ?
-          GST_CACHE_ENTRY_KIND_BYTES : GST_CACHE_ENTRY_KIND_STREAM, meta,
-          self->limit, self->max_entries, &evicted, &err)) {
-    stored = TRUE;
-    GST_INFO_OBJECT (self, "stored %" G_GUINT64_FORMAT " bytes under %s; %u "
-        "least recently used entries evicted", size, self->key_hex, evicted);
-    gst_cache_store_count (self->store, "misses", (guint64) 1, NULL);
-  } else {
-    capture_fail (self, err);
-    g_error_free (err);
-    gst_cache_store_count (self->store, "misses", (guint64) 1, NULL);
-  }
-  g_clear_pointer (&self->writer, gst_cache_writer_free);
-  g_key_file_unref (meta);
-  g_free (caps);
-  post_result (self, stored ? size : 0, stored);
-}
-
-static gboolean
-capture_event (GstPad * pad, GstObject * parent, GstEvent * event)
-{
-  GstCacheBin *self = INTERNAL_SELF (parent);
-
-  GError *err = NULL;
-
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_CAPS:{
-      GstCaps *caps;
-
-      gst_event_parse_caps (event, &caps);
-      gst_caps_replace (&self->capture_caps, caps);
-      break;
-    }
-    case GST_EVENT_SEGMENT:{
-      const GstSegment *seg;
-
-      gst_event_parse_segment (event, &seg);
-      if (!self->capture_decided) {
-        self->capture_decided = TRUE;
-        self->capture_bytes = seg->format == GST_FORMAT_BYTES;
-        GST_DEBUG_OBJECT (self, "capturing a %s",
-            self->capture_bytes ? "byte stream" : "stream of buffers");
-        /* the caps came before the decision */
-        if (!self->capture_bytes && self->capture_caps && self->writer)
-          capture_check (self, gst_cache_records_write_caps (self->writer,
-                  self->capture_caps, &err), &err);
-      }
-      if (self->capture_bytes && seg->format == GST_FORMAT_BYTES)
-        self->capture_pos = seg->start;
-      else if (self->capture_bytes)
-        capture_discard (self, "a byte stream changed format");
-      break;
-    }
-    default:
-      break;
-  }
-
-  /* a stream of buffers: the events a replay needs, as records */
-  if (self->writer && self->capture_decided && !self->capture_bytes &&
-      GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_START)
-    capture_check (self, gst_cache_records_write_event (self->writer, event,
-            &err), &err);
-
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_FLUSH_START:
-      /* out of band, in the seeking thread, while the streaming thread may
-       * be writing: only mark it; the streaming thread, or FLUSH_STOP under
-       * the stream lock, discards */
-      g_atomic_int_set (&self->capture_flushed, 1);
-      break;
-    case GST_EVENT_FLUSH_STOP:
-      capture_discard (self, "flushed");
-      break;
-    case GST_EVENT_EOS:
-      if (self->run == GST_CACHE_BIN_RUN_MISS)
-        commit (self);
-      else if (self->run == GST_CACHE_BIN_RUN_BYPASS)
-        GST_INFO_OBJECT (self, "bypass: end of stream");
-      break;
-    default:
-      break;
-  }
-  return gst_pad_push_event (self->srcpad, event);
-}
-
-static gboolean
-capture_query (GstPad * pad, GstObject * parent, GstQuery * query)
-{
-  GstCacheBin *self = INTERNAL_SELF (parent);
-
-  return gst_pad_peer_query (self->srcpad, query);
-}
-
 /* src pad: to downstream */
 
 static gboolean
@@ -1445,104 +939,4 @@ src_query (GstPad * pad, GstObject * parent, GstQuery * query)
     }
   }
   return gst_pad_query_default (pad, parent, query);
-}
-
-/* replay */
-
-static gboolean
-replay_start (GstCacheBin * self)
-{
-  GKeyFile *meta = gst_cache_entry_get_meta (self->entry);
-  gchar *stream_id, *caps_str;
-  GstEvent *ev;
-
-  stream_id = gst_pad_create_stream_id_printf (self->srcpad,
-      GST_ELEMENT (self), "cachebin-%.16s", self->key_hex);
-  ev = gst_event_new_stream_start (stream_id);
-  gst_event_set_group_id (ev, gst_util_group_id_next ());
-  g_free (stream_id);
-  if (!gst_pad_push_event (self->srcpad, ev))
-    GST_DEBUG_OBJECT (self, "stream-start not accepted");
-
-  if (gst_cache_entry_get_kind (self->entry) == GST_CACHE_ENTRY_KIND_BYTES) {
-    GstSegment seg;
-
-    caps_str = g_key_file_get_string (meta, "entry", "caps", NULL);
-    if (caps_str) {
-      GstCaps *caps = gst_caps_from_string (caps_str);
-
-      if (caps)
-        gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
-      gst_clear_caps (&caps);
-      g_free (caps_str);
-    }
-    gst_segment_init (&seg, GST_FORMAT_BYTES);
-    gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
-  }
-  return TRUE;
-}
-
-/* the next record of a stream entry, pushed */
-static GstFlowReturn
-replay_record (GstCacheBin * self)
-{
-  GstMiniObject *item = gst_cache_records_read (self->entry,
-      &self->replay_pos);
-
-  if (item == NULL) {
-    GST_WARNING_OBJECT (self, "skipping a stored record that no longer "
-        "parses");
-    return GST_FLOW_OK;
-  }
-  if (GST_IS_BUFFER (item))
-    return gst_pad_push (self->srcpad, GST_BUFFER_CAST (item));
-  gst_pad_push_event (self->srcpad, GST_EVENT_CAST (item));
-  return GST_FLOW_OK;
-}
-
-static void
-replay_loop (GstPad * pad)
-{
-  GstCacheBin *self = GST_CACHE_BIN (GST_PAD_PARENT (pad));
-  GstFlowReturn ret = GST_FLOW_OK;
-  gsize size;
-
-  if (!self->replay_started) {
-    self->replay_started = TRUE;
-    replay_start (self);
-  }
-  gst_cache_entry_get_payload (self->entry, &size);
-
-  if (self->replay_pos < size) {
-    if (gst_cache_entry_get_kind (self->entry) == GST_CACHE_ENTRY_KIND_BYTES) {
-      gsize n = MIN (REPLAY_CHUNK, size - self->replay_pos);
-      GstBuffer *buf = gst_cache_entry_wrap (self->entry, self->replay_pos, n);
-
-      GST_BUFFER_OFFSET (buf) = self->replay_pos;
-      GST_BUFFER_OFFSET_END (buf) = self->replay_pos + n;
-      self->replay_pos += n;
-      ret = gst_pad_push (pad, buf);
-    } else {
-      ret = replay_record (self);
-    }
-  } else {
-    ret = GST_FLOW_EOS;
-  }
-
-  if (ret == GST_FLOW_OK)
-    return;
-
-  if (ret == GST_FLOW_EOS) {
-    if (self->replay_pos >= size) {
-      gst_cache_store_count (self->store, "hits", (guint64) 1,
-          "bytes-served", (guint64) size, NULL);
-      post_result (self, size, FALSE);
-    }
-    gst_pad_push_event (pad, gst_event_new_eos ());
-  } else if (ret == GST_FLOW_NOT_LINKED || ret < GST_FLOW_EOS) {
-    GST_ELEMENT_FLOW_ERROR (self, ret);
-    gst_pad_push_event (pad, gst_event_new_eos ());
-  }
-  GST_DEBUG_OBJECT (self, "replay pausing: %s", gst_flow_get_name (ret));
-  gst_pad_pause_task (pad);
 }
