@@ -42,6 +42,7 @@ GST_DEBUG_CATEGORY_EXTERN (gst_mmap_src_debug);
 /* push-mode windows start on this boundary, so that the kernel can map
  * huge page-cache folios whole */
 #define WINDOW_ALIGN            (2 * 1024 * 1024)
+#define WINDOW_MIN_ALIGN        4096
 /* buffers shared from one root memory before a new root is made */
 #define BUFFERS_PER_ROOT        8
 
@@ -360,8 +361,14 @@ gst_mmap_src_get_root (GstMmapSrc * src, guint64 offset, guint length,
       end = size;
     } else {
       /* streaming: the next window, from a 2 MiB boundary so that the
-       * kernel can map huge page-cache folios whole */
-      start = offset & ~((guint64) WINDOW_ALIGN - 1);
+       * kernel can map huge page-cache folios whole; small windows start
+       * on a boundary of at most a quarter of their size, so that most of
+       * the window lies past @offset */
+      guint64 align = WINDOW_ALIGN;
+
+      while (align > WINDOW_MIN_ALIGN && align * 4 > src->window_size)
+        align /= 2;
+      start = offset & ~(align - 1);
       end = MIN (size, MAX (start + src->window_size, offset + length));
     }
     GST_DEBUG_OBJECT (src, "mapping [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT

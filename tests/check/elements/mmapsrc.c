@@ -708,6 +708,70 @@ GST_START_TEST (test_push_identical)
 
 GST_END_TEST;
 
+/* Push mode with windows much smaller than the file: every window must
+ * cover the block that is cut out of it, so the output is the file byte for
+ * byte, whether the blocks divide the window or straddle window boundaries,
+ * and no window is much larger than window-size (or the block) asks. */
+static void
+check_push_windows (gsize size, guint64 window_size, guint blocksize)
+{
+  gchar *path = make_file ("windows.bin", size);
+  GstHarness *h = harness_for (path);
+  GByteArray *out = g_byte_array_new ();
+  GstBuffer *buf;
+  guint n = 0;
+
+  g_object_set (h->element, "blocksize", blocksize, "window-size",
+      window_size, NULL);
+  gst_harness_play (h);
+
+  while (gst_harness_pull_until_eos (h, &buf) && buf) {
+    GstMemory *mem;
+    GstMapInfo info;
+
+    fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), out->len);
+    fail_unless_equals_int (gst_buffer_n_memory (buf), 1);
+    mem = gst_buffer_peek_memory (buf, 0);
+    fail_unless (gst_memory_is_type (mem, "MmapMemory"));
+    fail_unless (mem->maxsize <= window_size + blocksize + 4096,
+        "window of %" G_GSIZE_FORMAT " bytes for window-size %"
+        G_GUINT64_FORMAT " and blocksize %u", mem->maxsize, window_size,
+        blocksize);
+    fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
+    g_byte_array_append (out, info.data, info.size);
+    gst_buffer_unmap (buf, &info);
+    gst_buffer_unref (buf);
+    n++;
+  }
+  fail_unless_equals_uint64 (out->len, size);
+  assert_pattern (out->data, out->len, 0);
+  fail_unless_equals_int (n, (size + blocksize - 1) / blocksize);
+
+  g_byte_array_unref (out);
+  gst_harness_teardown (h);
+  g_free (path);
+}
+
+GST_START_TEST (test_push_small_windows)
+{
+  const gsize size = 3 * 1024 * 1024 + 7;
+  const guint64 window = 64 * 1024;
+
+  /* blocks that divide the window */
+  check_push_windows (size, window, 4096);
+  check_push_windows (size, window, window);
+  /* blocks that straddle window boundaries */
+  check_push_windows (size, window, 1000);
+  check_push_windows (size, window, window + 13);
+  check_push_windows (size, window, 100000);
+  /* blocks larger than a window */
+  check_push_windows (size, window, 1024 * 1024);
+  /* the smallest window the property allows */
+  check_push_windows (300000, 1, 4096 + 13);
+}
+
+GST_END_TEST;
+
 /* A byte seek with start and stop in push mode gives exactly that range. */
 GST_START_TEST (test_seek_push)
 {
@@ -1374,6 +1438,7 @@ mmapsrc_suite (void)
   tcase_add_test (tc2, test_no_permission);
   tcase_add_test (tc2, test_uri_rank);
   tcase_add_test (tc2, test_push_identical);
+  tcase_add_test (tc2, test_push_small_windows);
   tcase_add_test (tc2, test_seek_push);
   tcase_add_test (tc2, test_pull_identical);
   tcase_add_test (tc2, test_zero_copy);
