@@ -25,9 +25,12 @@
  * one root are recognised as contiguous (is_span), so a buffer that
  * collects neighbouring blocks maps without a copy. The memory is
  * read-only: a write map makes a copy in system memory and the file is
- * never modified. Unmap and copy check the window for a caught SIGBUS, so
- * that a consumer that read zeros from a truncated file gets the fault
- * reported as soon as it is done with the data.
+ * never modified. Map and copy open an access to the window (which lets a
+ * thread that blocks SIGBUS take the guard's zero pages instead of being
+ * killed); unmap and copy then check whether the file shrank under the
+ * range (without a system call where the guard can tell), so that a
+ * consumer that read zeros from a truncated file gets the fault reported
+ * as soon as it is done with the data.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -89,6 +92,10 @@ gst_mmap_memory_map (GstMemory * memory, gsize maxsize, GstMapFlags flags)
   if (flags & GST_MAP_WRITE)
     return NULL;
 
+  /* a thread that blocks SIGBUS gets it unblocked while it holds the map,
+   * so that the guard can catch a fault in it */
+  gst_mmap_window_access_begin (mem->window);
+
   return mem->data;
 }
 
@@ -97,7 +104,9 @@ gst_mmap_memory_unmap (GstMemory * memory)
 {
   GstMmapMemory *mem = (GstMmapMemory *) memory;
 
-  gst_mmap_window_check_fault (mem->window, TRUE);
+  gst_mmap_window_check_range (mem->window,
+      gst_mmap_window_get_offset (mem->window) + memory->offset, memory->size);
+  gst_mmap_window_access_end (mem->window);
 }
 
 static GstMmapMemory *
@@ -150,10 +159,12 @@ gst_mmap_memory_copy (GstMemory * memory, gssize offset, gssize size)
 
   GST_CAT_DEBUG (CAT_PERFORMANCE,
       "memcpy %" G_GSSIZE_FORMAT " memory %p -> %p", size, memory, copy);
+  gst_mmap_window_access_begin (mem->window);
   memcpy (info.data, mem->data + memory->offset + offset, size);
+  gst_mmap_window_check_range (mem->window,
+      gst_mmap_window_get_offset (mem->window) + memory->offset + offset, size);
+  gst_mmap_window_access_end (mem->window);
   gst_memory_unmap (copy, &info);
-
-  gst_mmap_window_check_fault (mem->window, TRUE);
 
   return copy;
 }

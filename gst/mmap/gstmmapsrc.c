@@ -873,8 +873,10 @@ gst_mmap_src_create (GstBaseSrc * basesrc, guint64 offset, guint length,
     buf = *buffer;
     GST_CAT_DEBUG_OBJECT (CAT_PERFORMANCE, src,
         "memcpy %u bytes into the caller's buffer", length);
+    gst_mmap_window_access_begin (window);
     length = gst_buffer_fill (buf, 0, gst_mmap_window_get_data (window,
             offset), MIN (length, gst_buffer_get_size (buf)));
+    gst_mmap_window_access_end (window);
     gst_buffer_set_size (buf, length);
     if (gst_mmap_window_check_fault (window, FALSE)) {
       gst_memory_unref (root);

@@ -50,6 +50,7 @@
 #include "gstmmapwindow.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <string.h>
@@ -98,9 +99,27 @@ static gint guard_slots_used;   /* highest slot index in use + 1, atomic */
 static GMutex guard_lock;
 static guint guard_n_windows;   /* guard_lock */
 static gboolean guard_installed;        /* guard_lock */
-static struct sigaction guard_prev_action;
 static guintptr guard_page_size;
 static gint guard_fault_count;  /* atomic */
+
+/* The action that was installed before ours, which the handler chains to.
+ * Written with guard_lock, into the copy the handler is not reading, and
+ * published by switching guard_prev_index, so that the handler always
+ * reads a whole action. guard_prev_reset is set when an SA_RESETHAND
+ * action has been run once: from then on the previous action is the
+ * default one, as the kernel would have made it. */
+static struct sigaction guard_prev[2];
+static gint guard_prev_index;   /* atomic */
+static gint guard_prev_reset;   /* atomic */
+
+/* Threads that block SIGBUS: a fault in a thread that blocks it (or in one
+ * that has our handler masked) is not delivered to any handler, the kernel
+ * kills the process instead. Accesses to guarded windows are bracketed by
+ * gst_mmap_window_access_begin() and _end(), which unblock SIGBUS in the
+ * calling thread for the duration if it was blocked. The thread's state is
+ * the number of open brackets (shifted left by one) and whether the
+ * outermost one unblocked SIGBUS (bit 0). */
+static GPrivate access_state;
 
 static guintptr
 page_size (void)
@@ -113,6 +132,67 @@ page_size (void)
     g_once_init_leave (&size, s > 0 ? (gsize) s : 4096);
   }
   return size;
+}
+
+/* Runs in signal context. Passes a SIGBUS that is not ours on to the
+ * previous action the way the kernel would have run it: with its own
+ * SA_SIGINFO or plain handler, its mask added to the interrupted one and
+ * SIGBUS blocked unless it asked for SA_NODEFER, and only once if it asked
+ * for SA_RESETHAND. */
+static void
+guard_chain (int sig, siginfo_t * info, void *context)
+{
+  struct sigaction prev;
+  sigset_t mask, saved;
+  gint i;
+
+  prev = guard_prev[__atomic_load_n (&guard_prev_index, __ATOMIC_ACQUIRE)];
+  if (__atomic_load_n (&guard_prev_reset, __ATOMIC_ACQUIRE)) {
+    prev.sa_handler = SIG_DFL;
+    prev.sa_flags = 0;
+  }
+
+  if (!(prev.sa_flags & SA_SIGINFO) && (prev.sa_handler == SIG_DFL ||
+          prev.sa_handler == SIG_IGN)) {
+    /* A SIGBUS sent with kill() and an ignoring disposition: ignored. */
+    if (prev.sa_handler == SIG_IGN && info->si_code <= 0)
+      return;
+    /* Otherwise the default action (a fault cannot be ignored either):
+     * restore it. A fault then happens again when we return and terminates
+     * the process; a SIGBUS sent with kill() is raised again. */
+    memset (&prev, 0, sizeof (prev));
+    prev.sa_handler = SIG_DFL;
+    sigemptyset (&prev.sa_mask);
+    sigaction (SIGBUS, &prev, NULL);
+    if (info->si_code <= 0)
+      raise (sig);
+    return;
+  }
+
+  if (prev.sa_flags & SA_RESETHAND)
+    __atomic_store_n (&guard_prev_reset, 1, __ATOMIC_RELEASE);
+
+  /* the mask the previous handler would have run with */
+  if (context != NULL)
+    mask = ((ucontext_t *) context)->uc_sigmask;
+  else
+    pthread_sigmask (SIG_BLOCK, NULL, &mask);
+  for (i = 1; i < NSIG; i++) {
+    if (sigismember (&prev.sa_mask, i) == 1)
+      sigaddset (&mask, i);
+  }
+  if (prev.sa_flags & SA_NODEFER)
+    sigdelset (&mask, sig);
+  else
+    sigaddset (&mask, sig);
+  pthread_sigmask (SIG_SETMASK, &mask, &saved);
+
+  if (prev.sa_flags & SA_SIGINFO)
+    prev.sa_sigaction (sig, info, context);
+  else
+    prev.sa_handler (sig);
+
+  pthread_sigmask (SIG_SETMASK, &saved, NULL);
 }
 
 /* Runs in signal context: async-signal-safe code only. */
@@ -154,32 +234,7 @@ guard_handler (int sig, siginfo_t * info, void *context)
     }
   }
 
-  /* Not ours: behave as if we had never been installed. */
-  if (guard_prev_action.sa_flags & SA_SIGINFO) {
-    errno = saved_errno;
-    guard_prev_action.sa_sigaction (sig, info, context);
-    return;
-  }
-  if (guard_prev_action.sa_handler != SIG_DFL &&
-      guard_prev_action.sa_handler != SIG_IGN) {
-    errno = saved_errno;
-    guard_prev_action.sa_handler (sig);
-    return;
-  }
-
-  /* The default action (ignoring a synchronous SIGBUS is not possible
-   * either): restore it. A fault then happens again when we return and
-   * terminates the process; a SIGBUS sent with kill() is raised again. */
-  {
-    struct sigaction dfl;
-
-    memset (&dfl, 0, sizeof (dfl));
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset (&dfl.sa_mask);
-    sigaction (SIGBUS, &dfl, NULL);
-    if (info->si_code <= 0)
-      raise (sig);
-  }
+  guard_chain (sig, info, context);
   errno = saved_errno;
 }
 
@@ -190,11 +245,22 @@ guard_action_is_ours (const struct sigaction *action)
       action->sa_sigaction == guard_handler;
 }
 
+/* with guard_lock: makes @action the one the handler chains to */
+static void
+guard_set_prev_locked (const struct sigaction *action)
+{
+  gint next = !__atomic_load_n (&guard_prev_index, __ATOMIC_RELAXED);
+
+  guard_prev[next] = *action;
+  __atomic_store_n (&guard_prev_index, next, __ATOMIC_RELEASE);
+  __atomic_store_n (&guard_prev_reset, 0, __ATOMIC_RELEASE);
+}
+
 /* with guard_lock */
 static gboolean
 guard_install_locked (GError ** error)
 {
-  struct sigaction action, current;
+  struct sigaction action, current, old;
 
   if (guard_installed)
     return TRUE;
@@ -210,20 +276,22 @@ guard_install_locked (GError ** error)
     return TRUE;
   }
 
-  /* Store the previous action before ours can run. */
-  guard_prev_action = current;
+  /* What ours chains to must be in place before ours can run: the action
+   * seen now, corrected below if another one was installed before ours
+   * went in (the same system call installs ours and returns the action it
+   * replaced). */
+  guard_set_prev_locked (&current);
 
   memset (&action, 0, sizeof (action));
   action.sa_sigaction = guard_handler;
-  action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  action.sa_flags = SA_SIGINFO | SA_ONSTACK | (current.sa_flags & SA_RESTART);
   sigemptyset (&action.sa_mask);
 
-  if (sigaction (SIGBUS, &action, &current) < 0)
+  if (sigaction (SIGBUS, &action, &old) < 0)
     goto failed;
 
-  /* somebody changed it between our two calls */
-  if (!guard_action_is_ours (&current))
-    guard_prev_action = current;
+  if (old.sa_handler != current.sa_handler || old.sa_flags != current.sa_flags)
+    guard_set_prev_locked (&old);
 
   guard_installed = TRUE;
   return TRUE;
@@ -242,16 +310,24 @@ failed:
 static void
 guard_uninstall_locked (void)
 {
-  struct sigaction current;
+  struct sigaction prev, current;
 
   if (!guard_installed)
     return;
+
+  prev = guard_prev[__atomic_load_n (&guard_prev_index, __ATOMIC_RELAXED)];
+  if (__atomic_load_n (&guard_prev_reset, __ATOMIC_ACQUIRE)) {
+    /* an SA_RESETHAND action ran: the kernel would have reset it */
+    memset (&prev, 0, sizeof (prev));
+    prev.sa_handler = SIG_DFL;
+    sigemptyset (&prev.sa_mask);
+  }
 
   if (sigaction (SIGBUS, NULL, &current) < 0)
     return;
 
   if (guard_action_is_ours (&current)) {
-    sigaction (SIGBUS, &guard_prev_action, NULL);
+    sigaction (SIGBUS, &prev, NULL);
     guard_installed = FALSE;
   }
   /* else: another handler was installed on top of ours and may chain to it.
@@ -675,6 +751,119 @@ gst_mmap_window_check_fault (GstMmapWindow * window, gboolean stat_file)
     g_mutex_unlock (&window->fault_lock);
   }
   return TRUE;
+}
+
+/**
+ * gst_mmap_window_access_begin:
+ * @window: a window
+ *
+ * Starts an access to @window's data by the calling thread: call it before
+ * the thread touches the data and gst_mmap_window_access_end() when it is
+ * done. A SIGBUS that the faulting thread blocks is never delivered to a
+ * handler (the kernel kills the process instead), so if @window is guarded
+ * and the calling thread blocks SIGBUS, this unblocks it until the matching
+ * gst_mmap_window_access_end() in the same thread. Accesses nest and cost
+ * one system call for the outermost one only; nothing happens for unguarded
+ * windows.
+ */
+void
+gst_mmap_window_access_begin (GstMmapWindow * window)
+{
+  guintptr state;
+  sigset_t set, old;
+
+  if (window->slot < 0)
+    return;
+
+  state = GPOINTER_TO_SIZE (g_private_get (&access_state));
+  if (state == 0) {
+    sigemptyset (&set);
+    sigaddset (&set, SIGBUS);
+    pthread_sigmask (SIG_UNBLOCK, &set, &old);
+    if (sigismember (&old, SIGBUS) == 1)
+      state |= 1;
+  }
+  state += 2;
+  g_private_set (&access_state, GSIZE_TO_POINTER (state));
+}
+
+/**
+ * gst_mmap_window_access_end:
+ * @window: a window
+ *
+ * Ends an access started with gst_mmap_window_access_begin() in the same
+ * thread; the outermost one blocks SIGBUS again if it was blocked before.
+ * An end without a begin in the calling thread is ignored.
+ */
+void
+gst_mmap_window_access_end (GstMmapWindow * window)
+{
+  guintptr state;
+
+  if (window->slot < 0)
+    return;
+
+  state = GPOINTER_TO_SIZE (g_private_get (&access_state));
+  if (state < 2)
+    return;
+  state -= 2;
+  if (state == 1) {
+    sigset_t set;
+
+    sigemptyset (&set);
+    sigaddset (&set, SIGBUS);
+    pthread_sigmask (SIG_BLOCK, &set, NULL);
+    state = 0;
+  }
+  g_private_set (&access_state, GSIZE_TO_POINTER (state));
+}
+
+/**
+ * gst_mmap_window_check_range:
+ * @window: a window
+ * @offset: the file offset of the range that was read
+ * @size: its size
+ *
+ * Checks, after a read of [@offset, @offset + @size), whether the file
+ * shrank under that range: whether the window faulted, or whether the
+ * page after the range's last page now lies past the end of the file (the
+ * bytes of the page that holds the new end read as zeros without any
+ * SIGBUS, so only the next page tells). For a guarded window whose next
+ * page is inside the window this reads one byte of it (the guard turns a
+ * fault into a mark), which costs no system call when the page is mapped;
+ * otherwise it checks the file's size with fstat(). The first time it finds
+ * a fault it calls the fault function, as gst_mmap_window_check_fault()
+ * does.
+ *
+ * Returns: whether the file shrank under the range.
+ */
+gboolean
+gst_mmap_window_check_range (GstMmapWindow * window, guint64 offset, gsize size)
+{
+  guintptr psize = page_size ();
+  guintptr next, window_end;
+
+  g_return_val_if_fail (gst_mmap_window_contains (window, offset, size), FALSE);
+
+  if (G_UNLIKELY (gst_mmap_window_is_faulted (window)))
+    return gst_mmap_window_check_fault (window, FALSE);
+
+  if (size == 0)
+    return gst_mmap_window_check_fault (window, FALSE);
+
+  next = ((guintptr) gst_mmap_window_get_data (window, offset + size - 1) &
+      ~(psize - 1)) + psize;
+  window_end = (guintptr) gst_mmap_window_get_data (window,
+      window->offset + window->length);
+
+  if (window->slot < 0 || next >= window_end)
+    return gst_mmap_window_check_fault (window, TRUE);
+
+  gst_mmap_window_access_begin (window);
+  (void) *(volatile guint8 *) next;
+  gst_mmap_window_access_end (window);
+
+  return gst_mmap_window_check_fault (window, FALSE);
 }
 
 /**

@@ -118,6 +118,16 @@ gboolean        gst_mmap_window_check_fault (GstMmapWindow * window,
                                              gboolean stat_file);
 
 G_GNUC_INTERNAL
+gboolean        gst_mmap_window_check_range (GstMmapWindow * window,
+                                             guint64 offset, gsize size);
+
+G_GNUC_INTERNAL
+void            gst_mmap_window_access_begin (GstMmapWindow * window);
+
+G_GNUC_INTERNAL
+void            gst_mmap_window_access_end (GstMmapWindow * window);
+
+G_GNUC_INTERNAL
 guint           gst_mmap_guard_get_fault_count (void);
 
 G_GNUC_INTERNAL

@@ -32,6 +32,8 @@
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,6 +91,11 @@ typedef struct
   gboolean in_thread;           /* let another thread truncate */
   gulong trunc_delay;           /* µs after the first buffer */
   gboolean truncated;
+
+  /* read with every signal blocked, as worker threads of some
+   * applications do */
+  gboolean block_signals;
+  gboolean copy;                /* read through gst_buffer_copy_deep() */
 } Consumer;
 
 static void
@@ -120,6 +127,7 @@ consume (GstElement * sink, GstBuffer * buf, GstPad * pad, gpointer data)
   Consumer *c = data;
   GstMapInfo info;
   guint64 offset = GST_BUFFER_OFFSET (buf);
+  sigset_t saved;
   gsize i;
 
   g_mutex_lock (&c->lock);
@@ -137,6 +145,16 @@ consume (GstElement * sink, GstBuffer * buf, GstPad * pad, gpointer data)
   }
   g_mutex_unlock (&c->lock);
 
+  if (c->block_signals) {
+    sigset_t all;
+
+    sigfillset (&all);
+    fail_unless (pthread_sigmask (SIG_BLOCK, &all, &saved) == 0);
+  }
+  if (c->copy)
+    buf = gst_buffer_copy_deep (buf);
+  else
+    gst_buffer_ref (buf);
   fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
   for (i = 0; i < info.size; i++) {
     if (info.data[i] != original[offset + i])
@@ -144,6 +162,9 @@ consume (GstElement * sink, GstBuffer * buf, GstPad * pad, gpointer data)
   }
   c->n_bytes += info.size;
   gst_buffer_unmap (buf, &info);
+  gst_buffer_unref (buf);
+  if (c->block_signals)
+    fail_unless (pthread_sigmask (SIG_SETMASK, &saved, NULL) == 0);
 }
 
 typedef enum
@@ -393,6 +414,184 @@ GST_START_TEST (test_without_guard_sigbus_kills)
 
 GST_END_TEST;
 
+/* Runs @func in a child process and returns its wait status. */
+static gint
+run_in_child (void (*func) (gpointer data), gpointer data)
+{
+  gint status;
+  pid_t pid;
+
+  pid = fork ();
+  fail_unless (pid >= 0);
+  if (pid == 0) {
+    func (data);
+    _exit (0);
+  }
+  fail_unless (waitpid (pid, &status, 0) == pid);
+  return status;
+}
+
+static void
+assert_exited_cleanly (gint status)
+{
+  fail_if (WIFSIGNALED (status), "the process was killed by signal %d",
+      WIFSIGNALED (status) ? WTERMSIG (status) : 0);
+  fail_unless (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+      "the process failed: status %d", status);
+}
+
+static void
+blocked_consumer_child (gpointer data)
+{
+  Consumer c;
+
+  consumer_init (&c);
+  c.block_signals = TRUE;
+  c.copy = GPOINTER_TO_INT (data) & 1;
+  c.trunc_at = 10;
+  c.trunc_to = (GPOINTER_TO_INT (data) & 2) ? 9 * BLOCK + 100 : 0;
+  if (run ("mmapsrc name=src ! fakesink name=sink", &c) != OUTCOME_ERROR)
+    _exit (3);
+  /* the bytes past the new end read as zeros */
+  if (c.n_wrong == 0)
+    _exit (4);
+  consumer_clear (&c);
+}
+
+/* The consumer, in the streaming thread, blocks every signal (SIGBUS
+ * included) and truncates the file under the buffer it is about to read,
+ * which mmapsrc prefaulted before pushing it: a SIGBUS that the thread
+ * blocks would make the kernel kill the process. The process survives and
+ * the pipeline ends in the truncation error, whether the buffer is mapped
+ * or copied, truncated to 0 or into the middle of a page of the buffer. */
+GST_START_TEST (test_truncate_sigbus_blocked)
+{
+  gint variant;
+
+  for (variant = 0; variant < 4; variant++) {
+    write_input ();
+    assert_exited_cleanly (run_in_child (blocked_consumer_child,
+            GINT_TO_POINTER (variant)));
+  }
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GPtrArray *buffers;
+  gboolean copy;
+  guint64 n_wrong;
+} HeldBuffers;
+
+static void
+hold_buffer (GstElement * sink, GstBuffer * buf, GstPad * pad, gpointer data)
+{
+  g_ptr_array_add (((HeldBuffers *) data)->buffers, gst_buffer_ref (buf));
+}
+
+/* an application thread with every signal blocked reads the buffers */
+static gpointer
+blocked_reader_thread (gpointer data)
+{
+  HeldBuffers *held = data;
+  sigset_t all;
+  guint i;
+
+  sigfillset (&all);
+  pthread_sigmask (SIG_BLOCK, &all, NULL);
+
+  for (i = 0; i < held->buffers->len; i++) {
+    GstBuffer *buf = g_ptr_array_index (held->buffers, i);
+    guint64 offset = GST_BUFFER_OFFSET (buf);
+    GstMapInfo info;
+    gsize j;
+
+    if (held->copy)
+      buf = gst_buffer_copy_deep (buf);
+    else
+      gst_buffer_ref (buf);
+    if (!gst_buffer_map (buf, &info, GST_MAP_READ))
+      _exit (5);
+    for (j = 0; j < info.size; j++) {
+      if (info.data[j] != original[offset + j])
+        held->n_wrong++;
+    }
+    gst_buffer_unmap (buf, &info);
+    gst_buffer_unref (buf);
+  }
+  return NULL;
+}
+
+static void
+blocked_reader_child (gpointer data)
+{
+  HeldBuffers held = { NULL, GPOINTER_TO_INT (data), 0 };
+  GstElement *pipeline, *src, *sink;
+  GstMessage *msg;
+  GstBus *bus;
+  GError *err = NULL;
+
+  held.buffers = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  pipeline = gst_parse_launch ("mmapsrc name=src ! fakesink name=sink", NULL);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (src, "location", path, "blocksize", BLOCK, NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (hold_buffer), &held);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  if (msg == NULL || GST_MESSAGE_TYPE (msg) != GST_MESSAGE_EOS)
+    _exit (6);
+  gst_message_unref (msg);
+  if (held.buffers->len != N_BLOCKS)
+    _exit (7);
+
+  /* the file shrinks after mmapsrc is done with it */
+  if (truncate (path, FILE_SIZE / 2 + 100) != 0)
+    _exit (8);
+  g_thread_join (g_thread_new ("reader", blocked_reader_thread, &held));
+  if (held.n_wrong == 0)
+    _exit (9);
+
+  /* the reader's thread posted the error */
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  if (msg == NULL)
+    _exit (10);
+  gst_message_parse_error (msg, &err, NULL);
+  if (GST_MESSAGE_SRC (msg) != GST_OBJECT (src)
+      || !g_error_matches (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ)
+      || strstr (err->message, "truncated") == NULL)
+    _exit (11);
+  g_error_free (err);
+  gst_message_unref (msg);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_ptr_array_unref (held.buffers);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+/* Buffers held after EOS, read by an application thread that blocks every
+ * signal after the file shrank: no signal, zeros, and the error. */
+GST_START_TEST (test_truncate_reader_blocks_sigbus)
+{
+  gint copy;
+
+  for (copy = 0; copy < 2; copy++) {
+    write_input ();
+    assert_exited_cleanly (run_in_child (blocked_reader_child,
+            GINT_TO_POINTER (copy)));
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 mmapsrc_truncate_suite (void)
 {
@@ -406,6 +605,8 @@ mmapsrc_truncate_suite (void)
   tcase_add_test (tc, test_truncate_behind_queue);
   tcase_add_test (tc, test_truncate_at_random_time);
   tcase_add_test (tc, test_without_guard_sigbus_kills);
+  tcase_add_test (tc, test_truncate_sigbus_blocked);
+  tcase_add_test (tc, test_truncate_reader_blocks_sigbus);
 
   return s;
 }

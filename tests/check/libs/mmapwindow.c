@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -354,6 +355,151 @@ GST_START_TEST (test_guard_chains_to_previous)
 
 GST_END_TEST;
 
+static gint chained_calls;
+static gboolean chained_sigbus_blocked, chained_usr_blocked;
+static gint chained_si_code, chained_usr_signal;
+
+static void
+record_chained_mask (void)
+{
+  sigset_t current;
+
+  pthread_sigmask (SIG_BLOCK, NULL, &current);
+  chained_sigbus_blocked = sigismember (&current, SIGBUS) == 1;
+  chained_usr_blocked = sigismember (&current, chained_usr_signal) == 1;
+  chained_calls++;
+}
+
+static void
+chained_siginfo_handler (int sig, siginfo_t * info, void *ctx)
+{
+  chained_si_code = info->si_code;
+  record_chained_mask ();
+}
+
+static void
+chained_plain_handler (int sig)
+{
+  chained_si_code = 1;
+  record_chained_mask ();
+}
+
+/* Installs @prev, makes a guarded window, raises a SIGBUS that is not ours
+ * and checks how @prev ran; puts the initial action back. */
+static void
+check_chain (const struct sigaction *prev, gboolean expect_sigbus_blocked)
+{
+  GstMmapWindow *w;
+  gchar *path;
+  gint fd;
+
+  fd = make_file (psize, &path);
+  fail_unless (sigaction (SIGBUS, prev, NULL) == 0);
+  w = gst_mmap_window_new (fd, 0, psize, TRUE, NULL);
+  fail_unless (w != NULL);
+  fail_unless (gst_mmap_guard_is_installed ());
+
+  chained_calls = 0;
+  chained_si_code = 0;
+  fail_unless (raise (SIGBUS) == 0);
+  fail_unless_equals_int (chained_calls, 1);
+  if (prev->sa_flags & SA_SIGINFO)
+    fail_unless_equals_int (chained_si_code, SI_TKILL);
+  /* its own mask, and SIGBUS itself unless SA_NODEFER */
+  fail_unless (chained_usr_blocked, "the previous action's mask was not "
+      "applied");
+  fail_unless_equals_int (chained_sigbus_blocked, expect_sigbus_blocked);
+
+  gst_mmap_window_unref (w);
+  fail_unless (sigaction (SIGBUS, &initial_action, NULL) == 0);
+  remove_file (fd, path);
+}
+
+/* A foreign SIGBUS runs the previous action as the kernel would have:
+ * SA_SIGINFO or not, with its mask, and with SA_NODEFER honoured. */
+GST_START_TEST (test_guard_chain_flags_and_mask)
+{
+  struct sigaction sa;
+
+  memset (&sa, 0, sizeof (sa));
+  sa.sa_sigaction = chained_siginfo_handler;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset (&sa.sa_mask);
+  sigaddset (&sa.sa_mask, SIGUSR1);
+  chained_usr_signal = SIGUSR1;
+  check_chain (&sa, FALSE);
+
+  memset (&sa, 0, sizeof (sa));
+  sa.sa_handler = chained_plain_handler;
+  sa.sa_flags = 0;
+  sigemptyset (&sa.sa_mask);
+  sigaddset (&sa.sa_mask, SIGUSR2);
+  chained_usr_signal = SIGUSR2;
+  check_chain (&sa, TRUE);
+}
+
+GST_END_TEST;
+
+/* SA_RESETHAND: the previous handler runs once, then the default action
+ * kills; an ignored SIGBUS sent with kill() stays ignored. */
+GST_START_TEST (test_guard_chain_resethand_and_ignore)
+{
+  gchar *path;
+  gint fd, status;
+  pid_t pid;
+
+  fd = make_file (psize, &path);
+
+  pid = fork ();
+  fail_unless (pid >= 0);
+  if (pid == 0) {
+    struct sigaction sa;
+    GstMmapWindow *w;
+
+    memset (&sa, 0, sizeof (sa));
+    sa.sa_sigaction = chained_siginfo_handler;
+    sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    sigemptyset (&sa.sa_mask);
+    chained_calls = 0;
+    if (sigaction (SIGBUS, &sa, NULL) != 0)
+      _exit (2);
+    w = gst_mmap_window_new (fd, 0, psize, TRUE, NULL);
+    if (w == NULL)
+      _exit (3);
+    raise (SIGBUS);
+    if (chained_calls != 1)
+      _exit (4);
+    raise (SIGBUS);
+    _exit (0);
+  }
+  fail_unless (waitpid (pid, &status, 0) == pid);
+  fail_unless (WIFSIGNALED (status) && WTERMSIG (status) == SIGBUS,
+      "expected death by SIGBUS after an SA_RESETHAND handler ran, status %d",
+      status);
+
+  pid = fork ();
+  fail_unless (pid >= 0);
+  if (pid == 0) {
+    GstMmapWindow *w;
+
+    if (signal (SIGBUS, SIG_IGN) == SIG_ERR)
+      _exit (2);
+    w = gst_mmap_window_new (fd, 0, psize, TRUE, NULL);
+    if (w == NULL)
+      _exit (3);
+    raise (SIGBUS);
+    gst_mmap_window_unref (w);
+    _exit (0);
+  }
+  fail_unless (waitpid (pid, &status, 0) == pid);
+  fail_unless (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+      "an ignored SIGBUS sent with kill() was not ignored, status %d", status);
+
+  remove_file (fd, path);
+}
+
+GST_END_TEST;
+
 /* With the default disposition before us, a foreign SIGBUS still kills. */
 GST_START_TEST (test_guard_foreign_fault_kills)
 {
@@ -514,6 +660,8 @@ mmapwindow_suite (void)
   tcase_add_test (tc_chain, test_guard_zero_fill);
   tcase_add_test (tc_chain, test_guard_chains_to_previous);
   tcase_add_test (tc_chain, test_guard_foreign_fault_kills);
+  tcase_add_test (tc_chain, test_guard_chain_flags_and_mask);
+  tcase_add_test (tc_chain, test_guard_chain_resethand_and_ignore);
   tcase_add_test (tc_chain, test_guard_full);
   tcase_add_test (tc_chain, test_guard_threads);
 
