@@ -764,9 +764,10 @@ gst_layered_allocator_configure (GstLayeredAllocator * allocator,
  * Returns: (transfer full): a snapshot, a #GstStructure named
  * `layered-allocator-stats` with the #guint64 fields `allocations`,
  * `frees`, `pool-hits` (allocations served from cached memory),
- * `system-allocations` (chunks mapped, and oversized memory),
- * `system-frees`, `oversized`, `trims` (chunks given back as idle or over
- * the cap), `bytes-in-use` (in blocks handed out, by class size),
+ * `system-allocations` (chunks mapped, and oversized and passed-through
+ * memory), `system-frees`, `oversized`, `pass-through` (memory from the
+ * system allocator because the cap is too small to cache its size),
+ * `trims` (chunks given back as idle or over the cap), `bytes-in-use` (in blocks handed out, by class size),
  * `peak-bytes-in-use`, `bytes-cached` and `bytes-mapped`; the #gdouble
  * `hit-rate` (pool-hits / allocations, 0 before any allocation); and
  * `classes`, a list of `class` structures, one per size class ever used,
@@ -792,6 +793,7 @@ gst_layered_allocator_get_stats (GstLayeredAllocator * allocator)
       "system-allocations", G_TYPE_UINT64, s.system_allocations,
       "system-frees", G_TYPE_UINT64, s.system_frees,
       "oversized", G_TYPE_UINT64, s.oversized,
+      "pass-through", G_TYPE_UINT64, s.pass_through,
       "trims", G_TYPE_UINT64, s.trims,
       "bytes-in-use", G_TYPE_UINT64, s.bytes_in_use,
       "peak-bytes-in-use", G_TYPE_UINT64, s.peak_bytes_in_use,
@@ -869,18 +871,19 @@ gst_layered_allocator_get_leaks (GstLayeredAllocator * allocator)
   }
   g_array_unref (classes);
 
-  /* oversized memory is in use too */
+  /* oversized and passed-through memory is in use too */
   gst_layered_arena_get_stats (allocator->arena, &s);
-  if (s.oversized_in_use > 0) {
+  if (s.oversized_in_use + s.pass_through_in_use > 0) {
     GValue v = G_VALUE_INIT;
 
     g_value_init (&v, GST_TYPE_STRUCTURE);
     g_value_take_boxed (&v, gst_structure_new ("class",
             "block-size", G_TYPE_UINT64, G_GUINT64_CONSTANT (0),
-            "blocks", G_TYPE_UINT64, s.oversized_in_use,
+            "blocks", G_TYPE_UINT64,
+            s.oversized_in_use + s.pass_through_in_use,
             "bytes", G_TYPE_UINT64, s.bytes_in_use - bytes, NULL));
     gst_value_list_append_and_take_value (&list, &v);
-    blocks += s.oversized_in_use;
+    blocks += s.oversized_in_use + s.pass_through_in_use;
     bytes = s.bytes_in_use;
   }
 
@@ -948,8 +951,9 @@ gst_layered_allocator_leak_report (GstLayeredAllocator * allocator)
           "class %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " bytes)", n,
           size, b);
     else
-      g_string_append_printf (s, "\n  %" G_GUINT64_FORMAT " oversized "
-          "block(s) (%" G_GUINT64_FORMAT " bytes)", n, b);
+      g_string_append_printf (s, "\n  %" G_GUINT64_FORMAT " block(s) "
+          "straight from the system, oversized or not cached (%"
+          G_GUINT64_FORMAT " bytes)", n, b);
   }
   traces = gst_structure_get_value (leaks, "backtraces");
   for (i = 0; traces && i < gst_value_list_get_size (traces); i++)

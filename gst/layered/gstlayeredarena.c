@@ -59,6 +59,7 @@
 #include "gstlayeredlock.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -96,6 +97,7 @@ struct _Chunk
   guint n_free_idx;
   guint free_cap;
   gint list;
+  gboolean promised;            /* preallocated, never used: no idle trim */
   Chunk *prev, *next;
   gpointer tag;                 /* while parked in a thread cache */
 };
@@ -109,7 +111,7 @@ struct _Class
   guint tc_index;               /* in the thread caches' tables */
   guint tc_limit;               /* blocks a thread cache keeps */
   Chunk *lists[N_LISTS];        /* lock */
-  guint64 n_chunks;             /* lock */
+  guint64 n_chunks;             /* changed with the lock, atomically */
   guint64 allocations;          /* lock */
   guint64 pool_hits;            /* lock */
   guint64 blocks_in_use;        /* lock */
@@ -214,7 +216,12 @@ struct _GstLayeredArena
   guint64 system_frees;
   guint64 n_oversized;
   guint64 oversized_in_use;
+  guint64 n_pass_through;
+  guint64 pass_through_frees;
+  guint64 pass_through_bytes;   /* in use */
   guint64 trims;
+  guint64 trim_passes;
+  guint64 empty_chunks;         /* on the classes' empty lists */
   guint64 bytes_in_use;         /* handed out: to users and thread caches */
   guint64 user_in_use;          /* handed out to users */
   guint64 peak_bytes_in_use;    /* of user_in_use */
@@ -226,6 +233,9 @@ struct _GstLayeredArena
 
 #define IS_GEO(arena, cls) ((cls) >= (arena)->geo && \
     (cls) < (arena)->geo + N_GEO)
+
+/* The chunk of every block that passed through to the system allocator. */
+static Chunk pass_through_chunk;
 
 static GMutex tc_lock;
 static void tc_thread_exit (gpointer data);
@@ -458,41 +468,50 @@ gst_layered_arena_set_limits (GstLayeredArena * arena, guint64 max_cached,
   STORE (&arena->idle_timeout_us, idle_timeout_us);
 }
 
-/* Maps @size bytes, at a 2 MiB boundary and advised MADV_HUGEPAGE when
- * @huge, page-aligned otherwise. */
+/* Maps @size bytes (a multiple of the page size) at a multiple of @align
+ * (a power of two; at most a page means page-aligned), and at a 2 MiB
+ * boundary, advised MADV_HUGEPAGE, when @huge. */
 static guint8 *
-map_memory (gsize size, gboolean huge)
+map_memory (gsize size, gsize align, gboolean huge)
 {
   guintptr start, aligned, end;
   guint8 *reserve;
 
-  if (!huge) {
+  if (huge)
+    align = MAX (align, HUGE_PAGE);
+  if (align <= (gsize) sysconf (_SC_PAGESIZE)) {
     reserve = mmap (NULL, size, PROT_READ | PROT_WRITE,
         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return reserve == MAP_FAILED ? NULL : reserve;
   }
 
-  reserve = mmap (NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE,
+  /* more than asked for, then the ends that are not needed go back */
+  if (size > G_MAXSIZE - align)
+    return NULL;
+  reserve = mmap (NULL, size + align, PROT_READ | PROT_WRITE,
       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (reserve == MAP_FAILED)
     return NULL;
 
   start = (guintptr) reserve;
-  aligned = (start + HUGE_PAGE - 1) & ~((guintptr) HUGE_PAGE - 1);
+  aligned = (start + align - 1) & ~((guintptr) align - 1);
   end = aligned + size;
   if (aligned > start)
     munmap (reserve, aligned - start);
-  if (start + size + HUGE_PAGE > end)
-    munmap ((void *) end, start + size + HUGE_PAGE - end);
+  if (start + size + align > end)
+    munmap ((void *) end, start + size + align - end);
 #ifdef MADV_HUGEPAGE
-  madvise ((void *) aligned, size, MADV_HUGEPAGE);
+  if (huge)
+    madvise ((void *) aligned, size, MADV_HUGEPAGE);
 #endif
   return (guint8 *) aligned;
 }
 
 static void
-list_remove (Class * cls, Chunk * c)
+list_remove (GstLayeredArena * arena, Class * cls, Chunk * c)
 {
+  if (c->list == LIST_EMPTY)
+    SUB (&arena->empty_chunks, 1);
   if (c->prev)
     c->prev->next = c->next;
   else
@@ -503,8 +522,10 @@ list_remove (Class * cls, Chunk * c)
 }
 
 static void
-list_push (Class * cls, Chunk * c, gint list)
+list_push (GstLayeredArena * arena, Class * cls, Chunk * c, gint list)
 {
+  if (list == LIST_EMPTY)
+    ADD (&arena->empty_chunks, 1);
   c->list = list;
   c->prev = NULL;
   c->next = cls->lists[list];
@@ -513,11 +534,12 @@ list_push (Class * cls, Chunk * c, gint list)
   cls->lists[list] = c;
 }
 
-/* A chunk of @size bytes from the system, counted. */
+/* A chunk of @size bytes from the system, aligned to @align (0: a page),
+ * counted. */
 static Chunk *
-map_chunk (GstLayeredArena * arena, gsize size, gboolean huge)
+map_chunk (GstLayeredArena * arena, gsize size, gsize align, gboolean huge)
 {
-  guint8 *base = map_memory (size, huge);
+  guint8 *base = map_memory (size, align, huge);
   Chunk *c;
 
   if (base == NULL)
@@ -546,12 +568,12 @@ new_chunk (GstLayeredArena * arena, Class * cls)
     huge = FALSE;
   }
 
-  c = map_chunk (arena, size, huge);
+  c = map_chunk (arena, size, 0, huge);
   if (c == NULL)
     return NULL;
   c->cls = cls;
   c->capacity = size / cls->block_size;
-  cls->n_chunks++;
+  ADD (&cls->n_chunks, 1);
 
   return c;
 }
@@ -636,14 +658,16 @@ static gboolean
 alloc_oversized (GstLayeredArena * arena, gsize size, gsize align_mask,
     GstLayeredBlock * block)
 {
-  gsize rounded = (size + arena->page_size - 1) & ~(arena->page_size - 1);
-  gboolean huge = arena->huge_pages && rounded >= HUGE_PAGE;
+  gsize rounded;
+  gboolean huge;
   Chunk *c;
 
-  /* mappings are page- or 2 MiB-aligned: enough for any GstMemory align */
-  g_return_val_if_fail (align_mask < arena->page_size, FALSE);
-
-  c = map_chunk (arena, rounded, huge);
+  if (size > G_MAXSIZE - arena->page_size)
+    return FALSE;
+  rounded = (size + arena->page_size - 1) & ~(arena->page_size - 1);
+  huge = arena->huge_pages && rounded >= HUGE_PAGE;
+  /* mapped at a multiple of the alignment: no slack needed */
+  c = map_chunk (arena, rounded, align_mask + 1, huge);
   if (c == NULL)
     return FALSE;
   c->capacity = 1;
@@ -666,6 +690,65 @@ alloc_oversized (GstLayeredArena * arena, gsize size, gsize align_mask,
   block->index = 0;
   block->tag = NULL;
   return TRUE;
+}
+
+/* The bytes of the chunks of @cls. */
+static inline gsize
+chunk_bytes (Class * cls)
+{
+  return cls->exact || cls->block_size > GEO_MAX ? cls->block_size :
+      GST_LAYERED_ARENA_CHUNK_SIZE;
+}
+
+/* Whether memory of @cls passes straight through to the system allocator:
+ * when the cap cannot hold one of its chunks beside what the thread caches
+ * may hold (a quarter), caching would only map and unmap a chunk around
+ * every block. A class that still has chunks (preallocated, or from before
+ * the cap shrank) uses them. */
+static inline gboolean
+passes_through (GstLayeredArena * arena, Class * cls)
+{
+  guint64 cap = LOAD (&arena->max_cached);
+
+  return G_UNLIKELY (chunk_bytes (cls) > cap - cap / 4) &&
+      LOAD (&cls->n_chunks) == 0;
+}
+
+/* As system memory does it: malloc, with the slack for the alignment in
+ * the block (the offset of the data is kept in @block->index). Counted
+ * apart from the chunks, with as few atomic operations as can be: the
+ * statistics add these counters in. */
+static gboolean
+alloc_pass_through (GstLayeredArena * arena, gsize size, gsize align_mask,
+    GstLayeredBlock * block)
+{
+  guint8 *p;
+  gsize skip;
+
+  if (size > G_MAXSIZE - align_mask || align_mask > G_MAXUINT)
+    return FALSE;
+  if ((p = malloc (size + align_mask)) == NULL)
+    return FALSE;
+  skip = (align_mask + 1 - ((guintptr) p & align_mask)) & align_mask;
+  ADD (&arena->n_pass_through, 1);
+  ADD (&arena->pass_through_bytes, size);
+  user_in_use_add (arena, size, size);
+
+  block->data = p + skip;
+  block->size = size;
+  block->chunk = &pass_through_chunk;
+  block->index = skip;
+  block->tag = NULL;
+  return TRUE;
+}
+
+static void
+release_pass_through (GstLayeredArena * arena, const GstLayeredBlock * block)
+{
+  free (block->data - block->index);
+  ADD (&arena->pass_through_frees, 1);
+  SUB (&arena->pass_through_bytes, block->size);
+  user_in_use_add (arena, -(gint64) block->size, 0);
 }
 
 static void maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock);
@@ -803,11 +886,15 @@ reserve_for_caches (GstLayeredArena * arena, guint64 size)
   return TRUE;
 }
 
-/* Room for @size more bytes in the stacks. */
+/* Room for @size more bytes in the stacks, reserved in steps of a 32nd of
+ * the cap (TC_RESERVE_STEP at most), so that several threads get some of
+ * a small cap's quarter. */
 static gboolean
 tc_reserve (GstLayeredArena * arena, ThreadCache * tc, gsize size)
 {
-  guint64 step = MAX (TC_RESERVE_STEP, size);
+  guint64 step = MIN (TC_RESERVE_STEP, LOAD (&arena->max_cached) / 32);
+
+  step = MAX (step, size);
 
   if (tc->reserved + step > TC_MAX_BYTES || !reserve_for_caches (arena, step))
     return FALSE;
@@ -1050,11 +1137,15 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
       lookup_class (arena, need);
   /* a class whose blocks are not aligned enough: ask for slack */
   if (cls && cls->natural_align <= align_mask) {
+    if (need > G_MAXSIZE - align_mask)
+      return FALSE;
     need += align_mask;
     cls = lookup_class (arena, need);
   }
   if (cls == NULL)
-    return alloc_oversized (arena, size, align_mask, block);
+    return alloc_oversized (arena, MAX (size, 1), align_mask, block);
+  if (passes_through (arena, cls))
+    return alloc_pass_through (arena, MAX (size, 1), align_mask, block);
 
   tc = tc_get (arena);
   if (tc && tc_take (arena, tc, cls, align_mask, block))
@@ -1068,16 +1159,18 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
   gst_layered_lock (&cls->lock);
   c = cls->lists[LIST_PARTIAL];
   if (c == NULL && (c = cls->lists[LIST_EMPTY])) {
-    list_remove (cls, c);
-    list_push (cls, c, LIST_PARTIAL);
+    list_remove (arena, cls, c);
+    list_push (arena, cls, c, LIST_PARTIAL);
   }
+  if (c)
+    c->promised = FALSE;
   if (c == NULL) {
     c = new_chunk (arena, cls);
     if (c == NULL) {
       gst_layered_unlock (&cls->lock);
       return FALSE;
     }
-    list_push (cls, c, LIST_PARTIAL);
+    list_push (arena, cls, c, LIST_PARTIAL);
     hit = FALSE;
   }
 
@@ -1087,8 +1180,8 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
     idx = c->bumped++;
   c->n_used++;
   if (c->n_used == c->capacity) {
-    list_remove (cls, c);
-    list_push (cls, c, LIST_FULL);
+    list_remove (arena, cls, c);
+    list_push (arena, cls, c, LIST_FULL);
   }
   cls->allocations++;
   cls->blocks_in_use++;
@@ -1117,15 +1210,15 @@ release_to_chunk (GstLayeredArena * arena, Class * cls, Chunk * c, guint index)
   }
   c->free_idx[c->n_free_idx++] = index;
   if (c->n_used-- == c->capacity) {
-    list_remove (cls, c);
-    list_push (cls, c, LIST_PARTIAL);
+    list_remove (arena, cls, c);
+    list_push (arena, cls, c, LIST_PARTIAL);
   }
   if (c->n_used == 0) {
     /* all of it is free: forget the indices, start bumping again */
     c->n_free_idx = 0;
     c->bumped = 0;
-    list_remove (cls, c);
-    list_push (cls, c, LIST_EMPTY);
+    list_remove (arena, cls, c);
+    list_push (arena, cls, c, LIST_EMPTY);
   }
   cls->blocks_in_use--;
   gst_layered_unlock (&cls->lock);
@@ -1153,6 +1246,10 @@ gst_layered_arena_release (GstLayeredArena * arena,
   Class *cls = c->cls;
   ThreadCache *tc;
 
+  if (c == &pass_through_chunk) {
+    release_pass_through (arena, block);
+    return FALSE;
+  }
   if (cls == NULL) {
     gsize size = c->size;
 
@@ -1189,22 +1286,27 @@ gst_layered_arena_release (GstLayeredArena * arena,
   return FALSE;
 }
 
-/* Releases the empty chunks of @cls, while the cached bytes exceed @keep.
- * Returns the bytes given back. */
+/* Releases the empty chunks of @cls, while the cached bytes exceed @keep;
+ * with @keep_promised, not those preallocated and never used. Returns the
+ * bytes given back. */
 static guint64
-trim_class (GstLayeredArena * arena, Class * cls, guint64 keep)
+trim_class (GstLayeredArena * arena, Class * cls, guint64 keep,
+    gboolean keep_promised)
 {
   guint64 freed = 0;
+  Chunk *c, *next;
 
   gst_layered_lock (&cls->lock);
-  while (cls->lists[LIST_EMPTY]) {
-    Chunk *c = cls->lists[LIST_EMPTY];
+  for (c = cls->lists[LIST_EMPTY]; c; c = next) {
     guint64 cached = LOAD (&arena->bytes_mapped) - LOAD (&arena->bytes_in_use);
 
+    next = c->next;
     if (cached <= keep)
       break;
-    list_remove (cls, c);
-    cls->n_chunks--;
+    if (keep_promised && c->promised)
+      continue;
+    list_remove (arena, cls, c);
+    SUB (&cls->n_chunks, 1);
     freed += c->size;
     ADD (&arena->trims, 1);
     unmap_chunk (arena, c);
@@ -1248,8 +1350,9 @@ trim_to (GstLayeredArena * arena, guint64 keep)
   guint64 freed = 0;
   guint i;
 
+  ADD (&arena->trim_passes, 1);
   for (i = 0; i < all->len; i++)
-    freed += trim_class (arena, g_ptr_array_index (all, i), keep);
+    freed += trim_class (arena, g_ptr_array_index (all, i), keep, FALSE);
   g_ptr_array_unref (all);
   return freed;
 }
@@ -1310,7 +1413,10 @@ maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock)
   gint64 now, next;
 
   if (cached > cap) {
-    trim_to (arena, cap);
+    /* what only chunks with blocks in use hold cannot go back: no pass
+     * over every class for nothing */
+    if (LOAD (&arena->empty_chunks) > 0)
+      trim_to (arena, cap);
     return;
   }
 
@@ -1340,7 +1446,7 @@ maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock)
         if (!have_tc_lock)
           gst_layered_unlock (&tc_lock);
       }
-      trim_class (arena, cls, LOAD (&arena->idle_level));
+      trim_class (arena, cls, LOAD (&arena->idle_level), TRUE);
     }
     g_ptr_array_unref (all);
   }
@@ -1352,7 +1458,11 @@ maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock)
  *   first use pays no page faults
  *
  * Makes sure @count blocks for @size bytes are cached (for sizes above
- * max-class-size nothing can be cached).
+ * max-class-size nothing can be cached). The chunks mapped for this are
+ * kept until their first use, however long that takes: the idle trim
+ * leaves them alone. They count against max-cached like any cached memory
+ * (what is over the cap goes back at the next free), and
+ * gst_layered_arena_trim() gives them back.
  *
  * Returns: how many blocks are now cached for that class.
  */
@@ -1379,7 +1489,8 @@ gst_layered_arena_preallocate (GstLayeredArena * arena, gsize size,
       break;
     if (prefault)
       madvise (c->base, c->size, MADV_POPULATE_WRITE);
-    list_push (cls, c, LIST_EMPTY);
+    c->promised = TRUE;
+    list_push (arena, cls, c, LIST_EMPTY);
     have += c->capacity;
   }
   gst_layered_unlock (&cls->lock);
@@ -1399,7 +1510,7 @@ void
 gst_layered_arena_get_stats (GstLayeredArena * arena,
     GstLayeredArenaStats * stats)
 {
-  guint64 in_use, peak;
+  guint64 in_use, peak, pt_frees;
   gint64 pending = 0, pending_max = 0;
   ThreadCache *tc;
   guint i;
@@ -1421,14 +1532,25 @@ gst_layered_arena_get_stats (GstLayeredArena * arena,
   }
   gst_layered_unlock (&tc_lock);
 
-  stats->system_allocations = LOAD (&arena->system_allocations);
-  stats->system_frees = LOAD (&arena->system_frees);
+  /* memory that passed through is from the system, allocated and freed */
+  pt_frees = LOAD (&arena->pass_through_frees);
+  stats->pass_through = LOAD (&arena->n_pass_through);
+  pt_frees = MIN (pt_frees, stats->pass_through);
+  stats->pass_through_in_use = stats->pass_through - pt_frees;
+  stats->allocations += stats->pass_through;
+  stats->frees += pt_frees;
+
+  stats->system_allocations = LOAD (&arena->system_allocations) +
+      stats->pass_through;
+  stats->system_frees = LOAD (&arena->system_frees) + pt_frees;
   stats->oversized = LOAD (&arena->n_oversized);
   stats->oversized_in_use = LOAD (&arena->oversized_in_use);
   stats->trims = LOAD (&arena->trims);
+  stats->trim_passes = LOAD (&arena->trim_passes);
   stats->bytes_in_use = in_use + pending;
   stats->peak_bytes_in_use = MAX (peak, in_use + pending_max);
-  stats->bytes_mapped = LOAD (&arena->bytes_mapped);
+  stats->bytes_mapped = LOAD (&arena->bytes_mapped) +
+      LOAD (&arena->pass_through_bytes);
   stats->bytes_cached = stats->bytes_mapped > stats->bytes_in_use ?
       stats->bytes_mapped - stats->bytes_in_use : 0;
 }

@@ -38,7 +38,10 @@ G_BEGIN_DECLS
  *   (frames repeat exact sizes), one block per chunk, up to
  *   GST_LAYERED_ARENA_MAX_FRAME_CLASSES of them; further sizes go to
  *   geometric classes, eight per doubling;
- * - above max-class-size: straight from the system, counted.
+ * - above max-class-size: straight from the system, counted;
+ * - a class whose chunk the cap cannot hold (a quarter of it kept for the
+ *   thread caches) is not cached: its blocks pass through to the system
+ *   allocator, so that a cap of 0 costs what malloc costs.
  *
  * Every block is aligned to at least min-align; larger alignments are met
  * by the class's natural alignment or by a slack inside the block. No
@@ -81,7 +84,11 @@ typedef struct
   guint64 system_frees;
   guint64 oversized;            /* blocks above max-class-size */
   guint64 oversized_in_use;
+  guint64 pass_through;         /* blocks from the system allocator, as the
+                                 * cap cannot hold their class's chunk */
+  guint64 pass_through_in_use;
   guint64 trims;                /* chunks given back as idle or over cap */
+  guint64 trim_passes;          /* walks over every class to trim to the cap */
   guint64 bytes_in_use;         /* in blocks handed out */
   guint64 peak_bytes_in_use;
   guint64 bytes_cached;         /* mapped but not handed out */

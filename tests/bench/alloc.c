@@ -21,12 +21,14 @@
 
 /* Usage: gst-reuse-bench-alloc --source=SOURCE --size=BYTES
  *            --iterations=N [--threads=T] [--write] [--huge-pages]
+ *            [--max-cached=BYTES]
  *
  * In the manner of upstream's gstpoolstress: T threads each take memory of
  * BYTES bytes N times, optionally map it for writing and fill all of it,
  * and give it back, one at a time. SOURCE is
  *   layered  gst_allocator_alloc() on a GstLayeredAllocator (with its
- *            defaults; --huge-pages sets huge-pages=true)
+ *            defaults; --huge-pages sets huge-pages=true, --max-cached
+ *            the cap on cached bytes, e.g. 0 for "do not cache")
  *   sysmem   gst_allocator_alloc() on the default system memory allocator
  *   pool     gst_buffer_pool_acquire_buffer() on a plain GstBufferPool over
  *            system memory, released with gst_buffer_unref()
@@ -118,6 +120,7 @@ main (int argc, char **argv)
   gint64 size = 0, iterations = 0;
   gint threads = 1;
   gboolean write = FALSE, huge_pages = FALSE;
+  gint64 max_cached = -1;
   GOptionEntry entries[] = {
     {"source", 0, 0, G_OPTION_ARG_STRING, &source,
         "layered, sysmem or pool", "SOURCE"},
@@ -130,6 +133,8 @@ main (int argc, char **argv)
         "map and fill every allocation", NULL},
     {"huge-pages", 0, 0, G_OPTION_ARG_NONE, &huge_pages,
         "layered: huge-pages=true", NULL},
+    {"max-cached", 0, 0, G_OPTION_ARG_INT64, &max_cached,
+        "layered: max-cached (default: the allocator's)", "BYTES"},
     {NULL}
   };
   GOptionContext *ctx = g_option_context_new ("- allocation benchmark");
@@ -158,6 +163,9 @@ main (int argc, char **argv)
     GstStructure *config = gst_structure_new ("layered-allocator-config",
         "huge-pages", G_TYPE_BOOLEAN, huge_pages, NULL);
 
+    if (max_cached >= 0)
+      gst_structure_set (config, "max-cached", G_TYPE_UINT64,
+          (guint64) max_cached, NULL);
     src = SOURCE_LAYERED;
     allocator = gst_layered_allocator_new (config);
     gst_structure_free (config);

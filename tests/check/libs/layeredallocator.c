@@ -657,6 +657,125 @@ GST_START_TEST (test_same_semantics_as_sysmem)
 
 GST_END_TEST;
 
+/* Each alignment asked for is honoured, for every kind of memory: small,
+ * medium and large classes, frame classes, sizes just under
+ * max-class-size (which the alignment's slack pushes over it) and sizes
+ * above it, with masks up to and beyond a page. */
+GST_START_TEST (test_alignment_masks)
+{
+  static const gsize masks[] = { 0, 7, 15, 63, 127, 4095, 8191, 65535,
+    2 * MiB - 1
+  };
+  static const gsize sizes[] = { 1, 100, 1400, 65539, MiB - 100, MiB,
+    3110400, 16 * MiB - 4096, 16 * MiB - 1, 16 * MiB, 16 * MiB + 1,
+    20 * MiB + 3
+  };
+  static const gsize prefixes[] = { 0, 48 };
+  GstAllocator *a = new_allocator ("layered, max-class-size=(guint64)16777216");
+  guint m, i, p;
+
+  for (m = 0; m < G_N_ELEMENTS (masks); m++) {
+    for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+      for (p = 0; p < G_N_ELEMENTS (prefixes); p++) {
+        GstAllocationParams params = { 0, masks[m], prefixes[p], 16, };
+        GstMemory *mem = gst_allocator_alloc (a, sizes[i], &params);
+        GstMapInfo info;
+
+        fail_unless (mem != NULL, "size %" G_GSIZE_FORMAT " align %"
+            G_GSIZE_FORMAT, sizes[i], masks[m]);
+        fail_unless ((mem->align & masks[m]) == masks[m]);
+        fail_unless (gst_memory_map (mem, &info, GST_MAP_WRITE));
+        /* the mapped data, less the prefix: as system memory */
+        fail_unless ((((guintptr) info.data - prefixes[p]) & masks[m]) == 0,
+            "size %" G_GSIZE_FORMAT " align %" G_GSIZE_FORMAT " prefix %"
+            G_GSIZE_FORMAT " at %p", sizes[i], masks[m], prefixes[p],
+            info.data);
+        fail_unless_equals_int (info.size, sizes[i]);
+        info.data[0] = 1;
+        info.data[sizes[i] - 1] = 2;
+        gst_memory_unmap (mem, &info);
+        gst_memory_unref (mem);
+      }
+    }
+  }
+  fail_unless_equals_uint64 (stat_of (a, "bytes-in-use"), 0);
+  fail_unless (stat_of (a, "oversized") > 0);
+  gst_object_unref (a);
+
+  /* the cases found with the default max-class-size: 256 MiB - 4096 and
+   * 300 MiB with a mask of 8191 */
+  a = new_allocator (NULL);
+  for (i = 0; i < 2; i++) {
+    GstAllocationParams params = { 0, 8191, 0, 0, };
+    gsize size = i ? 300 * MiB : 256 * MiB - 4096;
+    GstMemory *mem = gst_allocator_alloc (a, size, &params);
+    GstMapInfo info;
+
+    fail_unless (mem != NULL);
+    fail_unless (gst_memory_map (mem, &info, GST_MAP_WRITE));
+    fail_unless (((guintptr) info.data & 8191) == 0);
+    info.data[size - 1] = 1;
+    gst_memory_unmap (mem, &info);
+    gst_memory_unref (mem);
+  }
+  fail_unless_equals_uint64 (stat_of (a, "bytes-in-use"), 0);
+  fail_unless_equals_uint64 (stat_of (a, "bytes-mapped"), 0);
+  gst_object_unref (a);
+}
+
+GST_END_TEST;
+
+/* max-cached=0 ("do not cache", as layeredmem(max-size=0) says it) costs
+ * what the system allocator costs: memory passes through, no chunk is
+ * mapped, and no free trims (before, every free of a small memory gave a
+ * 2 MiB chunk back and the next allocation mapped it again). */
+GST_START_TEST (test_zero_cap)
+{
+  static const gsize sizes[] = { 10, 1400, 200000, 3110400 };
+  GstAllocator *a = new_allocator ("layered, max-cached=(guint64)0");
+  GstStructure *stats;
+  const GValue *classes;
+  guint i, round;
+
+  for (round = 0; round < 100; round++) {
+    for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+      GstAllocationParams params = { 0, 63, 0, 0, };
+      GstMemory *mem = gst_allocator_alloc (a, sizes[i], &params);
+      GstMapInfo info;
+
+      fail_unless (gst_is_layered_memory (mem));
+      fail_unless (gst_memory_map (mem, &info, GST_MAP_WRITE));
+      fail_unless (((guintptr) info.data & 63) == 0);
+      memset (info.data, 0x5a, info.size);
+      gst_memory_unmap (mem, &info);
+      gst_memory_unref (mem);
+    }
+  }
+  fail_unless_equals_uint64 (stat_of (a, "allocations"), 400);
+  fail_unless_equals_uint64 (stat_of (a, "frees"), 400);
+  fail_unless_equals_uint64 (stat_of (a, "pass-through"), 400);
+  fail_unless_equals_uint64 (stat_of (a, "system-allocations"), 400);
+  fail_unless_equals_uint64 (stat_of (a, "trims"), 0);
+  fail_unless_equals_uint64 (stat_of (a, "bytes-mapped"), 0);
+  fail_unless_equals_uint64 (stat_of (a, "bytes-in-use"), 0);
+
+  /* no class has a chunk */
+  stats = gst_layered_allocator_get_stats (GST_LAYERED_ALLOCATOR (a));
+  classes = gst_structure_get_value (stats, "classes");
+  for (i = 0; i < gst_value_list_get_size (classes); i++) {
+    const GstStructure *c =
+        gst_value_get_structure (gst_value_list_get_value (classes, i));
+    guint64 chunks = 1;
+
+    fail_unless (gst_structure_get_uint64 (c, "chunks", &chunks));
+    fail_unless_equals_uint64 (chunks, 0);
+  }
+  gst_structure_free (stats);
+  gst_object_unref (a);
+}
+
+GST_END_TEST;
+
 /* --- configuration, caps, leaks ------------------------------------------- */
 
 GST_START_TEST (test_config)
@@ -875,6 +994,8 @@ layeredallocator_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_alignment);
+  tcase_add_test (tc, test_alignment_masks);
+  tcase_add_test (tc, test_zero_cap);
   tcase_add_test (tc, test_min_align);
   tcase_add_test (tc, test_zero_flags);
   tcase_add_test (tc, test_every_class);

@@ -372,6 +372,209 @@ GST_START_TEST (test_many_frame_sizes)
 
 GST_END_TEST;
 
+/* A cap too small to hold a chunk (0 says "do not cache"): memory passes
+ * straight through to the system allocator. No chunk is mapped, so no
+ * free trims, walks the classes or gives a chunk back (today's cost of a
+ * cap below 1 MiB was a 2 MiB mmap and munmap around every small block). */
+GST_START_TEST (test_small_cap_passes_through)
+{
+  static const guint64 caps[] = { 0, 64 * 1024, 512 * 1024 };
+  static const gsize sizes[] = { 40, 1400, 70000, MiB, 3110400 };
+  static const gsize masks[] = { 0, 63, 4095, 8191 };
+  guint c;
+
+  for (c = 0; c < G_N_ELEMENTS (caps); c++) {
+    GstLayeredArenaConfig config;
+    GstLayeredArena *arena;
+    GstLayeredArenaStats s;
+    GArray *classes;
+    guint round, i, n = 0;
+
+    gst_layered_arena_config_init (&config);
+    config.max_cached = caps[c];
+    arena = gst_layered_arena_new (&config);
+
+    for (round = 0; round < 50; round++) {
+      for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+        gsize mask = masks[(round + i) % G_N_ELEMENTS (masks)];
+        GstLayeredBlock b;
+
+        fail_unless (gst_layered_arena_alloc (arena, sizes[i], mask, &b));
+        fail_unless (((guintptr) b.data & (mask | 63)) == 0);
+        fail_unless (b.size >= sizes[i]);
+        b.data[0] = 1;
+        b.data[sizes[i] - 1] = 2;
+        gst_layered_arena_release (arena, &b);
+        n++;
+      }
+    }
+
+    gst_layered_arena_get_stats (arena, &s);
+    fail_unless_equals_uint64 (s.allocations, n);
+    fail_unless_equals_uint64 (s.frees, n);
+    fail_unless_equals_uint64 (s.pool_hits, 0);
+    fail_unless_equals_uint64 (s.pass_through, n);
+    fail_unless_equals_uint64 (s.pass_through_in_use, 0);
+    fail_unless_equals_uint64 (s.system_allocations, n);
+    fail_unless_equals_uint64 (s.system_frees, n);
+    /* nothing was cached, so nothing was trimmed, and no free looked */
+    fail_unless_equals_uint64 (s.trims, 0);
+    fail_unless_equals_uint64 (s.trim_passes, 0);
+    fail_unless_equals_uint64 (s.bytes_in_use, 0);
+    fail_unless_equals_uint64 (s.bytes_mapped, 0);
+    fail_unless_equals_uint64 (s.bytes_cached, 0);
+    /* no class ever had a chunk */
+    classes = gst_layered_arena_get_class_stats (arena);
+    for (i = 0; i < classes->len; i++)
+      fail_unless_equals_uint64 (g_array_index (classes,
+              GstLayeredArenaClassStats, i).chunks, 0);
+    g_array_unref (classes);
+    gst_layered_arena_free (arena);
+  }
+}
+
+GST_END_TEST;
+
+/* Over the cap with no chunk wholly free, nothing can go back: frees then
+ * do not walk every class looking for one; once chunks are free, they go. */
+GST_START_TEST (test_over_cap_without_empty_chunk)
+{
+  GstLayeredArenaConfig config;
+  GstLayeredArena *arena;
+  GstLayeredArenaStats s;
+  GstLayeredBlock *b;
+  const guint per_chunk = GST_LAYERED_ARENA_CHUNK_SIZE / 65536, n_chunks = 5;
+  guint i;
+
+  gst_layered_arena_config_init (&config);
+  config.max_cached = 8 * MiB;
+  arena = gst_layered_arena_new (&config);
+
+  b = g_new (GstLayeredBlock, per_chunk * n_chunks);
+  for (i = 0; i < per_chunk * n_chunks; i++)
+    fail_unless (gst_layered_arena_alloc (arena, 65536, 0, &b[i]));
+  /* all but one block of each chunk: the cache goes over the cap */
+  for (i = 0; i < per_chunk * n_chunks; i++) {
+    if (i % per_chunk != 0)
+      gst_layered_arena_release (arena, &b[i]);
+  }
+  gst_layered_arena_get_stats (arena, &s);
+  fail_unless (s.bytes_cached > 8 * MiB);
+  fail_unless_equals_uint64 (s.trims, 0);
+  fail_unless_equals_uint64 (s.trim_passes, 0);
+
+  for (i = 0; i < per_chunk * n_chunks; i += per_chunk)
+    gst_layered_arena_release (arena, &b[i]);
+  gst_layered_arena_get_stats (arena, &s);
+  fail_unless (s.trims > 0);
+  fail_unless (s.trim_passes <= n_chunks);
+  fail_unless (s.bytes_cached <= 8 * MiB);
+  fail_unless_equals_uint64 (s.bytes_in_use, 0);
+  g_free (b);
+  gst_layered_arena_free (arena);
+}
+
+GST_END_TEST;
+
+/* Preallocated blocks are a promise: the idle trim leaves them alone
+ * until they are first used; once used, they are cached memory like any
+ * other, and go when idle. */
+GST_START_TEST (test_prealloc_kept_until_used)
+{
+  GstLayeredArenaConfig config;
+  GstLayeredArena *arena;
+  GstLayeredArenaStats s;
+  GstLayeredBlock b[4], other;
+  gsize page = sysconf (_SC_PAGESIZE);
+  gsize frame = (3110400 + page - 1) / page * page;
+  guint64 mapped;
+  gint i;
+
+  gst_layered_arena_config_init (&config);
+  config.idle_timeout_us = 50000;
+  config.idle_level = 0;
+  arena = gst_layered_arena_new (&config);
+
+  fail_unless (gst_layered_arena_preallocate (arena, 3110400, 4, FALSE) >= 4);
+  gst_layered_arena_get_stats (arena, &s);
+  mapped = s.system_allocations;
+
+  /* long after, other frames come and go: the idle check runs */
+  g_usleep (120000);
+  for (i = 0; i < 4; i++) {
+    fail_unless (gst_layered_arena_alloc (arena, 8294400, 0, &other));
+    gst_layered_arena_release (arena, &other);
+    g_usleep (30000);
+  }
+  gst_layered_arena_get_stats (arena, &s);
+  fail_unless_equals_uint64 (s.trims, 0);
+  fail_unless (s.bytes_cached >= 4 * frame);
+
+  /* the first four frames come from the preallocation */
+  for (i = 0; i < 4; i++)
+    fail_unless (gst_layered_arena_alloc (arena, 3110400, 0, &b[i]));
+  gst_layered_arena_get_stats (arena, &s);
+  fail_unless_equals_uint64 (s.system_allocations, mapped + 1);
+  fail_unless_equals_uint64 (s.pool_hits, 3 + 4);
+  for (i = 0; i < 4; i++)
+    gst_layered_arena_release (arena, &b[i]);
+
+  /* used, then idle: given back */
+  g_usleep (120000);
+  for (i = 0; i < 4; i++) {
+    fail_unless (gst_layered_arena_alloc (arena, 8294400, 0, &other));
+    gst_layered_arena_release (arena, &other);
+    g_usleep (30000);
+  }
+  gst_layered_arena_get_stats (arena, &s);
+  fail_unless_equals_uint64 (s.trims, 4);
+  fail_unless (s.bytes_cached < frame + 8294400 + page);
+  gst_layered_arena_free (arena);
+}
+
+GST_END_TEST;
+
+/* Alignments of a page and more, for blocks above max-class-size and for
+ * sizes just under it that the alignment's slack pushes over. */
+GST_START_TEST (test_oversized_large_align)
+{
+  static const gsize sizes[] = { 3110400, 8 * MiB - 4096, 8 * MiB - 1,
+    8 * MiB, 8 * MiB + 1, 9 * MiB + 17
+  };
+  static const gsize masks[] = { 0, 4095, 8191, 65535, 2 * MiB - 1 };
+  GstLayeredArenaConfig config;
+  GstLayeredArena *arena;
+  GstLayeredArenaStats s;
+  guint i, m;
+
+  gst_layered_arena_config_init (&config);
+  config.max_class_size = 8 * MiB;
+  arena = gst_layered_arena_new (&config);
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    for (m = 0; m < G_N_ELEMENTS (masks); m++) {
+      GstLayeredBlock b;
+
+      fail_unless (gst_layered_arena_alloc (arena, sizes[i], masks[m], &b),
+          "size %" G_GSIZE_FORMAT " mask %" G_GSIZE_FORMAT, sizes[i], masks[m]);
+      fail_unless (((guintptr) b.data & masks[m]) == 0,
+          "size %" G_GSIZE_FORMAT " mask %" G_GSIZE_FORMAT " at %p",
+          sizes[i], masks[m], b.data);
+      fail_unless (b.size >= sizes[i]);
+      b.data[0] = 1;
+      b.data[sizes[i] - 1] = 2;
+      gst_layered_arena_release (arena, &b);
+    }
+  }
+  gst_layered_arena_get_stats (arena, &s);
+  fail_unless_equals_uint64 (s.bytes_in_use, 0);
+  fail_unless_equals_uint64 (s.oversized_in_use, 0);
+  fail_unless (s.oversized > 0);
+  gst_layered_arena_free (arena);
+}
+
+GST_END_TEST;
+
 #define N_THREADS 4
 #define N_ROUNDS 3000
 
@@ -789,6 +992,10 @@ layeredarena_suite (void)
   tcase_add_test (tc, test_idle_trim);
   tcase_add_test (tc, test_preallocate);
   tcase_add_test (tc, test_many_frame_sizes);
+  tcase_add_test (tc, test_small_cap_passes_through);
+  tcase_add_test (tc, test_over_cap_without_empty_chunk);
+  tcase_add_test (tc, test_prealloc_kept_until_used);
+  tcase_add_test (tc, test_oversized_large_align);
   tcase_add_test (tc, test_threads);
   tcase_add_test (tc, test_thread_cache_stats);
   tcase_add_test (tc, test_thread_cache_exit);

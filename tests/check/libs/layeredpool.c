@@ -252,6 +252,83 @@ GST_START_TEST (test_explicit_allocator)
 
 GST_END_TEST;
 
+/* The pool's buffers have their memory aligned as the configuration's
+ * allocation parameters ask, for plain and video pools, small and large
+ * buffers, and masks up to and beyond a page. */
+GST_START_TEST (test_alignment_honoured)
+{
+  static const gsize masks[] = { 7, 15, 63, 4095, 8191, 65535 };
+  static const guint sizes[] = { 100, 70000, 1048576, 3110400 };
+  guint m, i, k;
+
+  for (m = 0; m < G_N_ELEMENTS (masks); m++) {
+    for (i = 0; i < G_N_ELEMENTS (sizes) + 1; i++) {
+      GstBufferPool *pool = gst_layered_buffer_pool_new ();
+      GstStructure *config = gst_buffer_pool_get_config (pool);
+      GstAllocationParams params;
+      GstBuffer *bufs[3];
+      GstCaps *caps;
+      guint size;
+
+      gst_allocation_params_init (&params);
+      params.align = masks[m];
+      if (i < G_N_ELEMENTS (sizes)) {
+        caps = gst_caps_new_empty_simple ("test/data");
+        size = sizes[i];
+      } else {
+        /* a video pool with a stride alignment of its own */
+        GstVideoAlignment valign;
+        GstVideoInfo info;
+
+        caps = gst_caps_from_string ("video/x-raw,format=I420,width=1918,"
+            "height=1080,framerate=30/1");
+        fail_unless (gst_video_info_from_caps (&info, caps));
+        size = info.size;
+        gst_video_alignment_reset (&valign);
+        for (k = 0; k < GST_VIDEO_MAX_PLANES; k++)
+          valign.stride_align[k] = 31;
+        gst_buffer_pool_config_add_option (config,
+            GST_BUFFER_POOL_OPTION_VIDEO_META);
+        gst_buffer_pool_config_add_option (config,
+            GST_BUFFER_POOL_OPTION_VIDEO_ALIGNMENT);
+        gst_buffer_pool_config_set_video_alignment (config, &valign);
+      }
+      gst_buffer_pool_config_set_params (config, caps, size, 0, 0);
+      gst_buffer_pool_config_set_allocator (config, NULL, &params);
+      fail_unless (gst_buffer_pool_set_config (pool, config));
+      fail_unless (gst_buffer_pool_set_active (pool, TRUE));
+
+      for (k = 0; k < G_N_ELEMENTS (bufs); k++) {
+        GstMemory *mem;
+        GstMapInfo info;
+
+        bufs[k] = NULL;
+        fail_unless_equals_int (gst_buffer_pool_acquire_buffer (pool,
+                &bufs[k], NULL), GST_FLOW_OK);
+        fail_unless_equals_int (gst_buffer_n_memory (bufs[k]), 1);
+        mem = gst_buffer_peek_memory (bufs[k], 0);
+        fail_unless (gst_is_layered_memory (mem));
+        fail_unless (gst_memory_map (mem, &info, GST_MAP_WRITE));
+        fail_unless (((guintptr) info.data & masks[m]) == 0,
+            "size %u align %" G_GSIZE_FORMAT " at %p", size, masks[m],
+            info.data);
+        if (i == G_N_ELEMENTS (sizes))
+          fail_unless (((guintptr) info.data & 31) == 0);
+        info.data[0] = 1;
+        info.data[info.size - 1] = 2;
+        gst_memory_unmap (mem, &info);
+      }
+      for (k = 0; k < G_N_ELEMENTS (bufs); k++)
+        gst_buffer_unref (bufs[k]);
+      fail_unless (gst_buffer_pool_set_active (pool, FALSE));
+      gst_object_unref (pool);
+      gst_caps_unref (caps);
+    }
+  }
+}
+
+GST_END_TEST;
+
 /* --- video -------------------------------------------------------------- */
 
 /* Configures @pool like a decoder does, acquires a frame, and describes
@@ -462,6 +539,7 @@ layeredpool_suite (void)
   tcase_add_test (tc, test_activation_and_config);
   tcase_add_test (tc, test_decoder_minimum);
   tcase_add_test (tc, test_explicit_allocator);
+  tcase_add_test (tc, test_alignment_honoured);
 
   suite_add_tcase (s, tcv);
   tcase_add_test (tcv, test_same_layout_as_video_pool);
