@@ -46,11 +46,16 @@ GST_DEBUG_CATEGORY_EXTERN (gst_mmap_src_debug);
 /* buffers shared from one root memory before a new root is made */
 #define BUFFERS_PER_ROOT        8
 
-/* Posts the truncation error once per run, from whatever thread noticed. */
+/* Posts the truncation error once per run, from whatever thread noticed.
+ * A reader's thread may do so after the element stopped and got another
+ * location: @location names the file that shrank (NULL: the current one),
+ * and everything else is read under the object lock. */
 static void
-gst_mmap_src_post_truncated (GstMmapSrc * src, const gchar * detail)
+gst_mmap_src_post_truncated (GstMmapSrc * src, const gchar * location,
+    const gchar * detail)
 {
   guint64 known, now;
+  gchar *name;
 
   if (!g_atomic_int_compare_and_exchange (&src->error_posted, 0, 1))
     return;
@@ -58,38 +63,53 @@ gst_mmap_src_post_truncated (GstMmapSrc * src, const gchar * detail)
   GST_OBJECT_LOCK (src);
   known = src->known_size;
   now = src->shrunk_to;
+  name = g_strdup (location ? location : src->filename);
   GST_OBJECT_UNLOCK (src);
 
   GST_ELEMENT_ERROR_WITH_DETAILS (src, RESOURCE, READ,
-      ("File \"%s\" was truncated while it was being read.", src->filename),
+      ("File \"%s\" was truncated while it was being read.", name),
       ("%s (size was %" G_GUINT64_FORMAT " bytes, now %" G_GUINT64_FORMAT
           ")", detail, known, now),
-      ("location", G_TYPE_STRING, src->filename,
+      ("location", G_TYPE_STRING, name,
           "expected-size", G_TYPE_UINT64, known,
           "size", G_TYPE_UINT64, now, NULL));
+  g_free (name);
 }
+
+/* what a window's fault function needs: the element, if it is still
+ * there, and the file the window maps */
+typedef struct
+{
+  GWeakRef src;
+  gchar *location;
+} FaultData;
 
 static void
 gst_mmap_src_window_faulted (GstMmapWindow * window, gpointer user_data)
 {
-  GstMmapSrc *src = g_weak_ref_get ((GWeakRef *) user_data);
+  FaultData *data = user_data;
+  GstMmapSrc *src = g_weak_ref_get (&data->src);
 
   if (src == NULL) {
-    GST_WARNING ("a file read by an mmapsrc that is gone was truncated; "
-        "a page past its new end was read as zeros");
+    GST_WARNING ("\"%s\", read by an mmapsrc that is gone, was truncated; "
+        "a page past its new end was read as zeros", data->location);
     return;
   }
 
-  GST_WARNING_OBJECT (src, "\"%s\" shrank under a buffer", src->filename);
-  gst_mmap_src_post_truncated (src, "the file shrank while a buffer pointing "
-      "into it was being read; bytes past its new end read as zeros");
+  GST_WARNING_OBJECT (src, "\"%s\" shrank under a buffer", data->location);
+  gst_mmap_src_post_truncated (src, data->location, "the file shrank while "
+      "a buffer pointing into it was being read; bytes past its new end read "
+      "as zeros");
   gst_object_unref (src);
 }
 
 static void
-weak_ref_free (gpointer data)
+fault_data_free (gpointer user_data)
 {
-  g_weak_ref_clear ((GWeakRef *) data);
+  FaultData *data = user_data;
+
+  g_weak_ref_clear (&data->src);
+  g_free (data->location);
   g_free (data);
 }
 
@@ -151,7 +171,7 @@ gst_mmap_src_map_locked (GstMmapSrc * src, guint64 start, guint64 length,
     GError ** error)
 {
   GstMmapWindow *window;
-  GWeakRef *ref;
+  FaultData *data;
 
   if (length > G_MAXSIZE) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOMEM,
@@ -164,10 +184,11 @@ gst_mmap_src_map_locked (GstMmapSrc * src, guint64 start, guint64 length,
   if (window == NULL)
     return FALSE;
 
-  ref = g_new (GWeakRef, 1);
-  g_weak_ref_init (ref, src);
-  gst_mmap_window_set_fault_func (window, gst_mmap_src_window_faulted, ref,
-      weak_ref_free);
+  data = g_new (FaultData, 1);
+  g_weak_ref_init (&data->src, src);
+  data->location = g_strdup (src->filename);
+  gst_mmap_window_set_fault_func (window, gst_mmap_src_window_faulted, data,
+      fault_data_free);
 
   if (src->root)
     gst_memory_unref (src->root);
@@ -198,7 +219,7 @@ gst_mmap_src_unmap_locked (GstMmapSrc * src)
 GstFlowReturn
 gst_mmap_src_truncated (GstMmapSrc * src, const gchar * detail)
 {
-  gst_mmap_src_post_truncated (src, detail);
+  gst_mmap_src_post_truncated (src, NULL, detail);
   return GST_FLOW_ERROR;
 }
 

@@ -831,9 +831,9 @@ gst_mmap_window_access_end (GstMmapWindow * window)
  * SIGBUS, so only the next page tells). For a guarded window whose next
  * page is inside the window this reads one byte of it (the guard turns a
  * fault into a mark), which costs no system call when the page is mapped;
- * otherwise it checks the file's size with fstat(). The first time it finds
- * a fault it calls the fault function, as gst_mmap_window_check_fault()
- * does.
+ * otherwise it checks with fstat() whether the file now ends before the
+ * range does. The first time it finds a fault it calls the fault function,
+ * as gst_mmap_window_check_fault() does.
  *
  * Returns: whether the file shrank under the range.
  */
@@ -856,8 +856,15 @@ gst_mmap_window_check_range (GstMmapWindow * window, guint64 offset, gsize size)
   window_end = (guintptr) gst_mmap_window_get_data (window,
       window->offset + window->length);
 
-  if (window->slot < 0 || next >= window_end)
-    return gst_mmap_window_check_fault (window, TRUE);
+  if (window->slot < 0 || next >= window_end) {
+    struct stat st;
+
+    if (window->fd < 0 || fstat (window->fd, &st) < 0 ||
+        (guint64) st.st_size >= offset + size)
+      return FALSE;
+    g_atomic_int_set (&window->shrunk, 1);
+    return gst_mmap_window_check_fault (window, FALSE);
+  }
 
   gst_mmap_window_access_begin (window);
   (void) *(volatile guint8 *) next;

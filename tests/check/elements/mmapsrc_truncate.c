@@ -592,6 +592,83 @@ GST_START_TEST (test_truncate_reader_blocks_sigbus)
 
 GST_END_TEST;
 
+/* A reader notices the truncation after the element stopped and was given
+ * another file: the error names the file that shrank. */
+GST_START_TEST (test_truncate_after_location_changed)
+{
+  HeldBuffers held = { NULL, FALSE, 0 };
+  GstElement *pipeline, *src, *sink;
+  GstMessage *msg;
+  GstBus *bus;
+  GError *err = NULL;
+  const GstStructure *details = NULL;
+  gchar *other = g_build_filename (tmpdir, "other.bin", NULL);
+  guint i;
+
+  write_input ();
+  held.buffers = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  pipeline = gst_parse_launch ("mmapsrc name=src ! fakesink name=sink", NULL);
+  fail_unless (pipeline != NULL);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (src, "location", path, "blocksize", BLOCK, NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (hold_buffer), &held);
+  bus = gst_element_get_bus (pipeline);
+  fail_if (gst_element_set_state (pipeline,
+          GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_set (src, "location", other, NULL);
+
+  fail_unless (truncate (path, FILE_SIZE / 2 + 100) == 0);
+  for (i = 0; i < held.buffers->len; i++) {
+    GstBuffer *buf = g_ptr_array_index (held.buffers, i);
+    GstMapInfo info;
+    gsize j;
+
+    fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
+    for (j = 0; j < info.size; j++) {
+      if (info.data[j] != original[GST_BUFFER_OFFSET (buf) + j])
+        held.n_wrong++;
+    }
+    gst_buffer_unmap (buf, &info);
+  }
+  fail_unless (held.n_wrong > 0);
+
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error for the truncated file");
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (src));
+  gst_message_parse_error (msg, &err, NULL);
+  gst_message_parse_error_details (msg, &details);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_READ));
+  fail_unless (strstr (err->message, path) != NULL,
+      "the error does not name the truncated file: %s", err->message);
+  fail_unless (details != NULL);
+  fail_unless_equals_string (gst_structure_get_string (details, "location"),
+      path);
+  g_error_free (err);
+  gst_message_unref (msg);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  g_ptr_array_unref (held.buffers);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_free (other);
+}
+
+GST_END_TEST;
+
 static Suite *
 mmapsrc_truncate_suite (void)
 {
@@ -607,6 +684,7 @@ mmapsrc_truncate_suite (void)
   tcase_add_test (tc, test_without_guard_sigbus_kills);
   tcase_add_test (tc, test_truncate_sigbus_blocked);
   tcase_add_test (tc, test_truncate_reader_blocks_sigbus);
+  tcase_add_test (tc, test_truncate_after_location_changed);
 
   return s;
 }

@@ -500,6 +500,130 @@ GST_START_TEST (test_guard_chain_resethand_and_ignore)
 
 GST_END_TEST;
 
+static gboolean
+sigbus_blocked_here (void)
+{
+  sigset_t current;
+
+  fail_unless (pthread_sigmask (SIG_BLOCK, NULL, &current) == 0);
+  return sigismember (&current, SIGBUS) == 1;
+}
+
+/* A thread that blocks SIGBUS reads a truncated page inside an access: the
+ * guard gets the fault (zeros), and the thread's mask is as before once
+ * the outermost access ends. Outside an access the kernel would kill the
+ * process, so the test runs in a child. */
+GST_START_TEST (test_access_unblocks_sigbus)
+{
+  gchar *path;
+  gint fd, status;
+  pid_t pid;
+
+  fd = make_file (4 * psize, &path);
+  pid = fork ();
+  fail_unless (pid >= 0);
+  if (pid == 0) {
+    GstMmapWindow *w, *unguarded;
+    volatile guint8 *data;
+    sigset_t all;
+
+    w = gst_mmap_window_new (fd, 0, 4 * psize, TRUE, NULL);
+    unguarded = gst_mmap_window_new (fd, 0, psize, FALSE, NULL);
+    if (w == NULL || unguarded == NULL)
+      _exit (2);
+    data = gst_mmap_window_get_data (w, 0);
+    sigfillset (&all);
+    pthread_sigmask (SIG_BLOCK, &all, NULL);
+
+    gst_mmap_window_access_begin (w);
+    if (sigbus_blocked_here ())
+      _exit (3);
+    gst_mmap_window_access_begin (w);
+    if (ftruncate (fd, psize) != 0)
+      _exit (4);
+    if (data[2 * psize] != 0 || !gst_mmap_window_is_faulted (w))
+      _exit (5);
+    gst_mmap_window_access_end (w);
+    if (sigbus_blocked_here ())
+      _exit (6);
+    gst_mmap_window_access_end (w);
+    if (!sigbus_blocked_here ())
+      _exit (7);
+    /* an end without a begin changes nothing */
+    gst_mmap_window_access_end (w);
+    if (!sigbus_blocked_here ())
+      _exit (8);
+    /* unguarded windows have no handler to unblock SIGBUS for */
+    gst_mmap_window_access_begin (unguarded);
+    if (!sigbus_blocked_here ())
+      _exit (9);
+    gst_mmap_window_access_end (unguarded);
+    gst_mmap_window_unref (unguarded);
+    gst_mmap_window_unref (w);
+    _exit (0);
+  }
+  fail_unless (waitpid (pid, &status, 0) == pid);
+  fail_unless (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+      "child failed: status %d", status);
+
+  /* a thread that does not block SIGBUS keeps it unblocked */
+  {
+    GstMmapWindow *w = gst_mmap_window_new (fd, 0, psize, TRUE, NULL);
+
+    fail_if (sigbus_blocked_here ());
+    gst_mmap_window_access_begin (w);
+    gst_mmap_window_access_end (w);
+    fail_if (sigbus_blocked_here ());
+    gst_mmap_window_unref (w);
+  }
+  remove_file (fd, path);
+}
+
+GST_END_TEST;
+
+/* check_range() tells a range that the truncation reached (the page after
+ * it is gone) from one before the new end, in guarded and unguarded
+ * windows and at the end of a window. */
+GST_START_TEST (test_check_range)
+{
+  GstMmapWindow *guarded, *unguarded;
+  gchar *path;
+  gint fd;
+
+  fd = make_file (4 * psize, &path);
+  guarded = gst_mmap_window_new (fd, 0, 4 * psize, TRUE, NULL);
+  unguarded = gst_mmap_window_new (fd, 0, 4 * psize, FALSE, NULL);
+  fault_func_calls = 0;
+  gst_mmap_window_set_fault_func (guarded, count_fault, GINT_TO_POINTER (42),
+      NULL);
+
+  fail_if (gst_mmap_window_check_range (guarded, 0, psize));
+  fail_if (gst_mmap_window_check_range (guarded, 3 * psize, psize));
+  fail_if (gst_mmap_window_check_range (unguarded, 3 * psize, psize));
+  fail_if (gst_mmap_window_is_faulted (guarded));
+
+  /* the new end in the second page: its tail reads as zeros silently */
+  fail_unless (ftruncate (fd, psize + 10) == 0);
+
+  /* a range of the first page: its data is intact */
+  fail_if (gst_mmap_window_check_range (guarded, 0, psize));
+  fail_if (gst_mmap_window_is_faulted (guarded));
+  /* a range that ends in the second page reached past the new end */
+  fail_unless (gst_mmap_window_check_range (guarded, psize, 20));
+  fail_unless (gst_mmap_window_is_faulted (guarded));
+  fail_unless_equals_int (fault_func_calls, 1);
+  /* unguarded, or at the end of the window: by the file's size */
+  fail_if (gst_mmap_window_check_range (unguarded, 0, psize));
+  fail_unless (gst_mmap_window_check_range (unguarded, 3 * psize, psize));
+
+  gst_mmap_window_unref (unguarded);
+  gst_mmap_window_unref (guarded);
+  fail_unless (sigbus_is_initial ());
+  remove_file (fd, path);
+}
+
+GST_END_TEST;
+
 /* With the default disposition before us, a foreign SIGBUS still kills. */
 GST_START_TEST (test_guard_foreign_fault_kills)
 {
@@ -662,6 +786,8 @@ mmapwindow_suite (void)
   tcase_add_test (tc_chain, test_guard_foreign_fault_kills);
   tcase_add_test (tc_chain, test_guard_chain_flags_and_mask);
   tcase_add_test (tc_chain, test_guard_chain_resethand_and_ignore);
+  tcase_add_test (tc_chain, test_access_unblocks_sigbus);
+  tcase_add_test (tc_chain, test_check_range);
   tcase_add_test (tc_chain, test_guard_full);
   tcase_add_test (tc_chain, test_guard_threads);
 
