@@ -4,7 +4,7 @@
 # Copyright (C) 2026 The gst-reuse authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Usage: layeredmem_tracer.py TOOLS_DIR LEAK_PROGRAM
+# Usage: layeredmem_tracer.py TOOLS_DIR LEAK_PROGRAM REENTER_PROGRAM
 #
 # Runs pipelines with GST_TRACERS="layeredmem(...)" and checks what an
 # operator would read: the layeredmem-stats records under GST_TRACER parse
@@ -12,8 +12,10 @@
 # the statistics reach the pipeline's bus, the final leak report is empty
 # for a clean pipeline and names the size class of a deliberate leak, the
 # parameters take effect, and bad parameters give one warning and the
-# defaults. Run with a Python that has PyGObject (GStreamer's own parser
-# reads the records).
+# defaults; a bus sync handler that builds pipelines while the tracer posts
+# does not deadlock, and pipelines that never started get nothing posted; a
+# cap of 0 passes memory through without trimming. Run with a Python that
+# has PyGObject (GStreamer's own parser reads the records).
 
 import os
 import re
@@ -38,7 +40,8 @@ def check(cond, what, out=''):
         failures.append(what)
 
 
-def run(cmd, tracers, debug='GST_TRACER:7,layeredmem:4', env_extra=None):
+def run(cmd, tracers, debug='GST_TRACER:7,layeredmem:4', env_extra=None,
+        timeout=240):
     env = dict(os.environ)
     env['GST_TRACERS'] = tracers
     env['GST_DEBUG'] = debug
@@ -47,8 +50,13 @@ def run(cmd, tracers, debug='GST_TRACER:7,layeredmem:4', env_extra=None):
     if env.get('GST_REUSE_SANITIZER_PRELOAD'):
         env['LD_PRELOAD'] = env['GST_REUSE_SANITIZER_PRELOAD']
     env.update(env_extra or {})
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                          timeout=240)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout or b''
+        out = out.decode(errors='replace') if isinstance(out, bytes) else out
+        return None, out + f'\n(killed after {timeout} s)'
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -65,7 +73,7 @@ def records(out, name):
 
 
 def main():
-    tools, leak_program = sys.argv[1:3]
+    tools, leak_program, reenter_program = sys.argv[1:4]
     launch = os.path.join(tools, 'gst-launch-1.0')
     Gst.init(None)
 
@@ -177,6 +185,27 @@ def main():
                 'WARNING' in l]
     check(rc == 0 and len(warnings) == 1 and 'cannot read' in warnings[0],
           'unreadable parameters: one warning, and it runs', out)
+
+    # 5. a bus sync handler that builds a pipeline for every statistics
+    # message (posted from the tracer's thread): no deadlock; and a pipeline
+    # that never started gets no statistics on its bus
+    rc, out = run([reenter_program, '3'], 'layeredmem(interval=0.05)',
+                  debug='layeredmem:4', timeout=90)
+    check(rc is not None, 'no deadlock when a sync handler builds a '
+          'pipeline while the tracer posts', out)
+    check(rc == 0 and 'handled 3 statistics messages' in out and
+          "idle pipeline's bus got 0" in out,
+          'statistics reached the running pipeline only', out)
+
+    # 6. max-size=0: memory passes through, nothing is cached or trimmed
+    rc, out = run([launch, 'videotestsrc', 'num-buffers=20', '!',
+                   'videoconvert', '!', 'fakesink'], 'layeredmem(max-size=0)')
+    stats = records(out, 'layeredmem-stats')
+    check(rc == 0 and stats and stats[-1].get_value('allocations') > 0 and
+          stats[-1].get_value('trims') == 0 and
+          stats[-1].get_value('pool-hits') == 0 and
+          stats[-1].get_value('bytes-mapped') == 0,
+          'max-size=0: memory passes through, no trims', out)
 
     print(f'{len(failures)} failure(s)')
     return 1 if failures else 0

@@ -53,8 +53,10 @@
  * The statistics go to the `GST_TRACER` category (level TRACE, so
  * `GST_DEBUG=GST_TRACER:7`) as `layeredmem-stats` records, and as readable
  * lines to the `layeredmem` category (INFO); with an interval they are also
- * posted on the bus of every pipeline, as element messages named
- * `layered-allocator-stats`. At gst_deinit() (gst-launch-1.0 calls it) the
+ * posted on the bus of every top-level pipeline that is running (PAUSED or
+ * PLAYING: a pipeline never started has a bus nobody reads), as element
+ * messages named `layered-allocator-stats`, from the tracer's own thread
+ * (a bus sync handler may do anything there, build pipelines included). At gst_deinit() (gst-launch-1.0 calls it) the
  * tracer logs the final statistics and a `layeredmem-leaks` record with
  * the memory still in use, per size class; if there is any, it also warns
  * on stderr.
@@ -378,11 +380,31 @@ log_stats (GstLayeredMemTracer * self, const gchar * when)
   gst_structure_free (s);
 }
 
+/* Whether someone is likely to read @pipeline's bus: a top-level pipeline
+ * that runs (PAUSED or PLAYING, or on its way there). A pipeline that was
+ * never started has a bus that nobody reads and that never flushes: what
+ * is posted there piles up. */
+static gboolean
+pipeline_is_running (GstElement * pipeline)
+{
+  gboolean running;
+
+  GST_OBJECT_LOCK (pipeline);
+  running = GST_OBJECT_PARENT (pipeline) == NULL &&
+      (GST_STATE (pipeline) >= GST_STATE_PAUSED ||
+      GST_STATE_PENDING (pipeline) >= GST_STATE_PAUSED);
+  GST_OBJECT_UNLOCK (pipeline);
+  return running;
+}
+
 static void
 post_stats (GstLayeredMemTracer * self)
 {
+  GPtrArray *alive = g_ptr_array_new_with_free_func (gst_object_unref);
   guint i;
 
+  /* only what is needed under the lock: posting runs the buses' sync
+   * handlers, which may create elements, and so call our hook */
   g_mutex_lock (&self->lock);
   for (i = 0; i < self->pipelines->len;) {
     GstElement *pipeline = g_weak_ref_get (self->pipelines->pdata[i]);
@@ -391,13 +413,19 @@ post_stats (GstLayeredMemTracer * self)
       g_ptr_array_remove_index_fast (self->pipelines, i);
       continue;
     }
-    /* only top-level pipelines have a bus that someone watches */
-    if (GST_OBJECT_PARENT (pipeline) == NULL)
-      gst_layered_allocator_post_stats (self->allocator, pipeline);
-    gst_object_unref (pipeline);
+    g_ptr_array_add (alive, pipeline);
     i++;
   }
   g_mutex_unlock (&self->lock);
+
+  for (i = 0; i < alive->len; i++) {
+    GstElement *pipeline = g_ptr_array_index (alive, i);
+
+    if (pipeline_is_running (pipeline))
+      gst_layered_allocator_post_stats (self->allocator, pipeline);
+  }
+  /* the last references may go here, outside the lock too */
+  g_ptr_array_unref (alive);
 }
 
 static gpointer
@@ -431,7 +459,9 @@ free_weak_ref (gpointer ref)
 }
 
 /* The hook keeps the tracer alive until gst_deinit() (tracers without one
- * are dropped at once), and finds the pipelines to post statistics to. */
+ * are dropped at once), and finds the pipelines to post statistics to. It
+ * may run in any thread, bus sync handlers called from post_stats()
+ * included: the lock is never held while calling out. */
 static void
 do_element_new (GstTracer * tracer, GstClockTime ts, GstElement * element)
 {
