@@ -30,7 +30,15 @@
  * classes are 2 MiB and page-aligned; a frame-class chunk is one
  * page-rounded block, mapped at a 2 MiB boundary (and advised
  * MADV_HUGEPAGE) when it is that large, so that the kernel can back it with
- * huge pages.
+ * huge pages. Chunks that preallocation mapped are "promised" until a block
+ * of theirs is first handed out: the idle trim leaves them alone.
+ *
+ * A class whose chunk the cap cannot hold (beside the thread caches'
+ * quarter) is not cached at all: its blocks come from malloc and go back
+ * to it, so that a cap of 0 costs what system memory costs, instead of a
+ * chunk mapped and unmapped around every block. What comes from the system
+ * (chunks, oversized blocks, blocks passed through) is gstlayeredsystem.c;
+ * the types are shared through gstlayeredarena-private.h.
  *
  * Per-thread caches: each thread keeps a few freed blocks of the small,
  * medium and large classes (at most TC_SLOTS and TC_CLASS_BYTES per class,
@@ -55,11 +63,10 @@
 #include "config.h"
 #endif
 
-#include "gstlayeredarena.h"
+#include "gstlayeredarena-private.h"
 #include "gstlayeredlock.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -68,62 +75,6 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
-
-#define KiB ((gsize) 1024)
-#define MiB (1024 * KiB)
-#define HUGE_PAGE (2 * MiB)
-#define GEO_MAX (1 * MiB)
-
-enum
-{
-  LIST_PARTIAL,
-  LIST_FULL,
-  LIST_EMPTY,
-  N_LISTS
-};
-
-typedef struct _Chunk Chunk;
-typedef struct _Class Class;
-
-struct _Chunk
-{
-  Class *cls;                   /* NULL for an oversized block */
-  guint8 *base;
-  gsize size;                   /* mapped length */
-  guint capacity;               /* blocks */
-  guint bumped;                 /* blocks from here on were never used */
-  guint n_used;
-  guint *free_idx;
-  guint n_free_idx;
-  guint free_cap;
-  gint list;
-  gboolean promised;            /* preallocated, never used: no idle trim */
-  Chunk *prev, *next;
-  gpointer tag;                 /* while parked in a thread cache */
-};
-
-struct _Class
-{
-  GMutex lock;
-  gsize block_size;
-  gsize natural_align;
-  gboolean exact;
-  guint tc_index;               /* in the thread caches' tables */
-  guint tc_limit;               /* blocks a thread cache keeps */
-  Chunk *lists[N_LISTS];        /* lock */
-  guint64 n_chunks;             /* changed with the lock, atomically */
-  guint64 allocations;          /* lock */
-  guint64 pool_hits;            /* lock */
-  guint64 blocks_in_use;        /* lock */
-  gint64 last_used;             /* atomic, monotonic µs */
-};
-
-/* small: 64..512 step 64 (8); then four per doubling to 1 MiB (44) */
-#define N_GEO (8 + 4 * 11)
-/* above 1 MiB: eight per doubling, up to 2^40 */
-#define N_BIG (8 * 20)
-/* every class: geo, big, frame */
-#define N_TC (N_GEO + N_BIG + GST_LAYERED_ARENA_MAX_FRAME_CLASSES)
 
 /* Thread caches: up to TC_SLOTS blocks and TC_CLASS_BYTES per small,
  * medium or large class, TC_MAX_BYTES in all, reserved from the cap
@@ -165,8 +116,6 @@ typedef struct
   guint64 reserved;             /* owner: bytes of the cap reserved */
 } TcPark;
 
-typedef struct _ThreadCache ThreadCache;
-
 struct _ThreadCache
 {
   GstLayeredArena *arena;       /* atomic; changed under tc_lock */
@@ -183,60 +132,6 @@ struct _ThreadCache
   TcPark parks[N_TC - N_GEO];
 };
 
-struct _GstLayeredArena
-{
-  gsize min_align;
-  guint64 max_class_size;
-  gboolean huge_pages;
-  gsize page_size;
-  GDestroyNotify tag_free;
-
-  /* atomics */
-  guint64 max_cached;
-  guint64 idle_level;
-  gint64 idle_timeout_us;
-  gint64 next_idle_check;
-
-  Class geo[N_GEO];
-  Class big[N_BIG];
-  guint n_big;
-
-  GMutex frame_lock;
-  Class *frame[GST_LAYERED_ARENA_MAX_FRAME_CLASSES];    /* published */
-  gint n_frame;                 /* atomic */
-
-  GMutex oversized_lock;
-  Chunk *oversized;             /* oversized_lock */
-
-  /* statistics, relaxed atomics (without what the thread caches hold) */
-  guint64 allocations;
-  guint64 frees;
-  guint64 pool_hits;
-  guint64 system_allocations;
-  guint64 system_frees;
-  guint64 n_oversized;
-  guint64 oversized_in_use;
-  guint64 n_pass_through;
-  guint64 pass_through_frees;
-  guint64 pass_through_bytes;   /* in use */
-  guint64 trims;
-  guint64 trim_passes;
-  guint64 empty_chunks;         /* on the classes' empty lists */
-  guint64 bytes_in_use;         /* handed out: to users and thread caches */
-  guint64 user_in_use;          /* handed out to users */
-  guint64 peak_bytes_in_use;    /* of user_in_use */
-  guint64 bytes_mapped;
-
-  guint64 tc_reserved;          /* atomic: what thread caches may hold */
-  ThreadCache *tcs;             /* tc_lock */
-};
-
-#define IS_GEO(arena, cls) ((cls) >= (arena)->geo && \
-    (cls) < (arena)->geo + N_GEO)
-
-/* The chunk of every block that passed through to the system allocator. */
-static Chunk pass_through_chunk;
-
 static GMutex tc_lock;
 static void tc_thread_exit (gpointer data);
 static GPrivate tc_key = G_PRIVATE_INIT (tc_thread_exit);
@@ -244,10 +139,6 @@ static __thread ThreadCache *tc_self;
 
 static void tc_unlink_locked (GstLayeredArena * arena, ThreadCache * tc);
 
-#define LOAD(p) __atomic_load_n ((p), __ATOMIC_RELAXED)
-#define STORE(p, v) __atomic_store_n ((p), (v), __ATOMIC_RELAXED)
-#define ADD(p, v) __atomic_add_fetch ((p), (v), __ATOMIC_RELAXED)
-#define SUB(p, v) __atomic_sub_fetch ((p), (v), __ATOMIC_RELAXED)
 
 /* Idle times are seconds: the coarse clock is enough, and reading it costs
  * no more than a memory load (the precise one can cost far more in a
@@ -371,16 +262,6 @@ gst_layered_arena_new (const GstLayeredArenaConfig * config)
 }
 
 static void
-unmap_chunk (GstLayeredArena * arena, Chunk * chunk)
-{
-  munmap (chunk->base, chunk->size);
-  SUB (&arena->bytes_mapped, chunk->size);
-  ADD (&arena->system_frees, 1);
-  g_free (chunk->free_idx);
-  g_free (chunk);
-}
-
-static void
 class_clear (GstLayeredArena * arena, Class * cls)
 {
   gint l;
@@ -390,7 +271,7 @@ class_clear (GstLayeredArena * arena, Class * cls)
       Chunk *c = cls->lists[l];
 
       cls->lists[l] = c->next;
-      unmap_chunk (arena, c);
+      gst_layered_arena_unmap_chunk (arena, c);
     }
   }
   g_mutex_clear (&cls->lock);
@@ -452,7 +333,7 @@ gst_layered_arena_free (GstLayeredArena * arena)
     Chunk *c = arena->oversized;
 
     arena->oversized = c->next;
-    unmap_chunk (arena, c);
+    gst_layered_arena_unmap_chunk (arena, c);
   }
   g_mutex_clear (&arena->frame_lock);
   g_mutex_clear (&arena->oversized_lock);
@@ -466,45 +347,6 @@ gst_layered_arena_set_limits (GstLayeredArena * arena, guint64 max_cached,
   STORE (&arena->max_cached, max_cached);
   STORE (&arena->idle_level, idle_level);
   STORE (&arena->idle_timeout_us, idle_timeout_us);
-}
-
-/* Maps @size bytes (a multiple of the page size) at a multiple of @align
- * (a power of two; at most a page means page-aligned), and at a 2 MiB
- * boundary, advised MADV_HUGEPAGE, when @huge. */
-static guint8 *
-map_memory (gsize size, gsize align, gboolean huge)
-{
-  guintptr start, aligned, end;
-  guint8 *reserve;
-
-  if (huge)
-    align = MAX (align, HUGE_PAGE);
-  if (align <= (gsize) sysconf (_SC_PAGESIZE)) {
-    reserve = mmap (NULL, size, PROT_READ | PROT_WRITE,
-        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return reserve == MAP_FAILED ? NULL : reserve;
-  }
-
-  /* more than asked for, then the ends that are not needed go back */
-  if (size > G_MAXSIZE - align)
-    return NULL;
-  reserve = mmap (NULL, size + align, PROT_READ | PROT_WRITE,
-      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (reserve == MAP_FAILED)
-    return NULL;
-
-  start = (guintptr) reserve;
-  aligned = (start + align - 1) & ~((guintptr) align - 1);
-  end = aligned + size;
-  if (aligned > start)
-    munmap (reserve, aligned - start);
-  if (start + size + align > end)
-    munmap ((void *) end, start + size + align - end);
-#ifdef MADV_HUGEPAGE
-  if (huge)
-    madvise ((void *) aligned, size, MADV_HUGEPAGE);
-#endif
-  return (guint8 *) aligned;
 }
 
 static void
@@ -534,24 +376,6 @@ list_push (GstLayeredArena * arena, Class * cls, Chunk * c, gint list)
   cls->lists[list] = c;
 }
 
-/* A chunk of @size bytes from the system, aligned to @align (0: a page),
- * counted. */
-static Chunk *
-map_chunk (GstLayeredArena * arena, gsize size, gsize align, gboolean huge)
-{
-  guint8 *base = map_memory (size, align, huge);
-  Chunk *c;
-
-  if (base == NULL)
-    return NULL;
-  c = g_new0 (Chunk, 1);
-  c->base = base;
-  c->size = size;
-  ADD (&arena->bytes_mapped, size);
-  ADD (&arena->system_allocations, 1);
-  return c;
-}
-
 /* with the class lock */
 static Chunk *
 new_chunk (GstLayeredArena * arena, Class * cls)
@@ -568,7 +392,7 @@ new_chunk (GstLayeredArena * arena, Class * cls)
     huge = FALSE;
   }
 
-  c = map_chunk (arena, size, 0, huge);
+  c = gst_layered_arena_map_chunk (arena, size, 0, huge);
   if (c == NULL)
     return NULL;
   c->cls = cls;
@@ -576,27 +400,6 @@ new_chunk (GstLayeredArena * arena, Class * cls)
   ADD (&cls->n_chunks, 1);
 
   return c;
-}
-
-/* Adds @delta to the bytes in use by users; @delta_max is the largest
- * value that the change went through on its way (the peak candidate). */
-static void
-user_in_use_add (GstLayeredArena * arena, gint64 delta, gint64 delta_max)
-{
-  guint64 now = ADD (&arena->user_in_use, (guint64) delta);
-  guint64 high = now - (guint64) delta + (guint64) delta_max;
-  guint64 peak = LOAD (&arena->peak_bytes_in_use);
-
-  while (high > peak && !__atomic_compare_exchange_n (&arena->peak_bytes_in_use,
-          &peak, high, TRUE, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-}
-
-/* A block leaves the arena for a user. */
-static void
-note_in_use (GstLayeredArena * arena, gsize size)
-{
-  ADD (&arena->bytes_in_use, size);
-  user_in_use_add (arena, size, size);
 }
 
 static Class *
@@ -654,44 +457,6 @@ lookup_class (GstLayeredArena * arena, gsize size)
   return cls ? cls : find_geo (arena->big, arena->n_big, rounded);
 }
 
-static gboolean
-alloc_oversized (GstLayeredArena * arena, gsize size, gsize align_mask,
-    GstLayeredBlock * block)
-{
-  gsize rounded;
-  gboolean huge;
-  Chunk *c;
-
-  if (size > G_MAXSIZE - arena->page_size)
-    return FALSE;
-  rounded = (size + arena->page_size - 1) & ~(arena->page_size - 1);
-  huge = arena->huge_pages && rounded >= HUGE_PAGE;
-  /* mapped at a multiple of the alignment: no slack needed */
-  c = map_chunk (arena, rounded, align_mask + 1, huge);
-  if (c == NULL)
-    return FALSE;
-  c->capacity = 1;
-  c->n_used = 1;
-  gst_layered_lock (&arena->oversized_lock);
-  c->next = arena->oversized;
-  if (c->next)
-    c->next->prev = c;
-  arena->oversized = c;
-  gst_layered_unlock (&arena->oversized_lock);
-
-  ADD (&arena->n_oversized, 1);
-  ADD (&arena->oversized_in_use, 1);
-  ADD (&arena->allocations, 1);
-  note_in_use (arena, rounded);
-
-  block->data = c->base;
-  block->size = rounded;
-  block->chunk = c;
-  block->index = 0;
-  block->tag = NULL;
-  return TRUE;
-}
-
 /* The bytes of the chunks of @cls. */
 static inline gsize
 chunk_bytes (Class * cls)
@@ -712,43 +477,6 @@ passes_through (GstLayeredArena * arena, Class * cls)
 
   return G_UNLIKELY (chunk_bytes (cls) > cap - cap / 4) &&
       LOAD (&cls->n_chunks) == 0;
-}
-
-/* As system memory does it: malloc, with the slack for the alignment in
- * the block (the offset of the data is kept in @block->index). Counted
- * apart from the chunks, with as few atomic operations as can be: the
- * statistics add these counters in. */
-static gboolean
-alloc_pass_through (GstLayeredArena * arena, gsize size, gsize align_mask,
-    GstLayeredBlock * block)
-{
-  guint8 *p;
-  gsize skip;
-
-  if (size > G_MAXSIZE - align_mask || align_mask > G_MAXUINT)
-    return FALSE;
-  if ((p = malloc (size + align_mask)) == NULL)
-    return FALSE;
-  skip = (align_mask + 1 - ((guintptr) p & align_mask)) & align_mask;
-  ADD (&arena->n_pass_through, 1);
-  ADD (&arena->pass_through_bytes, size);
-  user_in_use_add (arena, size, size);
-
-  block->data = p + skip;
-  block->size = size;
-  block->chunk = &pass_through_chunk;
-  block->index = skip;
-  block->tag = NULL;
-  return TRUE;
-}
-
-static void
-release_pass_through (GstLayeredArena * arena, const GstLayeredBlock * block)
-{
-  free (block->data - block->index);
-  ADD (&arena->pass_through_frees, 1);
-  SUB (&arena->pass_through_bytes, block->size);
-  user_in_use_add (arena, -(gint64) block->size, 0);
 }
 
 static void maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock);
@@ -841,7 +569,7 @@ tc_fold (GstLayeredArena * arena, ThreadCache * tc)
 
   if (pending == 0 && pending_max == 0)
     return;
-  user_in_use_add (arena, pending, pending_max);
+  gst_layered_arena_user_in_use_add (arena, pending, pending_max);
   STORE (&tc->pending, 0);
   STORE (&tc->pending_max, 0);
   tc->ops = 0;
@@ -1143,9 +871,11 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
     cls = lookup_class (arena, need);
   }
   if (cls == NULL)
-    return alloc_oversized (arena, MAX (size, 1), align_mask, block);
+    return gst_layered_arena_alloc_oversized (arena, MAX (size, 1), align_mask,
+        block);
   if (passes_through (arena, cls))
-    return alloc_pass_through (arena, MAX (size, 1), align_mask, block);
+    return gst_layered_arena_alloc_pass_through (arena, MAX (size, 1),
+        align_mask, block);
 
   tc = tc_get (arena);
   if (tc && tc_take (arena, tc, cls, align_mask, block))
@@ -1193,7 +923,7 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
   ADD (&arena->allocations, 1);
   if (hit)
     ADD (&arena->pool_hits, 1);
-  note_in_use (arena, cls->block_size);
+  gst_layered_arena_note_in_use (arena, cls->block_size);
 
   fill_block (block, cls, c, idx, align_mask);
   return TRUE;
@@ -1246,26 +976,12 @@ gst_layered_arena_release (GstLayeredArena * arena,
   Class *cls = c->cls;
   ThreadCache *tc;
 
-  if (c == &pass_through_chunk) {
-    release_pass_through (arena, block);
+  if (c == &gst_layered_arena_pass_through_chunk) {
+    gst_layered_arena_release_pass_through (arena, block);
     return FALSE;
   }
   if (cls == NULL) {
-    gsize size = c->size;
-
-    gst_layered_lock (&arena->oversized_lock);
-    if (c->prev)
-      c->prev->next = c->next;
-    else
-      arena->oversized = c->next;
-    if (c->next)
-      c->next->prev = c->prev;
-    gst_layered_unlock (&arena->oversized_lock);
-    ADD (&arena->frees, 1);
-    SUB (&arena->bytes_in_use, size);
-    user_in_use_add (arena, -(gint64) size, 0);
-    SUB (&arena->oversized_in_use, 1);
-    unmap_chunk (arena, c);
+    gst_layered_arena_release_oversized (arena, block);
     return FALSE;
   }
 
@@ -1279,7 +995,7 @@ gst_layered_arena_release (GstLayeredArena * arena,
   }
 
   ADD (&arena->frees, 1);
-  user_in_use_add (arena, -(gint64) cls->block_size, 0);
+  gst_layered_arena_user_in_use_add (arena, -(gint64) cls->block_size, 0);
   release_to_chunk (arena, cls, c, block->index);
 
   maybe_trim (arena, FALSE);
@@ -1309,7 +1025,7 @@ trim_class (GstLayeredArena * arena, Class * cls, guint64 keep,
     SUB (&cls->n_chunks, 1);
     freed += c->size;
     ADD (&arena->trims, 1);
-    unmap_chunk (arena, c);
+    gst_layered_arena_unmap_chunk (arena, c);
   }
   gst_layered_unlock (&cls->lock);
   return freed;
