@@ -65,15 +65,15 @@
  * Every other SIGBUS is passed on to the handler that was installed before,
  * or kills the process as it would have without mmapsrc.
  *
- * What is guaranteed: the process never dies of a SIGBUS caused by a file
- * that mmapsrc mapped and that shrank, as long as the handler stays
- * installed (see #GstMmapSrc:handle-sigbus); a reader that gets zeros where
- * the file had data through gst_buffer_map() or gst_memory_copy() triggers
- * the ERROR before it can hand on the next buffer. What is not: a reader
- * that keeps a buffer mapped for ever is not told; a file that is
- * rewritten in place without shrinking is not detected (neither does
- * filesrc); system calls that read from the buffer (write() to a socket,
- * say) fail with EFAULT in that element rather than reading zeros.
+ * Guaranteed while the handler is installed: no SIGBUS from a shrunk file
+ * kills the process for accesses between a map of the memory and its unmap
+ * in the same thread, or in gst_memory_copy(), even if the thread blocks
+ * SIGBUS (the map unblocks it until the unmap), nor for any access by a
+ * thread that does not block it; zeros read that way trigger the ERROR
+ * before the next buffer is handed on. Not: threads that block SIGBUS and
+ * touch data they did not map; readers that never unmap; files rewritten in
+ * place; system calls reading the buffer fail with EFAULT instead. See
+ * docs/mmapsrc.md.
  *
  * ## Example launch line
  * |[

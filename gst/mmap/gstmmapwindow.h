@@ -41,8 +41,14 @@ G_BEGIN_DECLS
  * guard's signal handler is installed when the first guarded window is made
  * and removed again when the last one is released (unless another handler
  * was installed on top of it in the meantime), and it chains to whatever
- * handler was there before for every address that is not inside one of our
- * windows.
+ * action was there before (honouring its flags and mask) for every address
+ * that is not inside one of our windows.
+ *
+ * A thread that blocks SIGBUS cannot run the handler (the kernel kills the
+ * process instead), so code that touches a guarded window's data brackets
+ * the access with gst_mmap_window_access_begin() and
+ * gst_mmap_window_access_end(), and checks afterwards with
+ * gst_mmap_window_check_range() whether the file shrank under what it read.
  *
  * This module has no GStreamer element code in it; #GstMmapSrc and the
  * mmap memory allocator build on it.
