@@ -566,6 +566,7 @@ gst_mmap_src_start (GstBaseSrc * basesrc)
   network = src->is_regular && gst_mmap_src_is_network_fs (src->fd);
   mappable = src->is_regular && st.st_size > 0;
 
+  gst_mmap_src_new_run (src);
   GST_OBJECT_LOCK (src);
   mode = src->mode;
   src->known_size = src->is_regular ? (guint64) st.st_size : 0;
@@ -624,7 +625,6 @@ gst_mmap_src_start (GstBaseSrc * basesrc)
   src->read_position = 0;
   src->populate_supported = TRUE;
   src->fallback_warned = FALSE;
-  g_atomic_int_set (&src->error_posted, 0);
 
   gst_base_src_set_dynamic_size (basesrc, src->seekable);
 

@@ -109,6 +109,7 @@ struct _GstMmapSrc
   guint64 read_position;
 
   gint error_posted;            /* atomic */
+  gint run;                     /* atomic, counts start()s */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (mmapsrc);

@@ -82,6 +82,7 @@ typedef struct
 {
   GWeakRef src;
   gchar *location;
+  gint run;
 } FaultData;
 
 static void
@@ -93,6 +94,14 @@ gst_mmap_src_window_faulted (GstMmapWindow * window, gpointer user_data)
   if (src == NULL) {
     GST_WARNING ("\"%s\", read by an mmapsrc that is gone, was truncated; "
         "a page past its new end was read as zeros", data->location);
+    return;
+  }
+
+  if (data->run != g_atomic_int_get (&src->run)) {
+    /* the element has started reading again since: not this run's error */
+    GST_WARNING_OBJECT (src, "\"%s\", read in an earlier run, shrank under "
+        "a buffer; a page past its new end was read as zeros", data->location);
+    gst_object_unref (src);
     return;
   }
 
@@ -187,6 +196,7 @@ gst_mmap_src_map_locked (GstMmapSrc * src, guint64 start, guint64 length,
   data = g_new (FaultData, 1);
   g_weak_ref_init (&data->src, src);
   data->location = g_strdup (src->filename);
+  data->run = g_atomic_int_get (&src->run);
   gst_mmap_window_set_fault_func (window, gst_mmap_src_window_faulted, data,
       fault_data_free);
 
@@ -214,6 +224,15 @@ gst_mmap_src_unmap_locked (GstMmapSrc * src)
     gst_memory_unref (src->root);
   src->root = NULL;
   src->window = NULL;
+}
+
+/* A new run (start()): its error is posted once, and windows of earlier
+ * runs no longer post theirs. */
+void
+gst_mmap_src_new_run (GstMmapSrc * src)
+{
+  g_atomic_int_inc (&src->run);
+  g_atomic_int_set (&src->error_posted, 0);
 }
 
 GstFlowReturn

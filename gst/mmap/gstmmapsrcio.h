@@ -31,6 +31,9 @@ gboolean      gst_mmap_src_stat_size (GstMmapSrc * src, guint64 * size,
                                       gboolean * shrunk);
 
 G_GNUC_INTERNAL
+void          gst_mmap_src_new_run (GstMmapSrc * src);
+
+G_GNUC_INTERNAL
 GstFlowReturn gst_mmap_src_truncated (GstMmapSrc * src, const gchar * detail);
 
 G_GNUC_INTERNAL

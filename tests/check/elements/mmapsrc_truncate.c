@@ -669,6 +669,88 @@ GST_START_TEST (test_truncate_after_location_changed)
 
 GST_END_TEST;
 
+/* A reader notices the truncation of the file of an earlier run while the
+ * element already reads another one: that run must not fail for it. */
+GST_START_TEST (test_truncate_after_restart)
+{
+  HeldBuffers held = { NULL, FALSE, 0 };
+  GstElement *pipeline, *src, *sink;
+  GstMessage *msg;
+  GstBus *bus;
+  gchar *other = g_build_filename (tmpdir, "other.bin", NULL);
+  gulong id;
+  guint i;
+
+  write_input ();
+  fail_unless (g_file_set_contents (other, (gchar *) original, FILE_SIZE,
+          NULL));
+  held.buffers = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  pipeline = gst_parse_launch ("mmapsrc name=src ! fakesink name=sink", NULL);
+  fail_unless (pipeline != NULL);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (src, "location", path, "blocksize", BLOCK, NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, NULL);
+  id = g_signal_connect (sink, "handoff", G_CALLBACK (hold_buffer), &held);
+  bus = gst_element_get_bus (pipeline);
+  fail_if (gst_element_set_state (pipeline,
+          GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  g_signal_handler_disconnect (sink, id);
+
+  /* the second run, on another file, is under way */
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_set (src, "location", other, NULL);
+  fail_unless (gst_element_set_state (pipeline,
+          GST_STATE_PAUSED) != GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (pipeline, NULL, NULL,
+          GST_CLOCK_TIME_NONE), GST_STATE_CHANGE_SUCCESS);
+
+  /* the first run's file shrinks under its buffers */
+  fail_unless (truncate (path, FILE_SIZE / 2 + 100) == 0);
+  for (i = 0; i < held.buffers->len; i++) {
+    GstBuffer *buf = g_ptr_array_index (held.buffers, i);
+    GstMapInfo info;
+    gsize j;
+
+    fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
+    for (j = 0; j < info.size; j++) {
+      if (info.data[j] != original[GST_BUFFER_OFFSET (buf) + j])
+        held.n_wrong++;
+    }
+    gst_buffer_unmap (buf, &info);
+  }
+  fail_unless (held.n_wrong > 0);
+  /* the fault was handled in this thread: any error is on the bus now */
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg == NULL, "the second run failed for the first one's file");
+
+  /* and the second run ends normally */
+  fail_if (gst_element_set_state (pipeline,
+          GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  g_ptr_array_unref (held.buffers);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_unlink (other);
+  g_free (other);
+}
+
+GST_END_TEST;
+
 static Suite *
 mmapsrc_truncate_suite (void)
 {
@@ -685,6 +767,7 @@ mmapsrc_truncate_suite (void)
   tcase_add_test (tc, test_truncate_sigbus_blocked);
   tcase_add_test (tc, test_truncate_reader_blocks_sigbus);
   tcase_add_test (tc, test_truncate_after_location_changed);
+  tcase_add_test (tc, test_truncate_after_restart);
 
   return s;
 }
