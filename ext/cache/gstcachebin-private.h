@@ -42,7 +42,12 @@ G_GNUC_INTERNAL
 gboolean gst_cache_bin_build_chain (GstCacheBin * self,
     const gchar * description, gboolean describe);
 G_GNUC_INTERNAL
+GstPad *gst_cache_bin_find_unlinked_pad (GList * elements,
+    GstPadDirection dir);
+G_GNUC_INTERNAL
 void gst_cache_bin_bypass (GstCacheBin * self, const gchar * reason);
+G_GNUC_INTERNAL
+void gst_cache_bin_unstorable (GstCacheBin * self, const gchar * reason);
 G_GNUC_INTERNAL
 void gst_cache_bin_post_result (GstCacheBin * self, guint64 bytes,
     gboolean stored);
@@ -57,6 +62,11 @@ gboolean gst_cache_bin_identify_input (GstCacheBin * self,
 G_GNUC_INTERNAL
 void gst_cache_bin_make_key (GstCacheBin * self,
     GstCacheBinKeyMode key_mode, const gchar * name_space);
+
+/* gstcachebincaps.c */
+G_GNUC_INTERNAL
+GstCaps *gst_cache_bin_chain_caps (GstCacheBin * self, GstPadDirection dir,
+    GstCaps * filter);
 
 /* gstcachebincapture.c */
 G_GNUC_INTERNAL

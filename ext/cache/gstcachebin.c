@@ -85,6 +85,7 @@ GST_DEBUG_CATEGORY (gst_cache_bin_debug);
 #define GST_CAT_DEFAULT gst_cache_bin_debug
 
 #define DEFAULT_KEY_MODE GST_CACHE_BIN_KEY_FULL
+#define DEFAULT_INPUT_DIGEST GST_CACHE_BIN_INPUT_DIGEST_XXH3_128
 
 
 enum
@@ -98,6 +99,7 @@ enum
   PROP_KEY_MODE,
   PROP_TRUST_STAT,
   PROP_KEY,
+  PROP_INPUT_DIGEST,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -141,6 +143,8 @@ static void gst_cache_bin_get_property (GObject * object, guint prop_id,
 static GstStateChangeReturn gst_cache_bin_change_state (GstElement * element,
     GstStateChange transition);
 static void gst_cache_bin_handle_message (GstBin * bin, GstMessage * msg);
+static gboolean gst_cache_bin_send_event (GstElement * element,
+    GstEvent * event);
 
 static gboolean sink_activate (GstPad * pad, GstObject * parent);
 static GstFlowReturn sink_chain (GstPad * pad, GstObject * parent,
@@ -225,6 +229,25 @@ gst_cache_bin_class_init (GstCacheBinClass * klass)
           "The key of the current run (hex), once the input is known", NULL,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstCacheBin:input-digest:
+   *
+   * The digest of the input, and of files that the chain's properties
+   * name, in the key. `xxh3-128` is fast and fine for inputs the service
+   * trusts; it is not collision-resistant, so a cache shared by tenants who
+   * upload their own inputs should use `sha256`, where a crafted collision
+   * cannot hand one tenant another's result.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_INPUT_DIGEST,
+      g_param_spec_enum ("input-digest", "Input digest",
+          "Digest of the input in the key: xxh3-128 (fast, for trusted "
+          "inputs) or sha256 (collision-resistant, for shared caches)",
+          GST_TYPE_CACHE_BIN_INPUT_DIGEST, DEFAULT_INPUT_DIGEST,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
@@ -234,9 +257,11 @@ gst_cache_bin_class_init (GstCacheBinClass * klass)
       "The gst-reuse authors");
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_cache_bin_change_state);
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_cache_bin_send_event);
   bin_class->handle_message = GST_DEBUG_FUNCPTR (gst_cache_bin_handle_message);
 
   gst_type_mark_as_plugin_api (GST_TYPE_CACHE_BIN_KEY_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_CACHE_BIN_INPUT_DIGEST, 0);
 }
 
 /* an internal pad has the external pad for parent, as a ghost pad's proxy
@@ -283,6 +308,7 @@ gst_cache_bin_init (GstCacheBin * self)
   self->max_size = 0;
   self->trust_stat = TRUE;
   self->key_mode = DEFAULT_KEY_MODE;
+  self->input_digest = DEFAULT_INPUT_DIGEST;
 }
 
 static void
@@ -342,6 +368,9 @@ gst_cache_bin_set_property (GObject * object, guint prop_id,
     case PROP_KEY_MODE:
       self->key_mode = g_value_get_enum (value);
       break;
+    case PROP_INPUT_DIGEST:
+      self->input_digest = g_value_get_enum (value);
+      break;
     case PROP_TRUST_STAT:
       self->trust_stat = g_value_get_boolean (value);
       break;
@@ -377,6 +406,9 @@ gst_cache_bin_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_KEY_MODE:
       g_value_set_enum (value, self->key_mode);
+      break;
+    case PROP_INPUT_DIGEST:
+      g_value_set_enum (value, self->input_digest);
       break;
     case PROP_TRUST_STAT:
       g_value_set_boolean (value, self->trust_stat);
@@ -425,7 +457,11 @@ gst_cache_bin_post_result (GstCacheBin * self, guint64 bytes, gboolean stored)
   if (self->run == GST_CACHE_BIN_RUN_BYPASS)
     gst_structure_set (s, "reason", G_TYPE_STRING, self->bypass_reason, NULL);
   if (self->run == GST_CACHE_BIN_RUN_MISS) {
+    const gchar *unstorable = g_atomic_pointer_get (&self->unstorable);
+
     gst_structure_set (s, "stored", G_TYPE_BOOLEAN, stored, NULL);
+    if (!stored && unstorable)
+      gst_structure_set (s, "reason", G_TYPE_STRING, unstorable, NULL);
     if (!stored && self->store_error)
       gst_structure_set (s, "store-error", G_TYPE_STRING, self->store_error,
           NULL);
@@ -446,8 +482,8 @@ gst_cache_bin_post_result (GstCacheBin * self, guint64 bytes, gboolean stored)
 
 /* the first unlinked sink pad, or the last unlinked src pad, of the chain's
  * elements in link order */
-static GstPad *
-find_unlinked_pad (GList * elements, GstPadDirection dir)
+GstPad *
+gst_cache_bin_find_unlinked_pad (GList * elements, GstPadDirection dir)
 {
   GList *l = dir == GST_PAD_SINK ? elements : g_list_last (elements);
 
@@ -510,8 +546,8 @@ gst_cache_bin_build_chain (GstCacheBin * self, const gchar * description,
   }
 
   elements = gst_cache_chain_elements (container);
-  self->chain_sink = find_unlinked_pad (elements, GST_PAD_SINK);
-  self->chain_src = find_unlinked_pad (elements, GST_PAD_SRC);
+  self->chain_sink = gst_cache_bin_find_unlinked_pad (elements, GST_PAD_SINK);
+  self->chain_src = gst_cache_bin_find_unlinked_pad (elements, GST_PAD_SRC);
   g_list_free_full (elements, gst_object_unref);
   if (describe) {
     gchar **factories = gst_cache_chain_factories (container);
@@ -571,6 +607,23 @@ lookup (GstCacheBin * self)
   }
 }
 
+static GstCaps *entry_caps (GstCacheBin * self);
+
+static gboolean
+downstream_accepts_entry (GstCacheBin * self)
+{
+  GstCaps *caps = entry_caps (self);
+  gboolean ok = TRUE;
+
+  if (caps && !gst_caps_is_any (caps))
+    ok = gst_pad_peer_query_accept_caps (self->srcpad, caps);
+  if (!ok)
+    GST_INFO_OBJECT (self, "downstream does not accept the stored caps %"
+        GST_PTR_FORMAT ": running the chain, storing nothing", caps);
+  gst_clear_caps (&caps);
+  return ok;
+}
+
 /* READY->PAUSED, before the children change state: know the input, make
  * the key, look it up, and set up a replay or the chain */
 static gboolean
@@ -627,6 +680,15 @@ prepare_run (GstCacheBin * self)
   gst_cache_bin_make_key (self, key_mode, name_space);
   lookup (self);
 
+  /* a stored result that downstream would refuse is no result for this
+   * pipeline: the chain negotiates with downstream instead */
+  if (self->entry && !downstream_accepts_entry (self)) {
+    g_clear_pointer (&self->entry, gst_cache_entry_unref);
+    g_free (self->store_error);
+    self->store_error = g_strdup ("downstream refuses the stored caps");
+    read_only = TRUE;
+  }
+
   if (self->entry) {
     self->run = GST_CACHE_BIN_RUN_HIT;
     self->replay_pos = 0;
@@ -645,7 +707,8 @@ prepare_run (GstCacheBin * self)
   self->run = GST_CACHE_BIN_RUN_MISS;
   GST_INFO_OBJECT (self, "miss: running the chain");
   if (read_only) {
-    self->store_error = g_strdup ("read-only");
+    if (self->store_error == NULL)
+      self->store_error = g_strdup ("read-only");
   } else {
     self->writer = gst_cache_writer_new (self->store, self->key, self->limit,
         &err);
@@ -678,6 +741,9 @@ setup_chain:
   }
   self->capture_decided = FALSE;
   self->capture_pos = 0;
+  self->capture_video = self->capture_audio = FALSE;
+  self->unstorable = NULL;
+  self->fed_bytes = 0;
   g_atomic_int_set (&self->chain_failed, 0);
   g_atomic_int_set (&self->capture_flushed, 0);
   if (self->chain)
@@ -734,6 +800,9 @@ cleanup_run (GstCacheBin * self)
   g_clear_pointer (&self->input_path, g_free);
   g_clear_pointer (&self->store_error, g_free);
   gst_clear_caps (&self->capture_caps);
+  g_list_free_full (self->capture_early, (GDestroyNotify) gst_event_unref);
+  self->capture_early = NULL;
+  self->unstorable = NULL;
   memset (&self->input_id, 0, sizeof (self->input_id));
   self->input_from_manifest = FALSE;
   self->damaged_entry = FALSE;
@@ -774,6 +843,27 @@ gst_cache_bin_change_state (GstElement * element, GstStateChange transition)
   return ret;
 }
 
+/* the first reason a miss cannot be stored; later ones are only logged */
+void
+gst_cache_bin_unstorable (GstCacheBin * self, const gchar * reason)
+{
+  if (g_atomic_pointer_compare_and_exchange (&self->unstorable, NULL, reason))
+    GST_INFO_OBJECT (self, "the result will not be stored: %s", reason);
+  else
+    GST_DEBUG_OBJECT (self, "also unstorable: %s", reason);
+}
+
+/* an event sent to the bin itself comes from outside the input */
+static gboolean
+gst_cache_bin_send_event (GstElement * element, GstEvent * event)
+{
+  GstCacheBin *self = GST_CACHE_BIN (element);
+
+  if (self->run == GST_CACHE_BIN_RUN_MISS)
+    gst_cache_bin_unstorable (self, "injected-event");
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+}
+
 static void
 gst_cache_bin_handle_message (GstBin * bin, GstMessage * msg)
 {
@@ -802,11 +892,21 @@ sink_activate (GstPad * pad, GstObject * parent)
   return gst_pad_activate_mode (pad, GST_PAD_MODE_PUSH, TRUE);
 }
 
+/* what the chain is fed in push mode must be the input, whole, from its
+ * first byte: a gap, an offset elsewhere or an end before the last byte
+ * (an EOS sent to the pipeline, num-buffers on the source) makes the run
+ * unstorable */
 static GstFlowReturn
 sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
   GstCacheBin *self = GST_CACHE_BIN (parent);
 
+  if (self->run == GST_CACHE_BIN_RUN_MISS) {
+    if (GST_BUFFER_OFFSET_IS_VALID (buf) &&
+        GST_BUFFER_OFFSET (buf) != self->fed_bytes)
+      gst_cache_bin_unstorable (self, "incomplete-input");
+    self->fed_bytes += gst_buffer_get_size (buf);
+  }
   if (self->run == GST_CACHE_BIN_RUN_MISS ||
       self->run == GST_CACHE_BIN_RUN_BYPASS)
     return gst_pad_push (self->feedpad, buf);
@@ -814,15 +914,69 @@ sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   return self->run == GST_CACHE_BIN_RUN_HIT ? GST_FLOW_EOS : GST_FLOW_FLUSHING;
 }
 
+/* upstream's events in a miss: the input's own framing only */
+static void
+check_input_event (GstCacheBin * self, GstEvent * event)
+{
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_CAPS:
+    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_FLUSH_STOP:
+      break;
+    case GST_EVENT_SEGMENT:{
+      const GstSegment *seg;
+
+      gst_event_parse_segment (event, &seg);
+      /* a segment that starts later or stops early selects a part */
+      if (seg->format != GST_FORMAT_BYTES || seg->start != 0 ||
+          GST_CLOCK_TIME_IS_VALID (seg->stop) || seg->rate != 1.0)
+        gst_cache_bin_unstorable (self, "segment");
+      break;
+    }
+    case GST_EVENT_EOS:
+      if (self->fed_bytes != self->input_id.length) {
+        GST_INFO_OBJECT (self, "end of the input after %" G_GUINT64_FORMAT
+            " of %" G_GUINT64_FORMAT " bytes", self->fed_bytes,
+            self->input_id.length);
+        gst_cache_bin_unstorable (self, "incomplete-input");
+      }
+      break;
+    default:
+      GST_INFO_OBJECT (self, "%s event from upstream",
+          GST_EVENT_TYPE_NAME (event));
+      gst_cache_bin_unstorable (self, "upstream-event");
+      break;
+  }
+}
+
 static gboolean
 sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstCacheBin *self = GST_CACHE_BIN (parent);
 
+  if (self->run == GST_CACHE_BIN_RUN_MISS)
+    check_input_event (self, event);
   if (self->run == GST_CACHE_BIN_RUN_MISS ||
       self->run == GST_CACHE_BIN_RUN_BYPASS)
     return gst_pad_push_event (self->feedpad, event);
   gst_event_unref (event);
+  return TRUE;
+}
+
+/* before a run, caps queries are answered with the caps of the chain's
+ * ends, so that links are made as they would be without cachebin */
+static gboolean
+query_chain_caps (GstCacheBin * self, GstPadDirection dir, GstQuery * query)
+{
+  GstCaps *filter, *caps;
+
+  gst_query_parse_caps (query, &filter);
+  caps = gst_cache_bin_chain_caps (self, dir, filter);
+  if (caps == NULL)
+    return FALSE;
+  gst_query_set_caps_result (query, caps);
+  gst_caps_unref (caps);
   return TRUE;
 }
 
@@ -834,6 +988,10 @@ sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
   if (self->run == GST_CACHE_BIN_RUN_MISS ||
       self->run == GST_CACHE_BIN_RUN_BYPASS)
     return gst_pad_peer_query (self->feedpad, query);
+  if (self->run == GST_CACHE_BIN_RUN_NONE &&
+      GST_QUERY_TYPE (query) == GST_QUERY_CAPS &&
+      query_chain_caps (self, GST_PAD_SINK, query))
+    return TRUE;
   return gst_pad_query_default (pad, parent, query);
 }
 
@@ -851,13 +1009,30 @@ feed_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
   return TRUE;
 }
 
+/* a chain that pulls reads what it needs; upstream refusing data before
+ * the input's end (an EOS sent to the pipeline, num-buffers) or handing
+ * out less than there is means the chain did not see the input */
 static GstFlowReturn
 feed_getrange (GstPad * pad, GstObject * parent, guint64 offset,
     guint length, GstBuffer ** buf)
 {
   GstCacheBin *self = INTERNAL_SELF (parent);
+  guint64 total = self->input_id.length;
+  GstFlowReturn ret;
 
-  return gst_pad_pull_range (self->sinkpad, offset, length, buf);
+  ret = gst_pad_pull_range (self->sinkpad, offset, length, buf);
+  if (self->run != GST_CACHE_BIN_RUN_MISS)
+    return ret;
+  if (ret == GST_FLOW_EOS && offset < total) {
+    GST_INFO_OBJECT (self, "upstream ended at %" G_GUINT64_FORMAT " of %"
+        G_GUINT64_FORMAT " bytes", offset, total);
+    gst_cache_bin_unstorable (self, "incomplete-input");
+  } else if (ret == GST_FLOW_OK &&
+      offset + gst_buffer_get_size (*buf) < MIN (offset + length, total)) {
+    GST_INFO_OBJECT (self, "short read at %" G_GUINT64_FORMAT, offset);
+    gst_cache_bin_unstorable (self, "incomplete-input");
+  }
+  return ret;
 }
 
 static gboolean
@@ -887,11 +1062,43 @@ src_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
   return TRUE;
 }
 
+/* downstream's events in a miss: they reach the chain, as without
+ * cachebin, but a result they shaped is not stored. QoS that reports
+ * lateness lets decoders drop frames; a seek selects a part; navigation
+ * and steps change what comes out. */
+static void
+check_downstream_event (GstCacheBin * self, GstEvent * event)
+{
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_QOS:{
+      GstClockTimeDiff diff;
+
+      gst_event_parse_qos (event, NULL, NULL, &diff, NULL);
+      if (diff > 0)
+        gst_cache_bin_unstorable (self, "qos");
+      break;
+    }
+    case GST_EVENT_SEEK:
+      gst_cache_bin_unstorable (self, "seek");
+      break;
+    case GST_EVENT_RECONFIGURE:
+    case GST_EVENT_LATENCY:
+      break;
+    default:
+      GST_INFO_OBJECT (self, "%s event from downstream",
+          GST_EVENT_TYPE_NAME (event));
+      gst_cache_bin_unstorable (self, "downstream-event");
+      break;
+  }
+}
+
 static gboolean
 src_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   GstCacheBin *self = GST_CACHE_BIN (parent);
 
+  if (self->run == GST_CACHE_BIN_RUN_MISS)
+    check_downstream_event (self, event);
   if (self->run == GST_CACHE_BIN_RUN_MISS ||
       self->run == GST_CACHE_BIN_RUN_BYPASS)
     return gst_pad_push_event (self->capturepad, event);
@@ -904,10 +1111,27 @@ src_event (GstPad * pad, GstObject * parent, GstEvent * event)
   return TRUE;
 }
 
+/* the caps a stored entry starts with */
+static GstCaps *
+entry_caps (GstCacheBin * self)
+{
+  gchar *str = g_key_file_get_string (gst_cache_entry_get_meta (self->entry),
+      "entry", "caps", NULL);
+  GstCaps *caps = str ? gst_caps_from_string (str) : NULL;
+
+  g_free (str);
+  return caps;
+}
+
 static gboolean
 src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 {
   GstCacheBin *self = GST_CACHE_BIN (parent);
+
+  if (self->run == GST_CACHE_BIN_RUN_NONE &&
+      GST_QUERY_TYPE (query) == GST_QUERY_CAPS &&
+      query_chain_caps (self, GST_PAD_SRC, query))
+    return TRUE;
 
   if (self->run == GST_CACHE_BIN_RUN_MISS ||
       self->run == GST_CACHE_BIN_RUN_BYPASS)
@@ -932,6 +1156,23 @@ src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 
         gst_query_parse_seeking (query, &fmt, NULL, NULL, NULL);
         gst_query_set_seeking (query, fmt, FALSE, 0, -1);
+        return TRUE;
+      }
+      case GST_QUERY_CAPS:{
+        GstCaps *filter, *caps = entry_caps (self);
+
+        if (caps == NULL)
+          break;
+        gst_query_parse_caps (query, &filter);
+        if (filter) {
+          GstCaps *both = gst_caps_intersect_full (filter, caps,
+              GST_CAPS_INTERSECT_FIRST);
+
+          gst_caps_unref (caps);
+          caps = both;
+        }
+        gst_query_set_caps_result (query, caps);
+        gst_caps_unref (caps);
         return TRUE;
       }
       default:

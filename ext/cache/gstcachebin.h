@@ -23,6 +23,8 @@
 #define __GST_CACHE_BIN_H__
 
 #include <gst/gst.h>
+#include <gst/audio/audio.h>
+#include <gst/video/video.h>
 
 #include "gstcachestore.h"
 
@@ -46,6 +48,24 @@ typedef enum
 
 #define GST_TYPE_CACHE_BIN_KEY_MODE (gst_cache_bin_key_mode_get_type ())
 GType gst_cache_bin_key_mode_get_type (void);
+
+/**
+ * GstCacheBinInputDigest:
+ * @GST_CACHE_BIN_INPUT_DIGEST_XXH3_128: XXH3-128, fast; for inputs the
+ *     service trusts (it is not collision-resistant)
+ * @GST_CACHE_BIN_INPUT_DIGEST_SHA256: SHA-256, for caches shared by
+ *     tenants who bring their own inputs
+ *
+ * The digest of the input (and of files that properties name) in the key.
+ */
+typedef enum
+{
+  GST_CACHE_BIN_INPUT_DIGEST_XXH3_128,
+  GST_CACHE_BIN_INPUT_DIGEST_SHA256,
+} GstCacheBinInputDigest;
+
+#define GST_TYPE_CACHE_BIN_INPUT_DIGEST (gst_cache_bin_input_digest_get_type ())
+GType gst_cache_bin_input_digest_get_type (void);
 
 typedef enum
 {
@@ -75,6 +95,7 @@ struct _GstCacheBin
   gboolean read_only;
   gboolean trust_stat;
   GstCacheBinKeyMode key_mode;
+  GstCacheBinInputDigest input_digest;
 
   /* the run, set up in READY->PAUSED under the state lock */
   GstCacheBinRun run;
@@ -111,6 +132,16 @@ struct _GstCacheBin
   gchar *store_error;
   gint chain_failed;            /* atomic */
   gint capture_flushed;         /* atomic: a FLUSH_START went by */
+  GList *capture_early;         /* events before the first segment */
+  GstVideoInfo capture_vinfo;   /* layout of raw video, from the caps */
+  GstAudioInfo capture_ainfo;   /* layout of raw audio, from the caps */
+  gboolean capture_video, capture_audio;
+
+  /* a miss is stored only when the chain saw the whole input and nothing
+   * from outside changed its output: the first reason it did not, from
+   * any thread (atomic pointer to a static string) */
+  const gchar *unstorable;
+  guint64 fed_bytes;            /* pushed into the chain (push mode) */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (cachebin);

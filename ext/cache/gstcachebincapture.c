@@ -23,6 +23,7 @@
 #endif
 
 #include "gstcachebin-private.h"
+#include "gstcachelayout.h"
 #include "gstcacherecords.h"
 
 #define GST_CAT_DEFAULT gst_cache_bin_debug
@@ -71,6 +72,69 @@ capture_check (GstCacheBin * self, gboolean ok, GError ** err)
   }
 }
 
+/* a buffer of a stream entry, in the layout its caps describe, with the
+ * metas that records keep; a meta they cannot keep makes the run
+ * unstorable */
+static void
+capture_record_buffer (GstCacheBin * self, GstBuffer * buf)
+{
+  const gchar *why = gst_cache_records_unrecordable_meta (buf);
+  GError *err = NULL;
+  GstBuffer *plain;
+
+  if (why) {
+    GST_INFO_OBJECT (self, "a buffer with a %s, which the cache cannot keep",
+        why);
+    gst_cache_bin_unstorable (self, "meta");
+    capture_discard (self, "a buffer meta the cache cannot keep");
+    return;
+  }
+  plain = gst_cache_layout_normalize (buf,
+      self->capture_video ? &self->capture_vinfo : NULL,
+      self->capture_audio ? &self->capture_ainfo : NULL, &why);
+  if (plain == NULL) {
+    GST_INFO_OBJECT (self, "a frame whose layout cannot be stored: %s", why);
+    gst_cache_bin_unstorable (self, why);
+    capture_discard (self, "a frame layout the cache cannot keep");
+    return;
+  }
+  capture_check (self, gst_cache_records_write_buffer (self->writer, plain,
+          &err), &err);
+  gst_buffer_unref (plain);
+}
+
+/* the layout of raw video and audio from their caps */
+static void
+capture_set_caps (GstCacheBin * self, GstCaps * caps)
+{
+  gst_caps_replace (&self->capture_caps, caps);
+  self->capture_video = gst_video_info_from_caps (&self->capture_vinfo, caps);
+  self->capture_audio = !self->capture_video &&
+      gst_audio_info_from_caps (&self->capture_ainfo, caps);
+}
+
+/* the first segment decides the kind of entry; what came before it goes
+ * in first */
+static void
+capture_decide (GstCacheBin * self, const GstSegment * seg)
+{
+  GError *err = NULL;
+  GList *l;
+
+  self->capture_decided = TRUE;
+  self->capture_bytes = seg->format == GST_FORMAT_BYTES;
+  GST_DEBUG_OBJECT (self, "capturing a %s",
+      self->capture_bytes ? "byte stream" : "stream of buffers");
+  if (self->capture_bytes || self->writer == NULL)
+    return;
+  if (self->capture_caps)
+    capture_check (self, gst_cache_records_write_caps (self->writer,
+            self->capture_caps, &err), &err);
+  for (l = self->capture_early; l && self->writer; l = l->next)
+    capture_check (self, gst_cache_records_write_event (self->writer,
+            l->data, &err), &err);
+}
+
 GstFlowReturn
 gst_cache_bin_capture_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
@@ -88,8 +152,7 @@ gst_cache_bin_capture_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     self->capture_pos += map.size;
     gst_buffer_unmap (buf, &map);
   } else if (self->writer && self->capture_decided) {
-    capture_check (self, gst_cache_records_write_buffer (self->writer, buf,
-            &err), &err);
+    capture_record_buffer (self, buf);
   } else if (self->writer && !self->capture_decided) {
     capture_discard (self, "a buffer before any segment");
   }
@@ -106,8 +169,18 @@ commit (GstCacheBin * self)
   gboolean stored = FALSE;
   guint evicted = 0;
 
+  const gchar *unstorable = g_atomic_pointer_get (&self->unstorable);
+
   if (g_atomic_int_get (&self->capture_flushed))
     capture_discard (self, "flushed");
+  if (self->writer && unstorable) {
+    gchar *counter = g_strconcat ("unstorable-", unstorable, NULL);
+
+    gst_cache_store_count (self->store, "unstorable", (guint64) 1, counter,
+        (guint64) 1, NULL);
+    g_free (counter);
+    capture_discard (self, unstorable);
+  }
   if (self->writer && g_atomic_int_get (&self->chain_failed))
     capture_discard (self, "the chain posted an error");
   if (self->writer && !self->capture_decided)
@@ -135,6 +208,21 @@ commit (GstCacheBin * self)
   if (self->capture_caps) {
     caps = gst_caps_to_string (self->capture_caps);
     g_key_file_set_string (meta, "entry", "caps", caps);
+  }
+  /* a byte stream's events before its first segment (tags, a TOC, a
+   * stream collection), in order */
+  if (self->capture_bytes) {
+    GList *l;
+    guint i = 0;
+
+    for (l = self->capture_early; l; l = l->next, i++) {
+      gchar *name = g_strdup_printf ("event-%u", i);
+      gchar *ev = gst_cache_records_event_to_string (l->data);
+
+      g_key_file_set_string (meta, "events", name, ev);
+      g_free (ev);
+      g_free (name);
+    }
   }
   GST_OBJECT_LOCK (self);
   g_key_file_set_string (meta, "entry", "namespace",
@@ -174,30 +262,32 @@ gst_cache_bin_capture_event (GstPad * pad, GstObject * parent, GstEvent * event)
       GstCaps *caps;
 
       gst_event_parse_caps (event, &caps);
-      gst_caps_replace (&self->capture_caps, caps);
+      capture_set_caps (self, caps);
       break;
     }
     case GST_EVENT_SEGMENT:{
       const GstSegment *seg;
 
       gst_event_parse_segment (event, &seg);
-      if (!self->capture_decided) {
-        self->capture_decided = TRUE;
-        self->capture_bytes = seg->format == GST_FORMAT_BYTES;
-        GST_DEBUG_OBJECT (self, "capturing a %s",
-            self->capture_bytes ? "byte stream" : "stream of buffers");
-        /* the caps came before the decision */
-        if (!self->capture_bytes && self->capture_caps && self->writer)
-          capture_check (self, gst_cache_records_write_caps (self->writer,
-                  self->capture_caps, &err), &err);
-      }
+      if (!self->capture_decided)
+        capture_decide (self, seg);
       if (self->capture_bytes && seg->format == GST_FORMAT_BYTES)
         self->capture_pos = seg->start;
       else if (self->capture_bytes)
         capture_discard (self, "a byte stream changed format");
       break;
     }
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_EOS:
+    case GST_EVENT_SEGMENT_DONE:
+      break;
     default:
+      /* before the first segment: kept for the entry, in order */
+      if (!self->capture_decided && GST_EVENT_IS_SERIALIZED (event))
+        self->capture_early = g_list_append (self->capture_early,
+            gst_event_ref (event));
       break;
   }
 

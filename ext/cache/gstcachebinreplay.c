@@ -31,6 +31,29 @@
 
 /* replay */
 
+/* a byte stream's events from before its first segment, in order */
+static void
+replay_early_events (GstCacheBin * self, GKeyFile * meta)
+{
+  guint i;
+
+  for (i = 0;; i++) {
+    gchar *name = g_strdup_printf ("event-%u", i);
+    gchar *str = g_key_file_get_string (meta, "events", name, NULL);
+    GstEvent *ev = str ? gst_cache_records_event_from_string (str) : NULL;
+
+    g_free (name);
+    if (str == NULL)
+      break;
+    if (ev)
+      gst_pad_push_event (self->srcpad, ev);
+    else
+      GST_WARNING_OBJECT (self, "skipping a stored event that no longer "
+          "parses: %s", str);
+    g_free (str);
+  }
+}
+
 static gboolean
 replay_start (GstCacheBin * self)
 {
@@ -58,6 +81,7 @@ replay_start (GstCacheBin * self)
       gst_clear_caps (&caps);
       g_free (caps_str);
     }
+    replay_early_events (self, meta);
     gst_segment_init (&seg, GST_FORMAT_BYTES);
     gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
   }

@@ -41,8 +41,18 @@ gboolean gst_cache_records_write_caps (GstCacheWriter * writer,
  * segment-done) are not stored and return TRUE */
 gboolean gst_cache_records_write_event (GstCacheWriter * writer,
     GstEvent * event, GError ** error);
+/* a buffer with its timestamps, offsets, flags and the metas that do not
+ * describe its layout (see gst_cache_records_unrecordable_meta()) */
 gboolean gst_cache_records_write_buffer (GstCacheWriter * writer,
     GstBuffer * buffer, GError ** error);
+/* the name of the first meta of @buffer that records cannot keep, or NULL;
+ * layout metas (video, crop, audio) must have been normalised away */
+const gchar *gst_cache_records_unrecordable_meta (GstBuffer * buffer);
+
+/* an event that a record can keep, as a line of text, and back (for the
+ * metadata of byte-stream entries); NULL for text that does not parse */
+gchar *gst_cache_records_event_to_string (GstEvent * event);
+GstEvent *gst_cache_records_event_from_string (const gchar * str);
 
 /* @size bytes of @entry's payload from @offset, without a copy: the buffer
  * keeps the entry mapped */
