@@ -23,7 +23,9 @@
 #endif
 
 #include "gstcachebin-private.h"
+#include "gstcacheinput.h"
 #include "gstcachekey.h"
+#include "gstcachelibs.h"
 
 #include <string.h>
 
@@ -32,6 +34,79 @@
 #define GST_CAT_DEFAULT gst_cache_bin_debug
 
 #define PULL_HASH_CHUNK (1024 * 1024)
+
+GType
+gst_cache_bin_input_digest_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_CACHE_BIN_INPUT_DIGEST_XXH3_128, "XXH3-128: fast, for inputs the "
+          "service trusts (not collision-resistant)", "xxh3-128"},
+    {GST_CACHE_BIN_INPUT_DIGEST_SHA256, "SHA-256: collision-resistant, for "
+          "caches shared by tenants who bring their own inputs", "sha256"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstCacheBinInputDigest", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static gint
+compare_strptr (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+/* What the key needs beyond the fields of GstCacheBin, for one run: kept
+ * on the element, replaced when the next run starts */
+typedef struct
+{
+  GstCacheDigestAlgorithm alg;
+  guint8 input_digest[GST_CACHE_DIGEST_MAX_SIZE];
+  gboolean described, describe_failed;
+  gchar *description;           /* the description's own text, normalised */
+  gchar **files;                /* "LABEL<TAB>VALUE": properties naming files */
+  GString *file_digests;        /* "LABEL VALUE ALGORITHM:DIGEST" lines */
+  gchar *libraries;             /* "soname build-id" lines */
+  gchar **library_files;        /* for the memo: "path<TAB>identity" */
+  gboolean libraries_on_disk;   /* what is loaded is what is on disk */
+} KeyRun;
+
+static GQuark key_run_quark;
+
+static void
+key_run_free (KeyRun * run)
+{
+  g_free (run->description);
+  g_strfreev (run->files);
+  if (run->file_digests)
+    g_string_free (run->file_digests, TRUE);
+  g_free (run->libraries);
+  g_strfreev (run->library_files);
+  g_free (run);
+}
+
+static KeyRun *
+key_run_get (GstCacheBin * self)
+{
+  return g_object_get_qdata (G_OBJECT (self), key_run_quark);
+}
+
+static KeyRun *
+key_run_new (GstCacheBin * self)
+{
+  KeyRun *run = g_new0 (KeyRun, 1);
+
+  if (key_run_quark == 0)
+    key_run_quark = g_quark_from_static_string ("gst-cache-bin-key-run");
+  run->file_digests = g_string_new (NULL);
+  g_object_set_qdata_full (G_OBJECT (self), key_run_quark, run,
+      (GDestroyNotify) key_run_free);
+  return run;
+}
 
 /* input identity */
 
@@ -106,7 +181,7 @@ downstream_seekable (GstCacheBin * self)
 
 /* hash upstream's bytes through pulls, in pull mode; deactivates again */
 static gboolean
-hash_by_pulling (GstCacheBin * self, GstCacheFileId * id)
+hash_by_pulling (GstCacheBin * self, GstCacheFileId * id, KeyRun * run)
 {
   GstCacheHasher *hasher;
   GstFlowReturn ret = GST_FLOW_OK;
@@ -114,7 +189,7 @@ hash_by_pulling (GstCacheBin * self, GstCacheFileId * id)
 
   if (!gst_pad_activate_mode (self->sinkpad, GST_PAD_MODE_PULL, TRUE))
     return FALSE;
-  hasher = gst_cache_hasher_new ();
+  hasher = gst_cache_hasher_new_full (run->alg);
   while (ret == GST_FLOW_OK) {
     GstBuffer *buf = NULL;
     GstMapInfo map;
@@ -133,7 +208,9 @@ hash_by_pulling (GstCacheBin * self, GstCacheFileId * id)
     gst_buffer_unmap (buf, &map);
     gst_buffer_unref (buf);
   }
-  gst_cache_hasher_finish (hasher, id->digest);
+  gst_cache_hasher_finish_full (hasher, run->input_digest);
+  if (run->alg == GST_CACHE_DIGEST_XXH3_128)
+    memcpy (id->digest, run->input_digest, GST_CACHE_DIGEST_SIZE);
   gst_cache_hasher_free (hasher);
   id->length = offset;
   gst_pad_activate_mode (self->sinkpad, GST_PAD_MODE_PULL, FALSE);
@@ -142,9 +219,10 @@ hash_by_pulling (GstCacheBin * self, GstCacheFileId * id)
 
 /* The canonical text of a description, remembered in the cache directory
  * so that a hit needs neither to parse the description nor to load the
- * chain's plugins: valid while GStreamer's version and the versions of
- * the chain's plugins (from the registry) are those it was made with. It
- * carries a checksum of its text: a torn memo is never used. */
+ * chain's plugins: valid while GStreamer's version, the versions of the
+ * chain's plugins (from the registry) and the files of the libraries they
+ * load (one stat each) are those it was made with. It carries a checksum
+ * of its text: a torn memo is never used. */
 static gchar *
 memo_path (GstCacheBin * self, const gchar * description)
 {
@@ -160,14 +238,51 @@ memo_path (GstCacheBin * self, const gchar * description)
   return path;
 }
 
+static gchar *
+memo_checksum (const gchar * text, const gchar * versions,
+    const gchar * description, const gchar * const *files,
+    const gchar * libraries, const gchar * const *library_files)
+{
+  GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
+  const gchar *parts[] = { text, versions, description, libraries };
+  const gchar *const *lists[] = { files, library_files };
+  gchar *sum;
+  guint i, j;
+
+  /* each part with its terminating NUL: no two splits hash alike */
+  for (i = 0; i < G_N_ELEMENTS (parts); i++)
+    g_checksum_update (c, (const guchar *) parts[i], strlen (parts[i]) + 1);
+  for (i = 0; i < G_N_ELEMENTS (lists); i++) {
+    for (j = 0; lists[i] && lists[i][j]; j++)
+      g_checksum_update (c, (const guchar *) lists[i][j],
+          strlen (lists[i][j]) + 1);
+    g_checksum_update (c, (const guchar *) "\n", 2);
+  }
+  sum = g_strdup (g_checksum_get_string (c));
+  g_checksum_free (c);
+  return sum;
+}
+
+static gchar **
+memo_get_list (GKeyFile * kf, const gchar * key)
+{
+  gchar **list;
+
+  if (!g_key_file_has_key (kf, "chain", key, NULL))
+    return NULL;
+  list = g_key_file_get_string_list (kf, "chain", key, NULL, NULL);
+  return list ? list : g_new0 (gchar *, 1);
+}
+
 static gboolean
-memo_load (GstCacheBin * self, const gchar * description)
+memo_load (GstCacheBin * self, KeyRun * run, const gchar * description)
 {
   gchar *path = memo_path (self, description);
   GKeyFile *kf = g_key_file_new ();
   gchar *desc = NULL, *text = NULL, *versions = NULL, *sum = NULL;
-  gchar *check = NULL, *now = NULL, *both = NULL;
-  gchar **factories = NULL;
+  gchar *normalised = NULL, *libraries = NULL;
+  gchar *check = NULL, *now = NULL;
+  gchar **factories = NULL, **files = NULL, **library_files = NULL;
   gboolean ok = FALSE;
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
@@ -175,45 +290,59 @@ memo_load (GstCacheBin * self, const gchar * description)
   desc = g_key_file_get_string (kf, "chain", "description", NULL);
   text = g_key_file_get_string (kf, "chain", "text", NULL);
   versions = g_key_file_get_string (kf, "chain", "versions", NULL);
+  normalised = g_key_file_get_string (kf, "chain", "normalised", NULL);
+  libraries = g_key_file_get_string (kf, "chain", "libraries", NULL);
   sum = g_key_file_get_string (kf, "chain", "checksum", NULL);
   factories = g_key_file_get_string_list (kf, "chain", "factories", NULL, NULL);
-  if (!desc || !text || !versions || !sum || !factories ||
-      strcmp (desc, description) != 0)
+  files = memo_get_list (kf, "files");
+  library_files = memo_get_list (kf, "library-files");
+  if (!desc || !text || !versions || !normalised || !libraries || !sum ||
+      !factories || !files || !library_files || strcmp (desc, description) != 0)
     goto done;
-  both = g_strconcat (text, "\n", versions, NULL);
-  check = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
+  check = memo_checksum (text, versions, normalised,
+      (const gchar * const *) files, libraries,
+      (const gchar * const *) library_files);
   now = gst_cache_describe_versions ((const gchar * const *) factories);
-  if (strcmp (check, sum) != 0 || strcmp (now, versions) != 0) {
+  if (strcmp (check, sum) != 0 || strcmp (now, versions) != 0 ||
+      !gst_cache_libraries_unchanged ((const gchar * const *) library_files)) {
     GST_DEBUG_OBJECT (self, "chain memo %s is stale", path);
     goto done;
   }
   self->chain_text = g_steal_pointer (&text);
   self->versions = g_steal_pointer (&versions);
   self->factories = g_steal_pointer (&factories);
+  run->description = g_steal_pointer (&normalised);
+  run->files = g_steal_pointer (&files);
+  run->libraries = g_steal_pointer (&libraries);
+  run->library_files = g_steal_pointer (&library_files);
   ok = TRUE;
   GST_DEBUG_OBJECT (self, "chain text from memo %s", path);
 
 done:
-  g_free (both);
   g_free (now);
   g_free (check);
   g_free (sum);
+  g_free (libraries);
+  g_free (normalised);
   g_free (versions);
   g_free (text);
   g_free (desc);
   g_strfreev (factories);
+  g_strfreev (files);
+  g_strfreev (library_files);
   g_key_file_unref (kf);
   g_free (path);
   return ok;
 }
 
 static void
-memo_save (GstCacheBin * self, const gchar * description)
+memo_save (GstCacheBin * self, KeyRun * run, const gchar * description)
 {
   gchar *path = memo_path (self, description);
   gchar *dir = g_path_get_dirname (path);
-  gchar *both = g_strconcat (self->chain_text, "\n", self->versions, NULL);
-  gchar *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
+  gchar *sum = memo_checksum (self->chain_text, self->versions,
+      run->description, (const gchar * const *) run->files, run->libraries,
+      (const gchar * const *) run->library_files);
   GKeyFile *kf = g_key_file_new ();
   gchar *data;
   gsize len;
@@ -221,6 +350,13 @@ memo_save (GstCacheBin * self, const gchar * description)
   g_key_file_set_string (kf, "chain", "description", description);
   g_key_file_set_string (kf, "chain", "text", self->chain_text);
   g_key_file_set_string (kf, "chain", "versions", self->versions);
+  g_key_file_set_string (kf, "chain", "normalised", run->description);
+  g_key_file_set_string_list (kf, "chain", "files",
+      (const gchar * const *) run->files, g_strv_length (run->files));
+  g_key_file_set_string (kf, "chain", "libraries", run->libraries);
+  g_key_file_set_string_list (kf, "chain", "library-files",
+      (const gchar * const *) run->library_files,
+      g_strv_length (run->library_files));
   g_key_file_set_string_list (kf, "chain", "factories",
       (const gchar * const *) self->factories, g_strv_length (self->factories));
   g_key_file_set_string (kf, "chain", "checksum", sum);
@@ -232,57 +368,222 @@ memo_save (GstCacheBin * self, const gchar * description)
   g_free (data);
   g_key_file_unref (kf);
   g_free (sum);
-  g_free (both);
   g_free (dir);
   g_free (path);
+}
+
+/* an element of the application's chain with a property that cannot be
+ * read back: its value, which may change the output, is unknown */
+static gchar *
+find_write_only (GstBin * bin)
+{
+  GstIterator *it = gst_bin_iterate_recurse (bin);
+  GValue item = G_VALUE_INIT;
+  gchar *found = NULL;
+  gboolean done = FALSE;
+
+  while (!done && found == NULL) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstElement *e = g_value_get_object (&item);
+        GParamSpec **specs;
+        guint n, i;
+
+        specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
+        for (i = 0; i < n && found == NULL; i++)
+          if ((specs[i]->flags & G_PARAM_WRITABLE) &&
+              !(specs[i]->flags & G_PARAM_READABLE))
+            found = g_strdup_printf ("%s::%s", GST_OBJECT_NAME (e),
+                specs[i]->name);
+        g_free (specs);
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return found;
+}
+
+/* the chain's text, versions, written links, write-only properties, files
+ * and libraries: from the memo, or by parsing (or, without a description,
+ * from the application's elements) */
+static gboolean
+describe_chain_once (GstCacheBin * self, KeyRun * run,
+    const gchar * description)
+{
+  GPtrArray *files;
+  GstBin *container;
+
+  if (run->described)
+    return TRUE;
+  if (run->describe_failed)
+    return FALSE;
+  if (description && memo_load (self, run, description)) {
+    run->described = TRUE;
+    return TRUE;
+  }
+  if (!gst_cache_bin_build_chain (self, description, TRUE)) {
+    run->describe_failed = TRUE;
+    return FALSE;
+  }
+  container = self->chain ? GST_BIN (self->chain) : GST_BIN (self);
+  files = g_ptr_array_new_with_free_func (g_free);
+  gst_cache_chain_files (container, files);
+  run->description = description ?
+      gst_cache_describe_description (description, files) : g_strdup ("");
+  g_ptr_array_sort (files, (GCompareFunc) compare_strptr);
+  g_ptr_array_add (files, NULL);
+  run->files = (gchar **) g_ptr_array_free (files, FALSE);
+  run->libraries_on_disk = gst_cache_describe_libraries ((const gchar *
+          const *) self->factories, &run->libraries, &run->library_files);
+  if (description && run->libraries_on_disk)
+    memo_save (self, run, description);
+  run->described = TRUE;
+  return TRUE;
 }
 
 /* the chain's text and versions: from the memo, or by parsing */
 gboolean
 gst_cache_bin_describe_chain (GstCacheBin * self, const gchar * description)
 {
-  if (description && memo_load (self, description))
-    return TRUE;
-  if (!gst_cache_bin_build_chain (self, description, TRUE))
-    return FALSE;
-  if (description)
-    memo_save (self, description);
+  KeyRun *run = key_run_get (self);
+
+  if (run == NULL)
+    run = key_run_new (self);
+  return describe_chain_once (self, run, description);
+}
+
+/* the digest of each file that a property names; FALSE: a bypass */
+static gboolean
+hash_property_files (GstCacheBin * self, KeyRun * run, gboolean trust_stat)
+{
+  const gchar *alg = gst_cache_digest_algorithm_name (run->alg);
+  guint i;
+
+  for (i = 0; run->files && run->files[i]; i++) {
+    const gchar *tab = strchr (run->files[i], '\t');
+    const gchar *value = tab ? tab + 1 : "";
+    guint8 digest[GST_CACHE_DIGEST_MAX_SIZE];
+    GstCacheFileId id;
+    GError *err = NULL;
+    gchar *path, *hex;
+
+    if (g_str_has_prefix (value, "file:"))
+      path = g_filename_from_uri (value, NULL, NULL);
+    else if (strstr (value, "://") == NULL)
+      path = g_strdup (value);
+    else
+      path = NULL;
+    if (path == NULL) {
+      GST_INFO_OBJECT (self, "%s names \"%s\", which is not a local file: "
+          "its contents cannot be in the key", run->files[i], value);
+      gst_cache_bin_bypass (self, "property-not-local-file");
+      return FALSE;
+    }
+    if (!gst_cache_hash_file_full (self->store, path, run->alg, trust_stat,
+            &id, digest, NULL, &err)) {
+      GST_INFO_OBJECT (self, "cannot hash %s, which a property of the chain "
+          "names: %s", path, err->message);
+      g_clear_error (&err);
+      g_free (path);
+      gst_cache_bin_bypass (self, "property-file-unreadable");
+      return FALSE;
+    }
+    hex = gst_cache_digest_to_hex (digest,
+        gst_cache_digest_algorithm_size (run->alg));
+    g_string_append_printf (run->file_digests, "%.*s %s %" G_GUINT64_FORMAT
+        " %s:%s\n", (gint) (tab ? tab - run->files[i] : 0), run->files[i],
+        value, id.length, alg, hex);
+    g_free (hex);
+    g_free (path);
+  }
   return TRUE;
 }
 
-/* the input's identity and digest; FALSE: gst_cache_bin_bypass (reason set) */
+/* the input's identity and digest, and the chain's description with what
+ * the output depends on beyond the input (files that properties name);
+ * FALSE: gst_cache_bin_bypass (reason set) */
 gboolean
 gst_cache_bin_identify_input (GstCacheBin * self, gboolean trust_stat)
 {
+  KeyRun *run = key_run_new (self);
   GError *err = NULL;
+  gchar *description, *wo;
   gint64 t0 = g_get_monotonic_time ();
+  gboolean ok = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  description = g_strdup (self->description);
+  run->alg = (GstCacheDigestAlgorithm) self->input_digest;
+  GST_OBJECT_UNLOCK (self);
 
   self->input_path = upstream_file (self);
   self->upstream_pull = upstream_can_pull (self);
   if (upstream_is_live (self)) {
     gst_cache_bin_bypass (self, "live");
-    return FALSE;
+    goto out;
   } else if (self->input_path) {
-    if (!gst_cache_hash_file (self->store, self->input_path, trust_stat,
-            &self->input_id, &self->input_from_manifest, &err)) {
+    if (!gst_cache_hash_file_full (self->store, self->input_path, run->alg,
+            trust_stat, &self->input_id, run->input_digest,
+            &self->input_from_manifest, &err)) {
       GST_WARNING_OBJECT (self, "cannot hash the input: %s", err->message);
       g_clear_error (&err);
       gst_cache_bin_bypass (self, "input-unreadable");
-      return FALSE;
+      goto out;
     }
   } else if (self->upstream_pull) {
-    if (!hash_by_pulling (self, &self->input_id)) {
+    if (!hash_by_pulling (self, &self->input_id, run)) {
       gst_cache_bin_bypass (self, "input-unreadable");
-      return FALSE;
+      goto out;
     }
   } else {
     GST_INFO_OBJECT (self, "upstream is neither a local file nor seekable "
         "in pull mode: running without the cache");
     gst_cache_bin_bypass (self, "push-only-upstream");
-    return FALSE;
+    goto out;
   }
   self->hash_ns = (g_get_monotonic_time () - t0) * 1000;
-  return TRUE;
+
+  /* a description that does not parse is reported by the caller's own
+   * gst_cache_bin_describe_chain () */
+  ok = TRUE;
+  if (!describe_chain_once (self, run, description))
+    goto out;
+  /* the application's elements: a write-only property's value is unknown */
+  if (description == NULL && (wo = find_write_only (GST_BIN (self)))) {
+    GST_INFO_OBJECT (self, "%s cannot be read back: its value cannot be "
+        "in the key", wo);
+    g_free (wo);
+    gst_cache_bin_bypass (self, "write-only-property");
+    ok = FALSE;
+    goto out;
+  }
+  t0 = g_get_monotonic_time ();
+  ok = hash_property_files (self, run, trust_stat);
+  self->hash_ns += (g_get_monotonic_time () - t0) * 1000;
+
+out:
+  g_free (description);
+  return ok;
+}
+
+/* downstream's caps, as they constrain what the chain negotiates */
+static gchar *
+downstream_caps (GstCacheBin * self)
+{
+  GstCaps *caps = gst_pad_peer_query_caps (self->srcpad, NULL);
+  gchar *s = gst_cache_caps_to_string_sorted (caps);
+
+  gst_caps_unref (caps);
+  return s;
 }
 
 void
@@ -290,18 +591,31 @@ gst_cache_bin_make_key (GstCacheBin * self, GstCacheBinKeyMode key_mode,
     const gchar * name_space)
 {
   GstCacheKey *key = gst_cache_key_new ();
-  gchar *s;
+  KeyRun *run = key_run_get (self);
+  gchar *s, *hex;
 
+  g_assert (run != NULL && run->described);
   gst_cache_key_add (key, "format", GST_CACHE_KEY_FORMAT);
-  s = gst_cache_digest_to_hex (self->input_id.digest, GST_CACHE_DIGEST_SIZE);
+  hex = gst_cache_digest_to_hex (run->input_digest,
+      gst_cache_digest_algorithm_size (run->alg));
+  s = g_strdup_printf ("%s:%s", gst_cache_digest_algorithm_name (run->alg),
+      hex);
   gst_cache_key_add (key, "input-digest", s);
   g_free (s);
+  g_free (hex);
   s = g_strdup_printf ("%" G_GUINT64_FORMAT, self->input_id.length);
   gst_cache_key_add (key, "input-length", s);
   g_free (s);
   gst_cache_key_add (key, "chain", self->chain_text);
-  if (key_mode == GST_CACHE_BIN_KEY_FULL)
+  gst_cache_key_add (key, "description", run->description);
+  gst_cache_key_add (key, "files", run->file_digests->str);
+  if (key_mode == GST_CACHE_BIN_KEY_FULL) {
     gst_cache_key_add (key, "versions", self->versions);
+    gst_cache_key_add (key, "libraries", run->libraries);
+  }
+  s = downstream_caps (self);
+  gst_cache_key_add (key, "downstream-caps", s);
+  g_free (s);
   gst_cache_key_add (key, "downstream-seekable",
       downstream_seekable (self) ? "yes" : "no");
   gst_cache_key_add (key, "namespace", name_space);

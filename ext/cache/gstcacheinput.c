@@ -24,6 +24,7 @@
 #endif
 
 #include "gstcachestore-private.h"
+#include "gstcacheinput.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,56 +33,124 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <openssl/evp.h>
 
 /* xxHash returns its 128-bit hashes as structures, by value */
 #pragma GCC diagnostic ignored "-Waggregate-return"
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define STAT_MAGIC "gst-reuse-stat 1"
+/* version 2 keeps one digest per algorithm ("xxh3-128=HEX sha256=HEX");
+ * version 1 had one XXH3-128 digest and is still read */
+#define STAT_MAGIC_V1 "gst-reuse-stat 1"
+#define STAT_MAGIC "gst-reuse-stat 2"
 /* a stat manifest is trusted only for files whose times are older than
  * this: timestamps have a granularity of a few milliseconds, so a file
  * written again within the same tick keeps its times */
 #define STAT_TRUST_AGE_NS (2 * G_GINT64_CONSTANT (1000000000))
 #define HASH_CHUNK (1024 * 1024)
+#define N_ALGORITHMS 2
 
 struct _GstCacheHasher
 {
+  GstCacheDigestAlgorithm alg;
   XXH3_state_t state;
+  EVP_MD_CTX *md;
 };
 
+const gchar *
+gst_cache_digest_algorithm_name (GstCacheDigestAlgorithm alg)
+{
+  return alg == GST_CACHE_DIGEST_SHA256 ? "sha256" : "xxh3-128";
+}
 
+gsize
+gst_cache_digest_algorithm_size (GstCacheDigestAlgorithm alg)
+{
+  return alg == GST_CACHE_DIGEST_SHA256 ? 32 : GST_CACHE_DIGEST_SIZE;
+}
+
+gboolean
+gst_cache_digest_algorithm_from_name (const gchar * name,
+    GstCacheDigestAlgorithm * alg)
+{
+  if (g_strcmp0 (name, "xxh3-128") == 0)
+    *alg = GST_CACHE_DIGEST_XXH3_128;
+  else if (g_strcmp0 (name, "sha256") == 0)
+    *alg = GST_CACHE_DIGEST_SHA256;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+GstCacheHasher *
+gst_cache_hasher_new_full (GstCacheDigestAlgorithm alg)
+{
+  GstCacheHasher *hasher = g_malloc0 (sizeof (GstCacheHasher));
+
+  hasher->alg = alg;
+  if (alg == GST_CACHE_DIGEST_SHA256) {
+    hasher->md = EVP_MD_CTX_new ();
+    if (hasher->md == NULL ||
+        EVP_DigestInit_ex (hasher->md, EVP_sha256 (), NULL) != 1)
+      g_error ("OpenSSL cannot make a SHA-256 context");
+  } else {
+    XXH3_INITSTATE (&hasher->state);
+    XXH3_128bits_reset (&hasher->state);
+  }
+  return hasher;
+}
 
 GstCacheHasher *
 gst_cache_hasher_new (void)
 {
-  GstCacheHasher *hasher = g_malloc (sizeof (GstCacheHasher));
-
-  XXH3_INITSTATE (&hasher->state);
-  XXH3_128bits_reset (&hasher->state);
-  return hasher;
+  return gst_cache_hasher_new_full (GST_CACHE_DIGEST_XXH3_128);
 }
 
 void
 gst_cache_hasher_update (GstCacheHasher * hasher, gconstpointer data,
     gsize size)
 {
-  XXH3_128bits_update (&hasher->state, data, size);
+  if (hasher->md)
+    EVP_DigestUpdate (hasher->md, data, size);
+  else
+    XXH3_128bits_update (&hasher->state, data, size);
 }
 
+void
+gst_cache_hasher_finish_full (GstCacheHasher * hasher,
+    guint8 digest[GST_CACHE_DIGEST_MAX_SIZE])
+{
+  if (hasher->md) {
+    guint len = 0;
+
+    EVP_DigestFinal_ex (hasher->md, digest, &len);
+    g_assert (len == 32);
+  } else {
+    XXH128_canonical_t canon;
+
+    XXH128_canonicalFromHash (&canon, XXH3_128bits_digest (&hasher->state));
+    memcpy (digest, canon.digest, GST_CACHE_DIGEST_SIZE);
+  }
+}
+
+/* only for XXH3-128 hashers, whose digest is GST_CACHE_DIGEST_SIZE bytes */
 void
 gst_cache_hasher_finish (GstCacheHasher * hasher,
     guint8 digest[GST_CACHE_DIGEST_SIZE])
 {
-  XXH128_canonical_t canon;
+  guint8 full[GST_CACHE_DIGEST_MAX_SIZE];
 
-  XXH128_canonicalFromHash (&canon, XXH3_128bits_digest (&hasher->state));
-  memcpy (digest, canon.digest, GST_CACHE_DIGEST_SIZE);
+  g_return_if_fail (hasher->alg == GST_CACHE_DIGEST_XXH3_128);
+  gst_cache_hasher_finish_full (hasher, full);
+  memcpy (digest, full, GST_CACHE_DIGEST_SIZE);
 }
 
 void
 gst_cache_hasher_free (GstCacheHasher * hasher)
 {
+  if (hasher->md)
+    EVP_MD_CTX_free (hasher->md);
   g_free (hasher);
 }
 
@@ -115,65 +184,112 @@ manifest_path (GstCacheStore * store, const gchar * path)
   return p;
 }
 
+/* a file's identity and its digests by algorithm */
+typedef struct
+{
+  GstCacheFileId id;
+  gboolean have[N_ALGORITHMS];
+  guint8 digest[N_ALGORITHMS][GST_CACHE_DIGEST_MAX_SIZE];
+} Manifest;
+
 static gboolean
-manifest_lookup (const gchar * mpath, GstCacheFileId * id)
+manifest_read (const gchar * mpath, Manifest * m)
 {
   gchar *contents = NULL;
   gchar **f = NULL;
-  GstCacheFileId m = { {0}, };
-  gboolean ok = FALSE;
+  gboolean v1, ok = FALSE;
+  guint i, n;
 
+  memset (m, 0, sizeof (*m));
   if (!g_file_get_contents (mpath, &contents, NULL, NULL))
     return FALSE;
   g_strchomp (contents);
-  if (!g_str_has_prefix (contents, STAT_MAGIC " "))
+  v1 = g_str_has_prefix (contents, STAT_MAGIC_V1 " ");
+  if (!v1 && !g_str_has_prefix (contents, STAT_MAGIC " "))
     goto done;
   f = g_strsplit (contents + strlen (STAT_MAGIC " "), " ", -1);
-  if (g_strv_length (f) != 6)
+  n = g_strv_length (f);
+  if (n < 6 || (v1 && n != 6))
     goto done;
-  m.dev = g_ascii_strtoull (f[0], NULL, 10);
-  m.ino = g_ascii_strtoull (f[1], NULL, 10);
-  m.length = g_ascii_strtoull (f[2], NULL, 10);
-  m.mtime_ns = g_ascii_strtoll (f[3], NULL, 10);
-  m.ctime_ns = g_ascii_strtoll (f[4], NULL, 10);
-  if (!gst_cache_hex_to_digest (f[5], m.digest, GST_CACHE_DIGEST_SIZE))
-    goto done;
-  if (file_id_same (&m, id)) {
-    memcpy (id->digest, m.digest, GST_CACHE_DIGEST_SIZE);
-    ok = TRUE;
+  m->id.dev = g_ascii_strtoull (f[0], NULL, 10);
+  m->id.ino = g_ascii_strtoull (f[1], NULL, 10);
+  m->id.length = g_ascii_strtoull (f[2], NULL, 10);
+  m->id.mtime_ns = g_ascii_strtoll (f[3], NULL, 10);
+  m->id.ctime_ns = g_ascii_strtoll (f[4], NULL, 10);
+  if (v1) {
+    m->have[GST_CACHE_DIGEST_XXH3_128] =
+        gst_cache_hex_to_digest (f[5], m->digest[GST_CACHE_DIGEST_XXH3_128],
+        GST_CACHE_DIGEST_SIZE);
+  } else {
+    for (i = 5; i < n; i++) {
+      gchar *eq = strchr (f[i], '=');
+      GstCacheDigestAlgorithm alg;
+
+      if (eq == NULL)
+        continue;
+      *eq = '\0';
+      if (!gst_cache_digest_algorithm_from_name (f[i], &alg))
+        continue;
+      m->have[alg] = gst_cache_hex_to_digest (eq + 1, m->digest[alg],
+          gst_cache_digest_algorithm_size (alg));
+    }
   }
+  ok = TRUE;
 done:
   g_strfreev (f);
   g_free (contents);
   return ok;
 }
 
+/* the digests of a file with identity @id, merged with those the manifest
+ * already has for the same identity */
 static void
-manifest_store (const gchar * mpath, const GstCacheFileId * id)
+manifest_store (const gchar * mpath, const GstCacheFileId * id,
+    GstCacheDigestAlgorithm alg, const guint8 * digest)
 {
   gchar *dir = g_path_get_dirname (mpath);
-  gchar *hex = gst_cache_digest_to_hex (id->digest, GST_CACHE_DIGEST_SIZE);
-  gchar *line = g_strdup_printf (STAT_MAGIC " %" G_GUINT64_FORMAT " %"
+  GString *line = g_string_new (NULL);
+  Manifest m;
+  guint i;
+
+  if (!manifest_read (mpath, &m) || !file_id_same (&m.id, id))
+    memset (&m, 0, sizeof (m));
+  m.have[alg] = TRUE;
+  memcpy (m.digest[alg], digest, gst_cache_digest_algorithm_size (alg));
+  g_string_append_printf (line, STAT_MAGIC " %" G_GUINT64_FORMAT " %"
       G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %"
-      G_GINT64_FORMAT " %s\n", id->dev, id->ino, id->length, id->mtime_ns,
-      id->ctime_ns, hex);
+      G_GINT64_FORMAT, id->dev, id->ino, id->length, id->mtime_ns,
+      id->ctime_ns);
+  for (i = 0; i < N_ALGORITHMS; i++) {
+    gchar *hex;
+
+    if (!m.have[i])
+      continue;
+    hex = gst_cache_digest_to_hex (m.digest[i],
+        gst_cache_digest_algorithm_size (i));
+    g_string_append_printf (line, " %s=%s",
+        gst_cache_digest_algorithm_name (i), hex);
+    g_free (hex);
+  }
+  g_string_append_c (line, '\n');
 
   /* a manifest is a hint: a lost or torn one only costs a rehash */
   if (g_mkdir_with_parents (dir, 0700) == 0)
-    gst_cache_replace_file (mpath, line, strlen (line));
-  g_free (line);
-  g_free (hex);
+    gst_cache_replace_file (mpath, line->str, line->len);
+  g_string_free (line, TRUE);
   g_free (dir);
 }
 
 gboolean
-gst_cache_hash_file (GstCacheStore * store, const gchar * path,
-    gboolean trust_stat, GstCacheFileId * id, gboolean * from_manifest,
+gst_cache_hash_file_full (GstCacheStore * store, const gchar * path,
+    GstCacheDigestAlgorithm alg, gboolean trust_stat, GstCacheFileId * id,
+    guint8 digest[GST_CACHE_DIGEST_MAX_SIZE], gboolean * from_manifest,
     GError ** error)
 {
   GstCacheHasher *hasher;
   struct stat st;
   GstCacheFileId after;
+  Manifest m;
   gchar *mpath = NULL;
   gboolean trusted;
   guint8 *buf;
@@ -201,7 +317,11 @@ gst_cache_hash_file (GstCacheStore * store, const gchar * path,
   trusted = now_ns - MAX (id->mtime_ns, id->ctime_ns) > STAT_TRUST_AGE_NS;
   if (store != NULL)
     mpath = manifest_path (store, path);
-  if (trust_stat && trusted && mpath != NULL && manifest_lookup (mpath, id)) {
+  if (trust_stat && trusted && mpath != NULL && manifest_read (mpath, &m) &&
+      file_id_same (&m.id, id) && m.have[alg]) {
+    memcpy (digest, m.digest[alg], gst_cache_digest_algorithm_size (alg));
+    if (alg == GST_CACHE_DIGEST_XXH3_128)
+      memcpy (id->digest, digest, GST_CACHE_DIGEST_SIZE);
     close (fd);
     g_free (mpath);
     if (from_manifest)
@@ -212,7 +332,7 @@ gst_cache_hash_file (GstCacheStore * store, const gchar * path,
   /* read() rather than a mapping: a file truncated by another process
    * while it is hashed gives a short read here, not a SIGBUS */
   posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  hasher = gst_cache_hasher_new ();
+  hasher = gst_cache_hasher_new_full (alg);
   buf = g_malloc (HASH_CHUNK);
   for (;;) {
     gssize n = read (fd, buf, HASH_CHUNK);
@@ -227,7 +347,9 @@ gst_cache_hash_file (GstCacheStore * store, const gchar * path,
       break;
     gst_cache_hasher_update (hasher, buf, n);
   }
-  gst_cache_hasher_finish (hasher, id->digest);
+  gst_cache_hasher_finish_full (hasher, digest);
+  if (alg == GST_CACHE_DIGEST_XXH3_128)
+    memcpy (id->digest, digest, GST_CACHE_DIGEST_SIZE);
 
   if (fstat (fd, &st) != 0)
     memset (&st, 0, sizeof (st));
@@ -239,7 +361,7 @@ gst_cache_hash_file (GstCacheStore * store, const gchar * path,
     goto failed;
   }
   if (trusted && mpath != NULL)
-    manifest_store (mpath, id);
+    manifest_store (mpath, id, alg, digest);
 
   g_free (buf);
   gst_cache_hasher_free (hasher);
@@ -253,6 +375,17 @@ failed:
   g_free (mpath);
   close (fd);
   return FALSE;
+}
+
+gboolean
+gst_cache_hash_file (GstCacheStore * store, const gchar * path,
+    gboolean trust_stat, GstCacheFileId * id, gboolean * from_manifest,
+    GError ** error)
+{
+  guint8 digest[GST_CACHE_DIGEST_MAX_SIZE];
+
+  return gst_cache_hash_file_full (store, path, GST_CACHE_DIGEST_XXH3_128,
+      trust_stat, id, digest, from_manifest, error);
 }
 
 gboolean

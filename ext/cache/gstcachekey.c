@@ -161,8 +161,8 @@ element_factory_name (GstElement * element)
 }
 
 /* caps with the fields of each structure sorted by name */
-static gchar *
-serialize_caps_sorted (const GstCaps * caps)
+gchar *
+gst_cache_caps_to_string_sorted (const GstCaps * caps)
 {
   GstCaps *sorted;
   gchar *s;
@@ -199,7 +199,7 @@ serialize_value (const GValue * v)
   gchar *s;
 
   if (G_VALUE_HOLDS (v, GST_TYPE_CAPS) && gst_value_get_caps (v) != NULL)
-    return serialize_caps_sorted (gst_value_get_caps (v));
+    return gst_cache_caps_to_string_sorted (gst_value_get_caps (v));
   s = gst_value_serialize (v);
   if (s == NULL)
     s = g_strdup_printf ("(%s)", G_VALUE_TYPE_NAME (v));
@@ -444,4 +444,381 @@ gst_cache_describe_versions (const gchar * const *factories)
   g_ptr_array_free (plugins, TRUE);
   g_free (gst);
   return g_string_free (out, FALSE);
+}
+
+/* A description's own text, for what the parsed bin does not show: links
+ * that gst_parse delays until a pad appears (a demuxer's "d.video_1"),
+ * with their pad names and caps, and properties that cannot be read back.
+ * A small tokenizer of the gst-launch-1.0 syntax. */
+
+typedef enum
+{
+  TOK_ELEMENT,                  /* a: factory */
+  TOK_ASSIGN,                   /* a: property, b: value, unquoted */
+  TOK_REF,                      /* a: element name, b: pad name or NULL */
+  TOK_PADREF,                   /* b: pad name */
+  TOK_LINK,                     /* a: caps or NULL */
+  TOK_OTHER,                    /* a: the text */
+} TokKind;
+
+typedef struct
+{
+  TokKind kind;
+  gchar *a, *b;
+  gint element;                 /* the element it belongs to, or -1 */
+} Tok;
+
+static void
+tok_free (Tok * t)
+{
+  g_free (t->a);
+  g_free (t->b);
+  g_free (t);
+}
+
+static gboolean
+is_ident_char (gchar c)
+{
+  return g_ascii_isalnum (c) || c == '_' || c == '-' || c == '%' || c == ':';
+}
+
+static gboolean
+is_mime_char (gchar c)
+{
+  return g_ascii_isalnum (c) || c == '-' || c == '.' || c == '+';
+}
+
+/* a value: quoted (quotes removed, escapes resolved) or up to a space */
+static gchar *
+read_value (const gchar ** pp)
+{
+  const gchar *p = *pp;
+  GString *v = g_string_new (NULL);
+
+  if (*p == '"' || *p == '\'') {
+    gchar q = *p++;
+
+    while (*p && *p != q) {
+      if (*p == '\\' && p[1])
+        p++;
+      g_string_append_c (v, *p++);
+    }
+    if (*p == q)
+      p++;
+  } else {
+    while (*p && !g_ascii_isspace (*p)) {
+      if (*p == '\\' && p[1])
+        p++;
+      g_string_append_c (v, *p++);
+    }
+  }
+  *pp = p;
+  return g_string_free (v, FALSE);
+}
+
+/* after a '!': caps up to the next '!', or NULL */
+static gchar *
+read_link_caps (const gchar ** pp)
+{
+  const gchar *p = *pp, *q, *end;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  q = p;
+  while (is_mime_char (*q))
+    q++;
+  if (!(q > p && *q == '/') && !g_str_has_prefix (p, "ANY"))
+    return NULL;
+  for (end = p; *end && *end != '!'; end++) {
+    if (*end == '"')
+      for (end++; *end && *end != '"'; end++)
+        if (*end == '\\' && end[1])
+          end++;
+    if (!*end)
+      break;
+  }
+  if (*end != '!')
+    return NULL;
+  *pp = end + 1;
+  return g_strstrip (g_strndup (p, end - p));
+}
+
+static GPtrArray *
+tokenize (const gchar * d)
+{
+  GPtrArray *toks = g_ptr_array_new_with_free_func ((GDestroyNotify) tok_free);
+  const gchar *p = d;
+  gint element = -1;
+
+  while (*p) {
+    Tok *t;
+
+    if (g_ascii_isspace (*p)) {
+      p++;
+      continue;
+    }
+    t = g_new0 (Tok, 1);
+    t->element = element;
+    if (*p == '!') {
+      p++;
+      t->kind = TOK_LINK;
+      t->a = read_link_caps (&p);
+    } else if (*p == '.' && is_ident_char (p[1])) {
+      const gchar *s = ++p;
+
+      while (is_ident_char (*p))
+        p++;
+      t->kind = TOK_PADREF;
+      t->b = g_strndup (s, p - s);
+    } else if (is_ident_char (*p)) {
+      const gchar *s = p, *q;
+
+      while (is_ident_char (*p))
+        p++;
+      q = p;
+      while (g_ascii_isspace (*q))
+        q++;
+      if (g_str_has_prefix (p, "://") || *p == '/') {
+        /* a URI or a path: an element chosen by the parser */
+        while (*p && !g_ascii_isspace (*p))
+          p++;
+        t->kind = TOK_OTHER;
+        t->a = g_strndup (s, p - s);
+      } else if (*q == '=') {
+        t->kind = TOK_ASSIGN;
+        t->a = g_strndup (s, p - s);
+        p = q + 1;
+        while (g_ascii_isspace (*p))
+          p++;
+        t->b = read_value (&p);
+      } else if (*p == '.') {
+        const gchar *pad = ++p;
+
+        while (is_ident_char (*p) || *p == ',')
+          p++;
+        t->kind = TOK_REF;
+        t->a = g_strndup (s, pad - 1 - s);
+        t->b = p > pad ? g_strndup (pad, p - pad) : NULL;
+      } else {
+        t->kind = TOK_ELEMENT;
+        t->a = g_strndup (s, p - s);
+        t->element = ++element;
+      }
+    } else if (*p == '"' || *p == '\'') {
+      t->kind = TOK_OTHER;
+      t->a = read_value (&p);
+    } else {
+      t->kind = TOK_OTHER;
+      t->a = g_strndup (p, 1);
+      p++;
+    }
+    g_ptr_array_add (toks, t);
+  }
+  return toks;
+}
+
+gboolean
+gst_cache_property_names_file (const gchar * name)
+{
+  return !strcmp (name, "location") || !strcmp (name, "uri") ||
+      g_str_has_suffix (name, "-file") || g_str_has_suffix (name, "-location")
+      || g_str_has_suffix (name, "-uri");
+}
+
+/* whether the chain text shows @prop of @factory: a property that can be
+ * read back (and is not the name) */
+static gboolean
+readable_property (const gchar * factory, const gchar * prop)
+{
+  GstElementFactory *f = gst_element_factory_find (factory);
+  GstPluginFeature *loaded = NULL;
+  GObjectClass *klass;
+  GParamSpec *spec;
+  GType type;
+  gboolean readable = FALSE;
+
+  if (f == NULL)
+    return FALSE;
+  type = gst_element_factory_get_element_type (f);
+  if (type == G_TYPE_INVALID) {
+    loaded = gst_plugin_feature_load (GST_PLUGIN_FEATURE (f));
+    if (loaded)
+      type = gst_element_factory_get_element_type (GST_ELEMENT_FACTORY
+          (loaded));
+  }
+  if (type != G_TYPE_INVALID) {
+    klass = g_type_class_ref (type);
+    spec = g_object_class_find_property (klass, prop);
+    readable = spec != NULL &&
+        (spec->flags & G_PARAM_READWRITE) == G_PARAM_READWRITE;
+    g_type_class_unref (klass);
+  }
+  gst_clear_object (&loaded);
+  gst_object_unref (f);
+  return readable;
+}
+
+static gint
+element_named (GPtrArray * toks, const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < toks->len; i++) {
+    Tok *t = g_ptr_array_index (toks, i);
+
+    if (t->kind == TOK_ASSIGN && t->element >= 0 && !strcmp (t->a, "name")
+        && !strcmp (t->b, name))
+      return t->element;
+  }
+  return -1;
+}
+
+gchar *
+gst_cache_describe_description (const gchar * description, GPtrArray * files)
+{
+  GPtrArray *toks = tokenize (description);
+  GString *out = g_string_new (NULL);
+  GPtrArray *props = g_ptr_array_new_with_free_func (g_free);
+  const gchar *factory = NULL;
+  guint i, j;
+
+  for (i = 0; i <= toks->len; i++) {
+    Tok *t = i < toks->len ? g_ptr_array_index (toks, i) : NULL;
+
+    /* an element's properties, sorted, after it */
+    if (t == NULL || t->kind != TOK_ASSIGN) {
+      g_ptr_array_sort (props, compare_strptr);
+      for (j = 0; j < props->len; j++)
+        g_string_append_printf (out, " %s", (gchar *)
+            g_ptr_array_index (props, j));
+      g_ptr_array_set_size (props, 0);
+    }
+    if (t == NULL)
+      break;
+
+    switch (t->kind) {
+      case TOK_ELEMENT:
+        factory = t->a;
+        g_string_append_printf (out, " #%d:%s", t->element, t->a);
+        break;
+      case TOK_ASSIGN:{
+        gchar *v;
+
+        if (!strcmp (t->a, "name") || (factory && t->element >= 0 &&
+                readable_property (factory, t->a)))
+          break;
+        v = g_strescape (t->b, NULL);
+        g_ptr_array_add (props, g_strdup_printf ("%s=\"%s\"", t->a, v));
+        g_free (v);
+        if (files && gst_cache_property_names_file (t->a))
+          g_ptr_array_add (files, g_strdup_printf ("#%d:%s.%s\t%s",
+                  t->element, factory ? factory : "?", t->a, t->b));
+        break;
+      }
+      case TOK_REF:{
+        gint e = element_named (toks, t->a);
+
+        if (e >= 0)
+          g_string_append_printf (out, " #%d.%s", e, t->b ? t->b : "");
+        else
+          g_string_append_printf (out, " ?%s.%s", t->a, t->b ? t->b : "");
+        break;
+      }
+      case TOK_PADREF:
+        g_string_append_printf (out, " .%s", t->b);
+        break;
+      case TOK_LINK:
+        if (t->a) {
+          GstCaps *caps = gst_caps_from_string (t->a);
+          gchar *s =
+              caps ? gst_cache_caps_to_string_sorted (caps) : g_strdup (t->a);
+
+          g_string_append_printf (out, " ! %s !", s);
+          g_free (s);
+          gst_clear_caps (&caps);
+        } else {
+          g_string_append (out, " !");
+        }
+        break;
+      case TOK_OTHER:
+        g_string_append_printf (out, " %s", t->a);
+        break;
+    }
+  }
+  g_ptr_array_free (props, TRUE);
+  g_ptr_array_free (toks, TRUE);
+  if (out->len > 0)
+    g_string_erase (out, 0, 1);
+  return g_string_free (out, FALSE);
+}
+
+/* the readable properties of @chain's elements (nested ones included)
+ * that name a file, set to something other than a fresh element's value:
+ * "FACTORY.PROPERTY<TAB>VALUE" added to @files */
+void
+gst_cache_chain_files (GstBin * chain, GPtrArray * files)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  GstIterator *it = gst_bin_iterate_recurse (chain);
+  GValue item = G_VALUE_INIT;
+  gboolean done = FALSE;
+
+  while (!done) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstElement *e = g_value_get_object (&item);
+        GstElementFactory *factory = gst_element_get_factory (e);
+        GHashTable *defaults = factory ? factory_defaults (factory) : NULL;
+        GParamSpec **specs;
+        guint n, i;
+
+        specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
+        for (i = 0; i < n; i++) {
+          GParamSpec *p = specs[i];
+          gpointer def = NULL;
+          gchar *v = NULL;
+
+          if (!(p->flags & G_PARAM_READABLE) || p->value_type != G_TYPE_STRING
+              || !gst_cache_property_names_file (p->name))
+            continue;
+          if (defaults && g_hash_table_lookup_extended (defaults, p->name,
+                  NULL, &def) && def == NULL)
+            continue;           /* differs between fresh elements */
+          g_object_get (e, p->name, &v, NULL);
+          if (v && *v && g_strcmp0 (v, G_PARAM_SPEC_STRING (p)->default_value)
+              != 0) {
+            GValue gv = G_VALUE_INIT;
+            gchar *s;
+
+            g_value_init (&gv, G_TYPE_STRING);
+            g_value_set_string (&gv, v);
+            s = serialize_value (&gv);
+            if (def == NULL || g_strcmp0 (s, def) != 0)
+              g_ptr_array_add (found, g_strdup_printf ("%s.%s\t%s",
+                      element_factory_name (e), p->name, v));
+            g_free (s);
+            g_value_unset (&gv);
+          }
+          g_free (v);
+        }
+        g_free (specs);
+        if (defaults)
+          g_hash_table_unref (defaults);
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        g_ptr_array_set_size (found, 0);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  while (found->len > 0)
+    g_ptr_array_add (files, g_ptr_array_steal_index (found, 0));
+  g_ptr_array_free (found, TRUE);
 }

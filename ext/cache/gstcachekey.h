@@ -28,7 +28,7 @@
 
 G_BEGIN_DECLS
 
-#define GST_CACHE_KEY_FORMAT "cachebin-key-1"
+#define GST_CACHE_KEY_FORMAT "cachebin-key-2"
 
 /* A key is the SHA-256 of a record of tagged, length-prefixed fields. The
  * record is also kept as text (one "tag: value" per line, values escaped),
@@ -57,6 +57,30 @@ gchar **gst_cache_chain_factories (GstBin * chain);
 /* GStreamer's version and, sorted, the name and version of each plugin that
  * provides one of @factories, from the registry (no plugin is loaded) */
 gchar *gst_cache_describe_versions (const gchar * const *factories);
+
+/* the canonical text of the caps: each structure's fields sorted */
+gchar *gst_cache_caps_to_string_sorted (const GstCaps * caps);
+
+/* whether a property of this name names a file or a URI: location, uri,
+ * *-file, *-location, *-uri */
+gboolean gst_cache_property_names_file (const gchar * name);
+
+/* What the parsed bin does not show, from the description's own text:
+ * the links as written, with pad names and caps (gst_parse delays a link
+ * to a pad that does not exist yet, such as a demuxer's "d.video_1", and
+ * the bin shows nothing of it), and the properties that cannot be read
+ * back (write-only ones, child properties), sorted per element. Elements
+ * are numbered in the order written ("#0:factory"), names are replaced by
+ * those numbers, spacing is normalised. The chain's plugins must be
+ * loaded (as after a parse). Write-only properties that name a file are
+ * added to @files as "#INDEX:FACTORY.PROPERTY<TAB>VALUE". */
+gchar *gst_cache_describe_description (const gchar * description,
+    GPtrArray * files);
+
+/* the readable properties of @chain's elements (nested ones included)
+ * that name a file, set to something other than a fresh element's value:
+ * "FACTORY.PROPERTY<TAB>VALUE" added to @files */
+void gst_cache_chain_files (GstBin * chain, GPtrArray * files);
 
 G_END_DECLS
 
