@@ -125,6 +125,11 @@ capture_decide (GstCacheBin * self, const GstSegment * seg)
   self->capture_bytes = seg->format == GST_FORMAT_BYTES;
   GST_DEBUG_OBJECT (self, "capturing a %s",
       self->capture_bytes ? "byte stream" : "stream of buffers");
+  /* a byte stream's first segment is replayed as it came (a source's
+   * duration in bytes, say) */
+  if (self->capture_bytes)
+    self->capture_early = g_list_append (self->capture_early,
+        gst_event_new_segment (seg));
   if (self->capture_bytes || self->writer == NULL)
     return;
   if (self->capture_caps)

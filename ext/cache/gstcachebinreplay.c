@@ -31,10 +31,12 @@
 
 /* replay */
 
-/* a byte stream's events from before its first segment, in order */
-static void
+/* a byte stream's events from before its first segment, in order, and
+ * that segment; FALSE when the entry has no segment */
+static gboolean
 replay_early_events (GstCacheBin * self, GKeyFile * meta)
 {
+  gboolean segment = FALSE;
   guint i;
 
   for (i = 0;; i++) {
@@ -45,6 +47,8 @@ replay_early_events (GstCacheBin * self, GKeyFile * meta)
     g_free (name);
     if (str == NULL)
       break;
+    if (ev && GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT)
+      segment = TRUE;
     if (ev)
       gst_pad_push_event (self->srcpad, ev);
     else
@@ -52,6 +56,7 @@ replay_early_events (GstCacheBin * self, GKeyFile * meta)
           "parses: %s", str);
     g_free (str);
   }
+  return segment;
 }
 
 static gboolean
@@ -81,9 +86,10 @@ replay_start (GstCacheBin * self)
       gst_clear_caps (&caps);
       g_free (caps_str);
     }
-    replay_early_events (self, meta);
-    gst_segment_init (&seg, GST_FORMAT_BYTES);
-    gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
+    if (!replay_early_events (self, meta)) {
+      gst_segment_init (&seg, GST_FORMAT_BYTES);
+      gst_pad_push_event (self->srcpad, gst_event_new_segment (&seg));
+    }
   }
   return TRUE;
 }

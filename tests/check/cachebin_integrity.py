@@ -133,8 +133,26 @@ def run(line, probe_name=None, timeout=120, on_buffer=None, eos_after=None,
     if probe_name:
         pad = pipeline.get_by_name(probe_name).get_static_pad('sink')
 
+        # a byte stream is compared as its bytes: where buffers begin and
+        # end is not part of it
+        stream = {'bytes': None}
+
+        def flush_bytes():
+            if stream['bytes'] is not None:
+                res.items.append(('bytes', stream['bytes'].hexdigest()))
+                stream['bytes'] = None
+
         def probe(pad, info):
-            if info.type & Gst.PadProbeType.BUFFER:
+            if info.type & Gst.PadProbeType.BUFFER and \
+                    stream.get('format') == Gst.Format.BYTES:
+                buf = info.get_buffer()
+                ok, m = buf.map(Gst.MapFlags.READ)
+                if stream['bytes'] is None:
+                    stream['bytes'] = hashlib.md5()
+                stream['bytes'].update(m.data)
+                buf.unmap(m)
+                count[0] += 1
+            elif info.type & Gst.PadProbeType.BUFFER:
                 buf = info.get_buffer()
                 res.items.append(describe_buffer(buf))
                 count[0] += 1
@@ -145,7 +163,11 @@ def run(line, probe_name=None, timeout=120, on_buffer=None, eos_after=None,
                     GLib.idle_add(lambda: pipeline.seek_simple(
                         Gst.Format.TIME, Gst.SeekFlags.NONE, 0) and False)
             elif info.type & Gst.PadProbeType.EVENT_DOWNSTREAM:
-                d = describe_event(info.get_event())
+                ev = info.get_event()
+                if ev.type == Gst.EventType.SEGMENT:
+                    stream['format'] = ev.parse_segment().format
+                flush_bytes()
+                d = describe_event(ev)
                 if d:
                     res.items.append(d)
             return Gst.PadProbeReturn.OK
