@@ -36,7 +36,8 @@
  *   sizes), up to #GstLayeredAllocator:max-class-size; larger memory comes
  *   straight from the system, and is counted;
  * * every memory aligned to at least #GstLayeredAllocator:min-align (64
- *   bytes by default, for AVX-512), and to what #GstAllocationParams ask;
+ *   bytes by default, for AVX-512), and to what #GstAllocationParams ask
+ *   (any mask, larger than a page too);
  *   prefix, padding and the ZERO_PREFIXED and ZERO_PADDED flags are
  *   honoured; the #GstMemory header lives apart from the data, so pixels
  *   never share a cache line with bookkeeping;
@@ -343,6 +344,11 @@ gst_layered_allocator_class_init (GstLayeredAllocatorClass * klass)
    * the sizes used least recently first. (Free blocks that share a chunk
    * with blocks in use cannot go back on their own; for frame sizes, a
    * chunk is one block.)
+   *
+   * Sizes whose chunk (2 MiB up to 1 MiB blocks, the block itself above)
+   * does not fit in three quarters of the cap are not cached at all: their
+   * memory comes from malloc and goes back to it, as system memory does,
+   * and is counted as `pass-through`. 0 caches nothing.
    */
   obj_props[PROP_MAX_CACHED] = g_param_spec_uint64 ("max-cached",
       "Cache cap", "Most bytes kept cached (mapped but not in use)",
@@ -405,7 +411,10 @@ gst_layered_allocator_class_init (GstLayeredAllocatorClass * klass)
    * Memory to allocate and fault in ahead of time, as `SIZE:COUNT` pairs
    * separated by commas, e.g. `3110400:8` for eight 1080p I420 frames.
    * Setting it allocates at once; the first frames then pay no page
-   * faults.
+   * faults. Preallocated memory is kept until it is first used, however
+   * long that takes (#GstLayeredAllocator:idle-timeout does not apply to
+   * it); it counts against #GstLayeredAllocator:max-cached, and
+   * gst_layered_allocator_trim() gives it back.
    */
   obj_props[PROP_PREALLOC] = g_param_spec_string ("prealloc",
       "Preallocation", "SIZE:COUNT pairs to allocate and fault in ahead "
@@ -986,7 +995,8 @@ gst_layered_allocator_trim (GstLayeredAllocator * allocator)
  * @count: how many
  *
  * Allocates and faults in @count blocks for memories of @size bytes, so
- * that the first ones pay no page faults.
+ * that the first ones pay no page faults. They are kept until first used:
+ * the idle trim leaves them alone.
  *
  * Returns: how many such blocks are now cached.
  */

@@ -63,6 +63,8 @@ sync_handler (GstBus * bus, GstMessage * msg, gpointer user_data)
   handled++;
   g_cond_signal (&cond);
   g_mutex_unlock (&lock);
+  /* a handler that drops a message unrefs it */
+  gst_message_unref (msg);
   return GST_BUS_DROP;
 }
 
