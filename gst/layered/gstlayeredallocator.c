@@ -471,6 +471,9 @@ gst_layered_allocator_constructed (GObject * object)
   config.max_class_size = self->max_class_size;
   config.huge_pages = self->huge_pages;
   config.tag_free = free_header;
+  /* memory that passes through has its header in the same malloc, as
+   * system memory does */
+  config.tag_size = sizeof (GstLayeredMemory);
   config.max_cached = self->max_cached;
   config.idle_level = self->idle_level;
   config.idle_timeout_us = self->idle_timeout / GST_USECOND;

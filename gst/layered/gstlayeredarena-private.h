@@ -93,6 +93,7 @@ struct _GstLayeredArena
   gboolean huge_pages;
   gsize page_size;
   GDestroyNotify tag_free;
+  gsize tag_size;
 
   /* atomics */
   guint64 max_cached;
@@ -189,7 +190,7 @@ gboolean   gst_layered_arena_alloc_pass_through (GstLayeredArena * arena,
                                                  GstLayeredBlock * block);
 
 G_GNUC_INTERNAL
-void       gst_layered_arena_release_pass_through (GstLayeredArena * arena,
+gboolean   gst_layered_arena_release_pass_through (GstLayeredArena * arena,
                                                    const GstLayeredBlock * block);
 
 G_END_DECLS

@@ -178,6 +178,7 @@ gst_layered_arena_config_init (GstLayeredArenaConfig * config)
   config->idle_timeout_us = 5 * G_USEC_PER_SEC;
   config->huge_pages = FALSE;
   config->tag_free = NULL;
+  config->tag_size = 0;
 }
 
 static gsize
@@ -213,6 +214,8 @@ gst_layered_arena_new (const GstLayeredArenaConfig * config)
   arena->max_class_size = MAX (config->max_class_size, GEO_MAX);
   arena->huge_pages = config->huge_pages;
   arena->tag_free = config->tag_free;
+  /* the data after the tag stays aligned as malloc aligns */
+  arena->tag_size = (config->tag_size + 15) & ~(gsize) 15;
   arena->page_size = sysconf (_SC_PAGESIZE);
   arena->max_cached = config->max_cached;
   arena->idle_level = config->idle_level;
@@ -976,10 +979,8 @@ gst_layered_arena_release (GstLayeredArena * arena,
   Class *cls = c->cls;
   ThreadCache *tc;
 
-  if (c == &gst_layered_arena_pass_through_chunk) {
-    gst_layered_arena_release_pass_through (arena, block);
-    return FALSE;
-  }
+  if (c == &gst_layered_arena_pass_through_chunk)
+    return gst_layered_arena_release_pass_through (arena, block);
   if (cls == NULL) {
     gst_layered_arena_release_oversized (arena, block);
     return FALSE;

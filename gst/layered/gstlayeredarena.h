@@ -60,12 +60,17 @@ typedef struct
   gint64 idle_timeout_us;       /* a class unused this long is idle */
   gboolean huge_pages;          /* MADV_HUGEPAGE on chunks >= 2 MiB */
   GDestroyNotify tag_free;      /* for tags the arena drops (may be NULL) */
+  gsize tag_size;               /* a block that passes through comes with
+                                 * this many bytes for a tag in front of it,
+                                 * in the same allocation: its tag */
 } GstLayeredArenaConfig;
 
 /* A block handed out: what is needed to give it back. @tag is the caller's:
  * a block kept in a thread cache keeps the tag it was released with, and
  * brings it back from the allocation that takes it again (the allocator
- * keeps its GstMemory header there); otherwise alloc sets it to NULL. */
+ * keeps its GstMemory header there); a block that passes through to the
+ * system allocator comes with room for a tag (config's tag_size), which
+ * goes with the block; otherwise alloc sets it to NULL. */
 typedef struct
 {
   guint8 *data;                 /* aligned as asked */

@@ -169,10 +169,11 @@ gst_layered_arena_release_oversized (GstLayeredArena * arena,
   gst_layered_arena_unmap_chunk (arena, c);
 }
 
-/* As system memory does it: malloc, with the slack for the alignment in
- * the block (the offset of the data is kept in @block->index). Counted
- * apart from the chunks, with as few atomic operations as can be: the
- * statistics add these counters in. */
+/* As system memory does it: one malloc for the tag (the caller's header)
+ * and the data, with the slack for the alignment (the offset of the data
+ * from the start is kept in @block->index). Counted apart from the chunks,
+ * with as few atomic operations as can be: the statistics add these
+ * counters in. */
 gboolean
 gst_layered_arena_alloc_pass_through (GstLayeredArena * arena, gsize size,
     gsize align_mask, GstLayeredBlock * block)
@@ -180,11 +181,13 @@ gst_layered_arena_alloc_pass_through (GstLayeredArena * arena, gsize size,
   guint8 *p;
   gsize skip;
 
-  if (size > G_MAXSIZE - align_mask || align_mask > G_MAXUINT)
+  if (size > G_MAXSIZE - align_mask - arena->tag_size ||
+      align_mask + arena->tag_size > G_MAXUINT)
     return FALSE;
-  if ((p = malloc (size + align_mask)) == NULL)
+  if ((p = malloc (arena->tag_size + size + align_mask)) == NULL)
     return FALSE;
-  skip = (align_mask + 1 - ((guintptr) p & align_mask)) & align_mask;
+  skip = arena->tag_size;
+  skip += (align_mask + 1 - ((guintptr) (p + skip) & align_mask)) & align_mask;
   ADD (&arena->n_pass_through, 1);
   ADD (&arena->pass_through_bytes, size);
   gst_layered_arena_user_in_use_add (arena, size, size);
@@ -193,16 +196,21 @@ gst_layered_arena_alloc_pass_through (GstLayeredArena * arena, gsize size,
   block->size = size;
   block->chunk = &gst_layered_arena_pass_through_chunk;
   block->index = skip;
-  block->tag = NULL;
+  block->tag = arena->tag_size ? p : NULL;
   return TRUE;
 }
 
-void
+/* Returns: whether the tag went with the block (@block may have been in
+ * it: it is not read after the free). */
+gboolean
 gst_layered_arena_release_pass_through (GstLayeredArena * arena,
     const GstLayeredBlock * block)
 {
+  gsize size = block->size;
+
   free (block->data - block->index);
   ADD (&arena->pass_through_frees, 1);
-  SUB (&arena->pass_through_bytes, block->size);
-  gst_layered_arena_user_in_use_add (arena, -(gint64) block->size, 0);
+  SUB (&arena->pass_through_bytes, size);
+  gst_layered_arena_user_in_use_add (arena, -(gint64) size, 0);
+  return arena->tag_size > 0;
 }
