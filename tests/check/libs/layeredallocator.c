@@ -739,13 +739,16 @@ GST_START_TEST (test_zero_cap)
 
   for (round = 0; round < 100; round++) {
     for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
-      GstAllocationParams params = { 0, 63, 0, 0, };
+      static const gsize masks[] = { 0, 7, 63, 4095, 8191 };
+      GstAllocationParams params = { 0, masks[round % G_N_ELEMENTS (masks)],
+        0, 0,
+      };
       GstMemory *mem = gst_allocator_alloc (a, sizes[i], &params);
       GstMapInfo info;
 
       fail_unless (gst_is_layered_memory (mem));
       fail_unless (gst_memory_map (mem, &info, GST_MAP_WRITE));
-      fail_unless (((guintptr) info.data & 63) == 0);
+      fail_unless (((guintptr) info.data & (params.align | 63)) == 0);
       memset (info.data, 0x5a, info.size);
       gst_memory_unmap (mem, &info);
       gst_memory_unref (mem);
@@ -771,6 +774,31 @@ GST_START_TEST (test_zero_cap)
     fail_unless_equals_uint64 (chunks, 0);
   }
   gst_structure_free (stats);
+
+  /* memory that passed through shares, copies and shows as a leak */
+  {
+    GstMemory *mem = gst_allocator_alloc (a, 1000, NULL);
+    GstMemory *sub = gst_memory_share (mem, 10, 100);
+    GstMemory *copy = gst_memory_copy (mem, 0, -1);
+    GstStructure *leaks;
+    guint64 blocks = 0, bytes = 0;
+    gchar *report;
+
+    leaks = gst_layered_allocator_get_leaks (GST_LAYERED_ALLOCATOR (a));
+    gst_structure_get (leaks, "blocks", G_TYPE_UINT64, &blocks,
+        "bytes", G_TYPE_UINT64, &bytes, NULL);
+    fail_unless_equals_uint64 (blocks, 2);
+    fail_unless_equals_uint64 (bytes, 2000);
+    gst_structure_free (leaks);
+    report = gst_layered_allocator_leak_report (GST_LAYERED_ALLOCATOR (a));
+    fail_unless (strstr (report, "2 block(s) straight from the system") !=
+        NULL, "%s", report);
+    g_free (report);
+    gst_memory_unref (mem);
+    gst_memory_unref (copy);
+    gst_memory_unref (sub);
+  }
+  fail_unless_equals_uint64 (stat_of (a, "bytes-in-use"), 0);
   gst_object_unref (a);
 }
 
