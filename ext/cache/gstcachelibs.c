@@ -190,6 +190,56 @@ done:
   close (fd);
 }
 
+/* what read_elf () found in a file, by path, while the file's identity
+ * (inode, size, mtime) stays the same: an application's chain, which has no
+ * memo, costs a stat per library after its first run in a process */
+typedef struct
+{
+  gchar *identity;
+  gchar **needed;
+  gchar *build_id;
+} ElfInfo;
+
+static void
+elf_info_free (ElfInfo * info)
+{
+  g_free (info->identity);
+  g_strfreev (info->needed);
+  g_free (info->build_id);
+  g_free (info);
+}
+
+static void
+read_elf_remembered (const gchar * path, const gchar * identity,
+    GPtrArray * needed, gchar ** build_id)
+{
+  static GMutex lock;
+  static GHashTable *known;
+  ElfInfo *info;
+  guint i;
+
+  g_mutex_lock (&lock);
+  if (known == NULL)
+    known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        (GDestroyNotify) elf_info_free);
+  info = g_hash_table_lookup (known, path);
+  if (info == NULL || identity == NULL ||
+      g_strcmp0 (info->identity, identity) != 0) {
+    GPtrArray *names = g_ptr_array_new ();
+
+    info = g_new0 (ElfInfo, 1);
+    read_elf (path, names, &info->build_id);
+    g_ptr_array_add (names, NULL);
+    info->needed = (gchar **) g_ptr_array_free (names, FALSE);
+    info->identity = g_strdup (identity);
+    g_hash_table_replace (known, g_strdup (path), info);
+  }
+  for (i = 0; info->needed[i]; i++)
+    g_ptr_array_add (needed, g_strdup (info->needed[i]));
+  *build_id = g_strdup (info->build_id);
+  g_mutex_unlock (&lock);
+}
+
 static Loaded *
 find_loaded (GPtrArray * all, const gchar * path)
 {
@@ -293,8 +343,8 @@ gst_cache_describe_libraries (const gchar * const *factories, gchar ** text,
       continue;
     }
     g_hash_table_add (seen, loaded ? loaded->path : (gpointer) path);
-    read_elf (path, needed, &disk_id);
     identity = file_identity (path);
+    read_elf_remembered (path, identity, needed, &disk_id);
     /* what runs here: the mapped object's build ID */
     id = loaded && loaded->build_id ? loaded->build_id : disk_id;
     if (loaded && g_strcmp0 (loaded->build_id, disk_id) != 0) {
