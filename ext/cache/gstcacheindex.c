@@ -39,6 +39,37 @@ struct _GstCacheIndex
   gchar *path;
 };
 
+/* set in a thread while it tries the write lock without waiting */
+static GPrivate no_wait;
+
+/* SQLite's busy timeout, except for a thread that only tries: the same
+ * back-off as sqlite3_busy_timeout() */
+static int
+busy_handler (void *data, int count)
+{
+  static const guint8 delays[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50,
+    100
+  };
+  static const guint totals[] = { 0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178,
+    228
+  };
+  guint delay, waited;
+
+  if (g_private_get (&no_wait))
+    return 0;
+  if (count < (gint) G_N_ELEMENTS (delays)) {
+    delay = delays[count];
+    waited = totals[count];
+  } else {
+    delay = 100;
+    waited = 328 + (count - G_N_ELEMENTS (delays)) * 100;
+  }
+  if (waited + delay > BUSY_TIMEOUT_MS)
+    return 0;
+  g_usleep (delay * 1000);
+  return 1;
+}
+
 void
 gst_cache_entry_info_clear (GstCacheEntryInfo * info)
 {
@@ -95,19 +126,21 @@ step_done (GstCacheIndex * index, sqlite3_stmt * st, GError ** error)
 }
 
 GstCacheIndex *
-gst_cache_index_open (const gchar * path, gboolean * corrupt, GError ** error)
+gst_cache_index_open (const gchar * path, gboolean * corrupt,
+    gboolean * fresh, GError ** error)
 {
   GstCacheIndex *index = g_new0 (GstCacheIndex, 1);
   sqlite3_stmt *st;
   gint rc, version = 0;
 
   *corrupt = FALSE;
+  *fresh = FALSE;
   index->path = g_strdup (path);
   rc = sqlite3_open_v2 (path, &index->db, SQLITE_OPEN_READWRITE |
       SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK)
     goto failed;
-  sqlite3_busy_timeout (index->db, BUSY_TIMEOUT_MS);
+  sqlite3_busy_handler (index->db, busy_handler, NULL);
   /* WAL: readers never wait for the writer; NORMAL: a commit is durable
    * at the next checkpoint, and the index can always be rebuilt */
   if (!exec (index, "PRAGMA journal_mode=WAL", NULL) ||
@@ -158,11 +191,14 @@ gst_cache_index_open (const gchar * path, gboolean * corrupt, GError ** error)
       !exec (index, "CREATE TRIGGER IF NOT EXISTS entries_update AFTER "
           "UPDATE OF size ON entries BEGIN UPDATE totals SET bytes = bytes - "
           "OLD.size + NEW.size; END", error) ||
-      !exec (index, "PRAGMA user_version=2", error) ||
       !exec (index, "COMMIT", error)) {
     sqlite3_exec (index->db, "ROLLBACK", NULL, NULL, NULL);
     goto failed_quiet;
   }
+  /* the version is set by gst_cache_index_set_ready(), in the transaction
+   * that indexes the entry files: an index whose rebuild was cut short is
+   * rebuilt again */
+  *fresh = TRUE;
   return index;
 
 failed_rc:
@@ -191,6 +227,31 @@ gboolean
 gst_cache_index_begin (GstCacheIndex * index, GError ** error)
 {
   return exec (index, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+gst_cache_index_try_begin (GstCacheIndex * index, gboolean * busy,
+    GError ** error)
+{
+  gint rc;
+
+  g_private_set (&no_wait, GINT_TO_POINTER (1));
+  rc = sqlite3_exec (index->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  g_private_set (&no_wait, NULL);
+  *busy = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+  if (rc != SQLITE_OK)
+    return db_error (index, rc, "BEGIN IMMEDIATE", error);
+  return TRUE;
+}
+
+gboolean
+gst_cache_index_set_ready (GstCacheIndex * index, GError ** error)
+{
+  gchar *sql = g_strdup_printf ("PRAGMA user_version=%d", SCHEMA_VERSION);
+  gboolean ok = exec (index, sql, error);
+
+  g_free (sql);
+  return ok;
 }
 
 gboolean
@@ -239,7 +300,8 @@ gst_cache_index_touch (GstCacheIndex * index, const gchar * key,
     gint64 now_ns, gboolean * found, GError ** error)
 {
   sqlite3_stmt *st = prepare (index,
-      "UPDATE entries SET last_use = ? WHERE key = ?", error);
+      "UPDATE entries SET last_use = MAX (last_use, ?) WHERE key = ?",
+      error);
 
   if (st == NULL)
     return FALSE;

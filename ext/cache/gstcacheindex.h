@@ -47,16 +47,24 @@ typedef struct
 
 void gst_cache_entry_info_clear (GstCacheEntryInfo * info);
 
+/* @fresh: the index is new, or its rebuild never finished: index the entry
+ * files, and call gst_cache_index_set_ready() in the same transaction */
 GstCacheIndex *gst_cache_index_open (const gchar * path, gboolean * corrupt,
-    GError ** error);
+    gboolean * fresh, GError ** error);
+gboolean gst_cache_index_set_ready (GstCacheIndex * index, GError ** error);
 void gst_cache_index_close (GstCacheIndex * index);
 
 gboolean gst_cache_index_begin (GstCacheIndex * index, GError ** error);
+/* BEGIN IMMEDIATE without waiting: *@busy when another process holds the
+ * write lock */
+gboolean gst_cache_index_try_begin (GstCacheIndex * index, gboolean * busy,
+    GError ** error);
 gboolean gst_cache_index_commit (GstCacheIndex * index, GError ** error);
 void gst_cache_index_rollback (GstCacheIndex * index);
 
 gboolean gst_cache_index_put (GstCacheIndex * index,
     const GstCacheEntryInfo * info, GError ** error);
+/* last use = MAX (last use, @now_ns) */
 gboolean gst_cache_index_touch (GstCacheIndex * index, const gchar * key,
     gint64 now_ns, gboolean * found, GError ** error);
 gboolean gst_cache_index_remove (GstCacheIndex * index, const gchar * key,

@@ -35,38 +35,19 @@
 
 #include <glib/gstdio.h>
 
-/* every entry file: (hex key, path) */
-static GPtrArray *
-scan_entries (GstCacheStore * store)
+/* make the index agree with the entry files */
+static gboolean
+reconcile (GstCacheStore * store, guint * adopted, guint * dropped,
+    GError ** error)
 {
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-  GDir *top = g_dir_open (store->entries_dir, 0, NULL);
-  const gchar *shard;
-
-  while (top && (shard = g_dir_read_name (top))) {
-    gchar *sdir = g_build_filename (store->entries_dir, shard, NULL);
-    GDir *d = g_dir_open (sdir, 0, NULL);
-    const gchar *name;
-
-    while (d && (name = g_dir_read_name (d)))
-      if (g_str_has_suffix (name, GST_CACHE_ENTRY_SUFFIX))
-        g_ptr_array_add (paths, g_build_filename (sdir, name, NULL));
-    if (d)
-      g_dir_close (d);
-    g_free (sdir);
+  if (!gst_cache_store_begin (store, error))
+    return FALSE;
+  if (!gst_cache_dir_reconcile_locked (store->index, store->entries_dir,
+          adopted, dropped, error)) {
+    gst_cache_store_rollback (store);
+    return FALSE;
   }
-  if (top)
-    g_dir_close (top);
-  return paths;
-}
-
-static gchar *
-path_key (const gchar * path)
-{
-  gchar *base = g_path_get_basename (path);
-
-  base[strlen (base) - strlen (GST_CACHE_ENTRY_SUFFIX)] = '\0';
-  return base;
+  return gst_cache_store_commit (store, error);
 }
 
 gboolean
@@ -76,136 +57,23 @@ gst_cache_store_clear (GstCacheStore * store, guint * removed, GError ** error)
   guint i, n = 0;
 
   if (!gst_cache_store_need_index (store, error) ||
-      !gst_cache_index_begin (store->index, error))
+      !gst_cache_store_begin (store, error))
     return FALSE;
-  paths = scan_entries (store);
+  paths = gst_cache_dir_scan_entries (store->entries_dir);
   for (i = 0; i < paths->len; i++)
     if (g_unlink (g_ptr_array_index (paths, i)) == 0)
       n++;
   g_ptr_array_unref (paths);
-  if (!gst_cache_index_remove (store->index, NULL, error) ||
-      !gst_cache_index_commit (store->index, error)) {
-    gst_cache_index_rollback (store->index);
+  if (!gst_cache_index_remove (store->index, NULL, error)) {
+    gst_cache_store_rollback (store);
     return FALSE;
   }
+  if (!gst_cache_store_commit (store, error))
+    return FALSE;
+  /* the memos go too: canonical chains and stat manifests */
+  gst_cache_store_prune_memos (store, NULL, TRUE);
   if (removed)
     *removed = n;
-  return TRUE;
-}
-
-/* the footer and metadata of an entry file, without checking its
- * checksum: enough to index it */
-static gboolean
-read_entry_info (const gchar * path, GstCacheEntryInfo * info)
-{
-  guint8 footer[GST_CACHE_FOOTER_SIZE];
-  struct stat st;
-  guint64 payload, meta_size;
-  GKeyFile *kf;
-  gchar *meta;
-  gboolean ok = FALSE;
-  gint fd = open (path, O_RDONLY | O_CLOEXEC);
-
-  if (fd < 0)
-    return FALSE;
-  if (fstat (fd, &st) != 0 || st.st_size < GST_CACHE_FOOTER_SIZE ||
-      pread (fd, footer, sizeof (footer), st.st_size - sizeof (footer)) !=
-      sizeof (footer) || memcmp (footer, GST_CACHE_ENTRY_MAGIC, 8) != 0) {
-    close (fd);
-    return FALSE;
-  }
-  payload = gst_cache_get_le64 (footer + 16);
-  meta_size = gst_cache_get_le64 (footer + 24);
-  if (payload > (guint64) st.st_size || meta_size > (guint64) st.st_size ||
-      payload + meta_size + GST_CACHE_FOOTER_SIZE != (guint64) st.st_size) {
-    close (fd);
-    return FALSE;
-  }
-  meta = g_malloc (meta_size + 1);
-  kf = g_key_file_new ();
-  if (pread (fd, meta, meta_size, payload) == (gssize) meta_size &&
-      g_key_file_load_from_data (kf, meta, meta_size, G_KEY_FILE_NONE, NULL)) {
-    info->key = path_key (path);
-    info->size = st.st_size;
-    info->last_use_ns = st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
-        st.st_mtim.tv_nsec;
-    info->created_s = g_key_file_get_int64 (kf, "entry", "created", NULL);
-    info->name_space = g_key_file_get_string (kf, "entry", "namespace", NULL);
-    info->description = g_key_file_get_string (kf, "entry", "description",
-        NULL);
-    ok = TRUE;
-  }
-  g_key_file_unref (kf);
-  g_free (meta);
-  close (fd);
-  return ok;
-}
-
-/* make the index agree with the entry files: rows for files it lacks
- * (last use: the file's mtime), no rows for files that are gone */
-gboolean
-gst_cache_store_reconcile (GstCacheStore * store, guint * adopted,
-    guint * dropped, GError ** error)
-{
-  GPtrArray *paths;
-  GHashTable *rows;
-  GHashTableIter iter;
-  GArray *list;
-  gpointer k, v;
-  guint i, n_adopted = 0, n_dropped = 0;
-
-  if (!gst_cache_index_begin (store->index, error))
-    return FALSE;
-  list = gst_cache_index_list (store->index, 0, error);
-  if (list == NULL) {
-    gst_cache_index_rollback (store->index);
-    return FALSE;
-  }
-  rows = g_hash_table_new (g_str_hash, g_str_equal);
-  for (i = 0; i < list->len; i++) {
-    GstCacheEntryInfo *e = &g_array_index (list, GstCacheEntryInfo, i);
-
-    g_hash_table_insert (rows, e->key, e);
-  }
-  paths = scan_entries (store);
-  for (i = 0; i < paths->len; i++) {
-    const gchar *path = g_ptr_array_index (paths, i);
-    gchar *hex = path_key (path);
-    GstCacheEntryInfo *row = g_hash_table_lookup (rows, hex);
-    GStatBuf st;
-
-    if (row && g_stat (path, &st) == 0 && (guint64) st.st_size == row->size) {
-      g_hash_table_remove (rows, hex);
-    } else {
-      GstCacheEntryInfo info = { NULL, };
-
-      if (row)
-        g_hash_table_remove (rows, hex);
-      if (read_entry_info (path, &info)) {
-        gst_cache_index_put (store->index, &info, NULL);
-        n_adopted++;
-      } else {
-        g_unlink (path);        /* not even a footer: damaged */
-      }
-      gst_cache_entry_info_clear (&info);
-    }
-    g_free (hex);
-  }
-  /* rows left have no file */
-  g_hash_table_iter_init (&iter, rows);
-  while (g_hash_table_iter_next (&iter, &k, &v)) {
-    gst_cache_index_remove (store->index, k, NULL);
-    n_dropped++;
-  }
-  g_hash_table_unref (rows);
-  g_array_unref (list);
-  g_ptr_array_unref (paths);
-  if (!gst_cache_index_commit (store->index, error))
-    return FALSE;
-  if (adopted)
-    *adopted = n_adopted;
-  if (dropped)
-    *dropped = n_dropped;
   return TRUE;
 }
 
@@ -214,11 +82,11 @@ gboolean
 gst_cache_store_verify (GstCacheStore * store, guint * checked,
     guint * damaged, GError ** error)
 {
-  GPtrArray *paths = scan_entries (store);
+  GPtrArray *paths = gst_cache_dir_scan_entries (store->entries_dir);
   guint i, n_damaged = 0;
 
   for (i = 0; i < paths->len; i++) {
-    gchar *hex = path_key (g_ptr_array_index (paths, i));
+    gchar *hex = gst_cache_dir_path_key (g_ptr_array_index (paths, i));
     guint8 key[GST_CACHE_KEY_SIZE];
     GError *err = NULL;
     GstCacheEntry *entry;
@@ -242,8 +110,7 @@ gst_cache_store_verify (GstCacheStore * store, guint * checked,
   if (damaged)
     *damaged = n_damaged;
   g_ptr_array_unref (paths);
-  return store->index == NULL || gst_cache_store_reconcile (store, NULL, NULL,
-      error);
+  return store->index == NULL || reconcile (store, NULL, NULL, error);
 }
 
 /* a temporary file whose writer is gone: its pid does not run, or it is
@@ -291,8 +158,10 @@ gst_cache_store_cleanup (GstCacheStore * store, guint64 max_size,
   if (tmp_removed)
     *tmp_removed = n;
   if (!gst_cache_store_need_index (store, error)
-      || !gst_cache_store_reconcile (store, adopted, dropped, error))
+      || !reconcile (store, adopted, dropped, error))
     return FALSE;
+  /* the memos back within their bounds, oldest first */
+  gst_cache_store_prune_memos (store, NULL, FALSE);
   return gst_cache_store_evict (store, max_size, max_entries, 0, evicted,
       error);
 }
@@ -302,12 +171,12 @@ gchar *
 gst_cache_store_find_key (GstCacheStore * store, const gchar * prefix,
     GError ** error)
 {
-  GPtrArray *paths = scan_entries (store);
+  GPtrArray *paths = gst_cache_dir_scan_entries (store->entries_dir);
   gchar *found = NULL;
   guint i, n = 0;
 
   for (i = 0; i < paths->len; i++) {
-    gchar *hex = path_key (g_ptr_array_index (paths, i));
+    gchar *hex = gst_cache_dir_path_key (g_ptr_array_index (paths, i));
 
     if (g_str_has_prefix (hex, prefix) && n++ == 0)
       found = g_strdup (hex);

@@ -22,17 +22,19 @@
 #ifndef __GST_CACHE_STORE_PRIVATE_H__
 #define __GST_CACHE_STORE_PRIVATE_H__
 
-/* Not installed, not for the element: what gstcachestore.c (entries,
- * writer, counters, eviction), gstcacheinput.c (input digests),
- * gstcachemaint.c (verification and repair) and gstcacheutil.c share. */
+/* Not installed, not for the element: what the store's own modules share.
+ * Data flows one way: gstcachestore.c (open, entries, counters, eviction)
+ * and gstcachewriter.c (the writer) are used by gstcachemaint.c
+ * (verification and repair) and gstcacheinput.c (input digests); all of
+ * them use gstcachedir.c (the directory, pending updates, memos), which
+ * uses only the index (gstcacheindex.c) and the helpers (gstcacheutil.c). */
 
 #include "gstcachestore.h"
+#include "gstcachedir.h"
 #include "gstcacheindex.h"
+#include "gstcacheutil.h"
 
 G_BEGIN_DECLS
-
-#define GST_CACHE_ENTRY_SUFFIX ".gstcache"
-#define GST_CACHE_ENTRY_MAGIC "GSTCACHE"
 
 struct _GstCacheStore
 {
@@ -40,35 +42,32 @@ struct _GstCacheStore
   gchar *entries_dir;
   gchar *tmp_dir;
   gchar *stat_dir;
+  gchar *chains_dir;
+  gchar *pending_dir;
   GstCacheIndex *index;         /* NULL on a network file system */
   gchar *read_only_why;
   gchar *notice;                /* the index was rebuilt: why */
+  GPtrArray *folded;            /* pending updates folded into this
+                                 * transaction */
 };
-
 
 /* gstcachestore.c */
 gchar *gst_cache_store_entry_path (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], gchar ** dir_out);
 gboolean gst_cache_store_need_index (GstCacheStore * store, GError ** error);
-
-/* gstcachemaint.c */
-gboolean gst_cache_store_reconcile (GstCacheStore * store, guint * adopted,
-    guint * dropped, GError ** error);
-
-/* gstcacheutil.c */
-void gst_cache_set_errno_error (GError ** error, gint err, const gchar * what,
-    const gchar * path);
-void gst_cache_put_le32 (guint8 * p, guint32 v);
-void gst_cache_put_le64 (guint8 * p, guint64 v);
-guint32 gst_cache_get_le32 (const guint8 * p);
-guint64 gst_cache_get_le64 (const guint8 * p);
-gboolean gst_cache_hex_to_digest (const gchar * hex, guint8 * digest,
-    gsize size);
-gboolean gst_cache_pwrite_all (gint fd, const guint8 * data, gsize size,
-    guint64 offset, const gchar * path, GError ** error);
-gboolean gst_cache_fsync_dir (const gchar * dir);
-gboolean gst_cache_replace_file (const gchar * path, const gchar * contents,
-    gsize size);
+/* the index's write lock, waiting for it; pending updates are folded in */
+gboolean gst_cache_store_begin (GstCacheStore * store, GError ** error);
+gboolean gst_cache_store_commit (GstCacheStore * store, GError ** error);
+void gst_cache_store_rollback (GstCacheStore * store);
+gboolean gst_cache_store_evict_locked (GstCacheStore * store,
+    guint64 max_size, guint64 max_entries, gint64 used_before_ns,
+    const gchar * keep, GPtrArray * doomed, guint * evicted, guint64 * freed,
+    GError ** error);
+void gst_cache_store_unlink_all (GPtrArray * doomed);
+/* keeps chains/ and the stat/ shard @shard (NULL: all) within their
+ * bounds, oldest first; @empty: removes them all */
+guint gst_cache_store_prune_memos (GstCacheStore * store,
+    const gchar * shard, gboolean empty);
 
 G_END_DECLS
 

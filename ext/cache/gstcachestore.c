@@ -29,11 +29,9 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -43,32 +41,24 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define ENTRY_SUFFIX GST_CACHE_ENTRY_SUFFIX
 #define ENTRY_MAGIC GST_CACHE_ENTRY_MAGIC
 
 /* temporary names in tmp/: "<key>.<pid>.<rest>", so that cleanup knows
  * whether their writer is still alive */
 static gint evict_seq;
 
+/* an entry is read into memory of its own, not mapped: what is checked is
+ * what is replayed, and a file truncated or rewritten in place by another
+ * process can neither change it nor fault it (SIGBUS) */
 struct _GstCacheEntry
 {
   gint refcount;
   gchar *path;
-  guint8 *map;
-  gsize map_size;
+  guint8 *data;                 /* anonymous mapping */
+  gsize data_size;
   GstCacheEntryKind kind;
   gsize payload_size;
   GKeyFile *meta;
-};
-
-struct _GstCacheWriter
-{
-  GstCacheStore *store;
-  guint8 key[GST_CACHE_KEY_SIZE];
-  gint fd;
-  gchar *tmp_path;
-  guint64 size;
-  guint64 max_size;
 };
 
 G_DEFINE_QUARK (gst - cache - store - error - quark, gst_cache_store_error);
@@ -108,16 +98,34 @@ network_fs (const gchar * dir)
   return NULL;
 }
 
+/* indexes the entry files of a new index, or of one whose rebuild was cut
+ * short, at once: every entry counts toward the limits and can be
+ * evicted */
+static gboolean
+rebuild_index (GstCacheStore * store, gboolean damaged, GError ** error)
+{
+  if (!gst_cache_store_begin (store, error))
+    return FALSE;
+  if (!gst_cache_dir_reconcile_locked (store->index, store->entries_dir,
+          NULL, NULL, error) ||
+      (damaged && !gst_cache_index_add (store->index, "index-rebuilds", 1,
+              error)) || !gst_cache_index_set_ready (store->index, error)) {
+    gst_cache_store_rollback (store);
+    return FALSE;
+  }
+  return gst_cache_store_commit (store, error);
+}
+
 /* opens the index; a damaged one is put aside and rebuilt from the
  * entries */
 static gboolean
 open_index (GstCacheStore * store, GError ** error)
 {
   gchar *path = g_build_filename (store->dir, "index.sqlite", NULL);
-  gboolean corrupt = FALSE;
+  gboolean corrupt = FALSE, fresh = FALSE, damaged = FALSE;
   GError *err = NULL;
 
-  store->index = gst_cache_index_open (path, &corrupt, &err);
+  store->index = gst_cache_index_open (path, &corrupt, &fresh, &err);
   if (store->index == NULL && corrupt) {
     gchar *aside = g_strconcat (path, ".damaged", NULL);
     gchar *wal = g_strconcat (path, "-wal", NULL);
@@ -134,14 +142,16 @@ open_index (GstCacheStore * store, GError ** error)
     g_free (aside);
     g_free (wal);
     g_free (shm);
-    store->index = gst_cache_index_open (path, &corrupt, &err);
-    if (store->index && gst_cache_store_reconcile (store, NULL, NULL, &err))
-      gst_cache_store_count (store, "index-rebuilds", 1, NULL);
-    g_clear_error (&err);
+    damaged = TRUE;
+    store->index = gst_cache_index_open (path, &corrupt, &fresh, &err);
   }
   g_free (path);
   if (store->index == NULL) {
     g_propagate_error (error, err);
+    return FALSE;
+  }
+  if (fresh && !rebuild_index (store, damaged, error)) {
+    g_clear_pointer (&store->index, gst_cache_index_close);
     return FALSE;
   }
   return TRUE;
@@ -151,7 +161,7 @@ GstCacheStore *
 gst_cache_store_open (const gchar * dir, GError ** error)
 {
   GstCacheStore *store;
-  const gchar *subdirs[3];
+  const gchar *subdirs[4];
   const gchar *fs;
   guint i;
 
@@ -162,10 +172,14 @@ gst_cache_store_open (const gchar * dir, GError ** error)
   store->entries_dir = g_build_filename (dir, "entries", NULL);
   store->tmp_dir = g_build_filename (dir, "tmp", NULL);
   store->stat_dir = g_build_filename (dir, "stat", NULL);
+  store->chains_dir = g_build_filename (dir, "chains", NULL);
+  store->pending_dir = g_build_filename (dir, "pending", NULL);
+  store->folded = g_ptr_array_new_with_free_func (g_free);
 
   subdirs[0] = store->entries_dir;
   subdirs[1] = store->tmp_dir;
   subdirs[2] = store->stat_dir;
+  subdirs[3] = store->pending_dir;
   for (i = 0; i < G_N_ELEMENTS (subdirs); i++) {
     if (g_mkdir_with_parents (subdirs[i], 0700) != 0) {
       gst_cache_set_errno_error (error, errno,
@@ -200,6 +214,9 @@ gst_cache_store_free (GstCacheStore * store)
   g_free (store->entries_dir);
   g_free (store->tmp_dir);
   g_free (store->stat_dir);
+  g_free (store->chains_dir);
+  g_free (store->pending_dir);
+  g_ptr_array_unref (store->folded);
   g_free (store->read_only_why);
   g_free (store->notice);
   gst_cache_index_close (store->index);
@@ -278,19 +295,73 @@ gchar *
 gst_cache_store_entry_path (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], gchar ** dir_out)
 {
-  gchar *hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
-  gchar shard[3] = { hex[0], hex[1], '\0' };
-  gchar *name = g_strconcat (hex, ENTRY_SUFFIX, NULL);
-  gchar *dir = g_build_filename (store->entries_dir, shard, NULL);
-  gchar *path = g_build_filename (dir, name, NULL);
+  return gst_cache_dir_entry_path (store->entries_dir, key, dir_out);
+}
 
-  if (dir_out)
-    *dir_out = dir;
-  else
-    g_free (dir);
-  g_free (name);
-  g_free (hex);
-  return path;
+/* transactions: whoever holds the write lock folds in the updates that
+ * others left pending because they would not wait for it */
+
+static gboolean
+fold_pending (GstCacheStore * store, GError ** error)
+{
+  if (gst_cache_dir_pending_fold_locked (store->index, store->pending_dir,
+          store->tmp_dir, store->folded, error))
+    return TRUE;
+  gst_cache_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+gst_cache_store_begin (GstCacheStore * store, GError ** error)
+{
+  return gst_cache_index_begin (store->index, error) &&
+      fold_pending (store, error);
+}
+
+/* the write lock if nobody holds it; *@busy if somebody does */
+static gboolean
+try_begin (GstCacheStore * store, gboolean * busy)
+{
+  return gst_cache_index_try_begin (store->index, busy, NULL) &&
+      fold_pending (store, NULL);
+}
+
+gboolean
+gst_cache_store_commit (GstCacheStore * store, GError ** error)
+{
+  if (!gst_cache_index_commit (store->index, error)) {
+    gst_cache_dir_pending_restore (store->pending_dir, store->folded);
+    return FALSE;
+  }
+  gst_cache_store_unlink_all (store->folded);
+  g_ptr_array_set_size (store->folded, 0);
+  return TRUE;
+}
+
+void
+gst_cache_store_rollback (GstCacheStore * store)
+{
+  gst_cache_index_rollback (store->index);
+  gst_cache_dir_pending_restore (store->pending_dir, store->folded);
+}
+
+/* an update for the index, left pending when the write lock is taken */
+static void
+leave_pending (GstCacheStore * store, GKeyFile * update)
+{
+  gst_cache_dir_pending_add (store->pending_dir, store->tmp_dir, update);
+}
+
+/* readers that show the index (gst-cache) see the pending updates too */
+static gboolean
+fold_for_reader (GstCacheStore * store, GError ** error)
+{
+  if (!gst_cache_store_need_index (store, error))
+    return FALSE;
+  if (!gst_cache_dir_pending_exists (store->pending_dir))
+    return TRUE;
+  return gst_cache_store_begin (store, error) &&
+      gst_cache_store_commit (store, error);
 }
 
 static void
@@ -313,7 +384,7 @@ remove_damaged (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
 
   if (store->read_only_why)
     return;
-  if (store->index && !gst_cache_index_begin (store->index, NULL))
+  if (store->index && !gst_cache_store_begin (store, NULL))
     return;
   if (store->index)
     gst_cache_index_add (store->index, "damaged", 1, NULL);
@@ -324,25 +395,41 @@ remove_damaged (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
     g_free (hex);
   }
   if (store->index)
-    gst_cache_index_commit (store->index, NULL);
+    gst_cache_store_commit (store, NULL);
 }
 
 /* a hit is a use: the entry goes to the end of the LRU order. An entry
  * that the index does not know is not indexed here: it may be one that an
  * eviction moved away after this reader opened it. Files left unindexed by
  * a writer that died between its rename and its commit are indexed by
- * gst-cache --cleanup and --verify. */
+ * gst-cache --cleanup and --verify. A hit never waits for the index: if
+ * another process holds its write lock, the new last use is left pending
+ * for the next writer (and the file's mtime tells it too). */
 static void
 touch_entry (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
     gint fd)
 {
   gchar *hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
-  gboolean found;
+  gint64 now_ns = g_get_real_time () * 1000;
+  gboolean found, busy = FALSE;
 
   futimens (fd, NULL);
-  if (store->index)
-    gst_cache_index_touch (store->index, hex, g_get_real_time () * 1000,
-        &found, NULL);
+  if (store->index == NULL || store->read_only_why) {
+    g_free (hex);
+    return;
+  }
+  if (try_begin (store, &busy)) {
+    if (gst_cache_index_touch (store->index, hex, now_ns, &found, NULL))
+      gst_cache_store_commit (store, NULL);
+    else
+      gst_cache_store_rollback (store);
+  } else if (busy) {
+    GKeyFile *update = g_key_file_new ();
+
+    g_key_file_set_int64 (update, "recency", hex, now_ns);
+    leave_pending (store, update);
+    g_key_file_unref (update);
+  }
   g_free (hex);
 }
 
@@ -362,6 +449,7 @@ gst_cache_store_lookup_full (GstCacheStore * store,
   const gchar *why = NULL;
   struct stat st;
   guint8 *map = NULL;
+  gsize map_size = 0;
   const guint8 *footer;
   guint8 sum[GST_CACHE_DIGEST_SIZE];
   guint64 payload_size, meta_size;
@@ -387,16 +475,33 @@ gst_cache_store_lookup_full (GstCacheStore * store,
     why = "shorter than its footer";
     goto damaged;
   }
-  map = mmap (NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+  /* read, not mapped (see GstCacheEntry): anonymous memory, given back to
+   * the system as soon as the last buffer of the replay goes */
+  map_size = st.st_size;
+  map = mmap (NULL, map_size, PROT_READ | PROT_WRITE,
+      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (map == MAP_FAILED) {
     map = NULL;
-    gst_cache_set_errno_error (error, errno, "Could not map cache entry", path);
+    gst_cache_set_errno_error (error, errno, "Could not allocate memory for "
+        "cache entry", path);
     close (fd);
     g_free (path);
     return NULL;
   }
-  madvise (map, st.st_size, MADV_SEQUENTIAL);
-  madvise (map, st.st_size, MADV_WILLNEED);
+  errno = 0;
+  if (!gst_cache_pread_all (fd, map, map_size, 0)) {
+    if (errno != 0 && errno != EINTR && errno != EIO) {
+      gst_cache_set_errno_error (error, errno, "Could not read cache entry",
+          path);
+      munmap (map, map_size);
+      close (fd);
+      g_free (path);
+      return NULL;
+    }
+    why = "shorter than it was when opened";
+    goto damaged;
+  }
+  mprotect (map, map_size, PROT_READ);
 
   footer = map + st.st_size - GST_CACHE_FOOTER_SIZE;
   payload_size = gst_cache_get_le64 (footer + 16);
@@ -448,8 +553,8 @@ gst_cache_store_lookup_full (GstCacheStore * store,
   entry = g_new0 (GstCacheEntry, 1);
   entry->refcount = 1;
   entry->path = path;
-  entry->map = map;
-  entry->map_size = st.st_size;
+  entry->data = map;
+  entry->data_size = map_size;
   entry->kind = gst_cache_get_le32 (footer + 12);
   entry->payload_size = payload_size;
   entry->meta = meta;
@@ -462,7 +567,7 @@ damaged:
   if (meta)
     g_key_file_unref (meta);
   if (map)
-    munmap (map, st.st_size);
+    munmap (map, map_size);
   close (fd);
   g_free (path);
   return NULL;
@@ -480,7 +585,7 @@ gst_cache_entry_unref (GstCacheEntry * entry)
 {
   if (!g_atomic_int_dec_and_test (&entry->refcount))
     return;
-  munmap (entry->map, entry->map_size);
+  munmap (entry->data, entry->data_size);
   g_key_file_unref (entry->meta);
   g_free (entry->path);
   g_free (entry);
@@ -496,7 +601,7 @@ const guint8 *
 gst_cache_entry_get_payload (GstCacheEntry * entry, gsize * size)
 {
   *size = entry->payload_size;
-  return entry->map;
+  return entry->data;
 }
 
 GKeyFile *
@@ -511,244 +616,45 @@ gst_cache_entry_get_path (GstCacheEntry * entry)
   return entry->path;
 }
 
-/* writer */
-
-GstCacheWriter *
-gst_cache_writer_new (GstCacheStore * store,
-    const guint8 key[GST_CACHE_KEY_SIZE], guint64 max_size, GError ** error)
-{
-  GstCacheWriter *w;
-  gchar *hex, *name;
-
-  if (store->read_only_why) {
-    g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
-        "%s", store->read_only_why);
-    return NULL;
-  }
-  w = g_new0 (GstCacheWriter, 1);
-  hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
-  name = g_strdup_printf ("%s.%d.XXXXXX", hex, (gint) getpid ());
-
-  w->store = store;
-  memcpy (w->key, key, GST_CACHE_KEY_SIZE);
-  w->max_size = max_size;
-  w->tmp_path = g_build_filename (store->tmp_dir, name, NULL);
-  g_free (name);
-  g_free (hex);
-
-  w->fd = g_mkstemp_full (w->tmp_path, O_RDWR | O_CLOEXEC, 0600);
-  if (w->fd < 0) {
-    gst_cache_set_errno_error (error, errno, "Could not create", w->tmp_path);
-    g_free (w->tmp_path);
-    g_free (w);
-    return NULL;
-  }
-  return w;
-}
-
-gboolean
-gst_cache_writer_write_at (GstCacheWriter * w, guint64 offset,
-    gconstpointer data, gsize size, GError ** error)
-{
-  if (w->max_size > 0 && offset + size > w->max_size) {
-    g_set_error (error, GST_CACHE_STORE_ERROR,
-        GST_CACHE_STORE_ERROR_TOO_LARGE,
-        "The result is larger than the cache (%" G_GUINT64_FORMAT " bytes)",
-        w->max_size);
-    return FALSE;
-  }
-  if (!gst_cache_pwrite_all (w->fd, data, size, offset, w->tmp_path, error))
-    return FALSE;
-  w->size = MAX (w->size, offset + size);
-  return TRUE;
-}
-
-gboolean
-gst_cache_writer_append (GstCacheWriter * w, gconstpointer data, gsize size,
-    GError ** error)
-{
-  return gst_cache_writer_write_at (w, w->size, data, size, error);
-}
-
-guint64
-gst_cache_writer_get_size (GstCacheWriter * w)
-{
-  return w->size;
-}
-
-static gboolean evict_locked (GstCacheStore * store, guint64 max_size,
-    guint64 max_entries, gint64 used_before_ns, const gchar * keep,
-    GPtrArray * doomed, guint * evicted, guint64 * freed, GError ** error);
-static void unlink_all (GPtrArray * doomed);
-
-gboolean
-gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
-    GKeyFile * meta, guint64 max_size, guint64 max_entries, guint * evicted,
-    GError ** error)
-{
-  GstCacheStore *store = w->store;
-  GPtrArray *doomed = g_ptr_array_new_with_free_func (g_free);
-  GstCacheEntryInfo info = { NULL, };
-  guint64 freed = 0;
-  guint n_evicted = 0;
-  guint8 footer[GST_CACHE_FOOTER_SIZE];
-  gsize meta_size;
-  gchar *meta_text = g_key_file_to_data (meta, &meta_size, NULL);
-  guint64 payload_size = w->size;
-  gsize body = payload_size + meta_size;
-  XXH3_state_t state;
-  XXH128_canonical_t canon;
-  gchar *dir = NULL, *path = NULL;
-  gboolean new_dir;
-  guint8 *map = NULL;
-
-  if (!gst_cache_pwrite_all (w->fd, (const guint8 *) meta_text, meta_size,
-          payload_size, w->tmp_path, error))
-    goto failed;
-
-  memset (footer, 0, sizeof (footer));
-  memcpy (footer, ENTRY_MAGIC, 8);
-  gst_cache_put_le32 (footer + 8, GST_CACHE_ENTRY_VERSION);
-  gst_cache_put_le32 (footer + 12, kind);
-  gst_cache_put_le64 (footer + 16, payload_size);
-  gst_cache_put_le64 (footer + 24, meta_size);
-  memcpy (footer + 32, w->key, GST_CACHE_KEY_SIZE);
-
-  /* checksum what is on disk, not what was meant to be written: byte
-   * streams are written out of order, and rewritten */
-  XXH3_INITSTATE (&state);
-  XXH3_128bits_reset (&state);
-  if (body > 0) {
-    map = mmap (NULL, body, PROT_READ, MAP_SHARED, w->fd, 0);
-    if (map == MAP_FAILED) {
-      gst_cache_set_errno_error (error, errno, "Could not map", w->tmp_path);
-      goto failed;
-    }
-    XXH3_128bits_update (&state, map, body);
-    munmap (map, body);
-  }
-  XXH3_128bits_update (&state, footer, 64);
-  XXH128_canonicalFromHash (&canon, XXH3_128bits_digest (&state));
-  memcpy (footer + 64, canon.digest, GST_CACHE_DIGEST_SIZE);
-
-  if (!gst_cache_pwrite_all (w->fd, footer, sizeof (footer), body, w->tmp_path,
-          error))
-    goto failed;
-  if (fsync (w->fd) != 0) {
-    gst_cache_set_errno_error (error, errno, "Could not flush", w->tmp_path);
-    goto failed;
-  }
-
-  path = gst_cache_store_entry_path (store, w->key, &dir);
-  new_dir = !g_file_test (dir, G_FILE_TEST_IS_DIR);
-  if (new_dir && g_mkdir_with_parents (dir, 0700) != 0) {
-    gst_cache_set_errno_error (error, errno, "Could not create", dir);
-    goto failed;
-  }
-
-  /* under the index's write lock: the row goes in, least recently used
-   * entries go out until the cache fits again, and the entry file is
-   * renamed into place last, just before the commit; so the index never
-   * exceeds the limits at a commit, every process sees files and rows
-   * change together, and a writer killed before its commit leaves at most
-   * rows without files (an over-count: harmless) or, if it dies between
-   * its rename and its commit, an entry that gst-cache --cleanup indexes */
-  if (!gst_cache_index_begin (store->index, error))
-    goto failed;
-  info.key = gst_cache_digest_to_hex (w->key, GST_CACHE_KEY_SIZE);
-  info.size = body + GST_CACHE_FOOTER_SIZE;
-  info.last_use_ns = g_get_real_time () * 1000;
-  info.created_s = g_key_file_get_int64 (meta, "entry", "created", NULL);
-  info.name_space = g_key_file_get_string (meta, "entry", "namespace", NULL);
-  info.description = g_key_file_get_string (meta, "entry", "description", NULL);
-  if (!gst_cache_index_put (store->index, &info, error) ||
-      !evict_locked (store, max_size, max_entries, 0, info.key, doomed,
-          &n_evicted, &freed, error) ||
-      !gst_cache_index_add (store->index, "stores", 1, error) ||
-      !gst_cache_index_add (store->index, "bytes-stored", payload_size,
-          error) || (n_evicted > 0
-          && (!gst_cache_index_add (store->index, "evictions", n_evicted, error)
-              || !gst_cache_index_add (store->index, "bytes-evicted", freed,
-                  error)))) {
-    gst_cache_index_rollback (store->index);
-    gst_cache_entry_info_clear (&info);
-    goto failed;
-  }
-  if (g_rename (w->tmp_path, path) != 0) {
-    gst_cache_set_errno_error (error, errno, "Could not rename into", path);
-    gst_cache_index_rollback (store->index);
-    gst_cache_entry_info_clear (&info);
-    goto failed;
-  }
-  if (!gst_cache_index_commit (store->index, error)) {
-    /* the entry is in place and valid: gst-cache --cleanup indexes it */
-    gst_cache_entry_info_clear (&info);
-    goto failed_after_rename;
-  }
-  /* the rename is durable once the directory is */
-  gst_cache_fsync_dir (dir);
-  if (new_dir)
-    gst_cache_fsync_dir (store->entries_dir);
-  unlink_all (doomed);
-  gst_cache_entry_info_clear (&info);
-  if (evicted)
-    *evicted = n_evicted;
-
-  g_ptr_array_unref (doomed);
-  g_free (meta_text);
-  g_free (dir);
-  g_free (path);
-  close (w->fd);
-  w->fd = -1;
-  g_free (w->tmp_path);
-  w->tmp_path = NULL;
-  return TRUE;
-
-failed_after_rename:
-  g_clear_pointer (&w->tmp_path, g_free);
-failed:
-  g_ptr_array_unref (doomed);
-  g_free (meta_text);
-  g_free (dir);
-  g_free (path);
-  return FALSE;
-}
-
-void
-gst_cache_writer_free (GstCacheWriter * w)
-{
-  if (w == NULL)
-    return;
-  if (w->fd >= 0)
-    close (w->fd);
-  if (w->tmp_path != NULL)
-    g_unlink (w->tmp_path);
-  g_free (w->tmp_path);
-  g_free (w);
-}
-
-
 /* counters */
 
 /* add to counters: pairs of (const gchar *name, guint64 delta), NULL; in
- * one transaction, so that they add up for every reader */
+ * one transaction, so that they add up for every reader. Never waits: if
+ * another process holds the index's write lock, the deltas are left
+ * pending for the next writer. */
 void
 gst_cache_store_count (GstCacheStore * store, const gchar * counter,
     guint64 delta, ...)
 {
+  GKeyFile *update = NULL;
+  gboolean busy = FALSE;
   va_list ap;
 
-  if (store->index == NULL || !gst_cache_index_begin (store->index, NULL))
+  if (store->index == NULL)
     return;
+  if (!try_begin (store, &busy)) {
+    if (!busy)
+      return;
+    update = g_key_file_new ();
+  }
   va_start (ap, delta);
   while (counter != NULL) {
-    gst_cache_index_add (store->index, counter, delta, NULL);
+    if (update)
+      g_key_file_set_int64 (update, "counters", counter, (gint64) delta +
+          g_key_file_get_int64 (update, "counters", counter, NULL));
+    else
+      gst_cache_index_add (store->index, counter, delta, NULL);
     counter = va_arg (ap, const gchar *);
     if (counter != NULL)
       delta = va_arg (ap, guint64);
   }
   va_end (ap);
-  gst_cache_index_commit (store->index, NULL);
+  if (update) {
+    leave_pending (store, update);
+    g_key_file_unref (update);
+  } else {
+    gst_cache_store_commit (store, NULL);
+  }
 }
 
 gboolean
@@ -764,7 +670,7 @@ gst_cache_store_need_index (GstCacheStore * store, GError ** error)
 GArray *
 gst_cache_store_counters (GstCacheStore * store, GError ** error)
 {
-  if (!gst_cache_store_need_index (store, error))
+  if (!fold_for_reader (store, error))
     return NULL;
   return gst_cache_index_counters (store->index, error);
 }
@@ -795,14 +701,14 @@ gboolean
 gst_cache_store_totals (GstCacheStore * store, guint64 * bytes,
     guint64 * entries, GError ** error)
 {
-  return gst_cache_store_need_index (store, error) &&
+  return fold_for_reader (store, error) &&
       gst_cache_index_totals (store->index, bytes, entries, error);
 }
 
 GArray *
 gst_cache_store_list (GstCacheStore * store, GError ** error)
 {
-  if (!gst_cache_store_need_index (store, error))
+  if (!fold_for_reader (store, error))
     return NULL;
   return gst_cache_index_list (store->index, 0, error);
 }
@@ -837,8 +743,8 @@ doom (GstCacheStore * store, const gchar * hex, GPtrArray * doomed)
   g_free (path);
 }
 
-static void
-unlink_all (GPtrArray * doomed)
+void
+gst_cache_store_unlink_all (GPtrArray * doomed)
 {
   guint i;
 
@@ -849,10 +755,10 @@ unlink_all (GPtrArray * doomed)
 /* in a transaction: least recently used first, until the entries fit in
  * @max_size bytes and @max_entries entries (0: no limit), and all that were
  * last used before @used_before_ns (0: none) */
-static gboolean
-evict_locked (GstCacheStore * store, guint64 max_size, guint64 max_entries,
-    gint64 used_before_ns, const gchar * keep, GPtrArray * doomed,
-    guint * evicted, guint64 * freed, GError ** error)
+gboolean
+gst_cache_store_evict_locked (GstCacheStore * store, guint64 max_size,
+    guint64 max_entries, gint64 used_before_ns, const gchar * keep,
+    GPtrArray * doomed, guint * evicted, guint64 * freed, GError ** error)
 {
   guint64 bytes, entries;
 
@@ -903,23 +809,46 @@ gst_cache_store_evict (GstCacheStore * store, guint64 max_size,
   guint64 freed = 0;
 
   if (!gst_cache_store_need_index (store, error) ||
-      !gst_cache_index_begin (store->index, error))
+      !gst_cache_store_begin (store, error))
     return FALSE;
   doomed = g_ptr_array_new_with_free_func (g_free);
-  if (!evict_locked (store, max_size, max_entries, used_before_ns, NULL,
-          doomed, &n, &freed, error) || (n > 0 &&
-          (!gst_cache_index_add (store->index, "evictions", n, error) ||
-              !gst_cache_index_add (store->index, "bytes-evicted", freed,
-                  error))) || !gst_cache_index_commit (store->index, error)) {
-    gst_cache_index_rollback (store->index);
+  if (!gst_cache_store_evict_locked (store, max_size, max_entries,
+          used_before_ns, NULL, doomed, &n, &freed, error) || (n > 0
+          && (!gst_cache_index_add (store->index, "evictions", n, error)
+              || !gst_cache_index_add (store->index, "bytes-evicted", freed,
+                  error))) || !gst_cache_store_commit (store, error)) {
+    gst_cache_store_rollback (store);
     g_ptr_array_unref (doomed);
     return FALSE;
   }
-  unlink_all (doomed);
+  gst_cache_store_unlink_all (doomed);
   g_ptr_array_unref (doomed);
   if (evicted)
     *evicted = n;
   return TRUE;
+}
+
+/* memos */
+
+guint
+gst_cache_store_prune_memos (GstCacheStore * store, const gchar * shard,
+    gboolean empty)
+{
+  guint n;
+
+  n = gst_cache_dir_prune (store->chains_dir, empty ? 0 :
+      GST_CACHE_MAX_CHAIN_FILES);
+  if (shard) {
+    gchar *sdir = g_build_filename (store->stat_dir, shard, NULL);
+
+    n += gst_cache_dir_prune (sdir, empty ? 0 :
+        GST_CACHE_MAX_STAT_FILES_PER_SHARD);
+    g_free (sdir);
+  } else {
+    n += gst_cache_dir_prune_shards (store->stat_dir, empty ? 0 :
+        GST_CACHE_MAX_STAT_FILES_PER_SHARD);
+  }
+  return n;
 }
 
 /* stream entries: the records, each 8-byte aligned */

@@ -23,7 +23,8 @@
 #include "config.h"
 #endif
 
-#include "gstcachestore-private.h"
+#include "gstcacheutil.h"
+#include "gstcachestore.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -119,6 +120,24 @@ gst_cache_pwrite_all (gint fd, const guint8 * data, gsize size, guint64 offset,
       gst_cache_set_errno_error (error, errno, "Could not write", path);
       return FALSE;
     }
+    data += n;
+    size -= n;
+    offset += n;
+  }
+  return TRUE;
+}
+
+/* read all of @size at @offset; FALSE on an error or a short file */
+gboolean
+gst_cache_pread_all (gint fd, guint8 * data, gsize size, guint64 offset)
+{
+  while (size > 0) {
+    gssize n = pread (fd, data, size, offset);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return FALSE;
     data += n;
     size -= n;
     offset += n;

@@ -20,6 +20,13 @@
 #    each kill, a lookup of that key either misses or replays the exact
 #    result; afterwards --verify finds nothing damaged, --cleanup removes
 #    every stale temporary file, and the index agrees with the entries.
+# 2b. promises: a lost index is rebuilt from the entries at once, so a
+#    store evicts what it must; the limit counts whole entry files; the
+#    memo directories (chains/, stat/) are emptied by --clear and bounded
+#    by --cleanup; a hit while another process holds the index's write
+#    lock is served at once, and its recency and counters reach the index
+#    afterwards; an entry truncated in place while it is replayed neither
+#    kills the process nor changes what is replayed.
 # 3. concurrency: 8 processes hammer a small cache (hits, misses and
 #    evictions on every store): every output is exact, the cache is within
 #    its size limit whenever anyone looks, nothing is damaged, and the
@@ -31,6 +38,7 @@ import random
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -66,8 +74,9 @@ class Ctx:
             extra.split() + ['description=identity', '!', 'filesink',
                              f'location={out}']
 
-    def run(self, cache, src, out, extra=''):
-        """runs a cachebin pipeline; returns (result, key, bytes)"""
+    def run(self, cache, src, out, extra='', full=False):
+        """runs a cachebin pipeline; returns (result, key, bytes), and its
+        output too with full=True"""
         proc = subprocess.run(self.line(cache, src, out, extra),
                               env=self.env, capture_output=True, text=True,
                               timeout=300)
@@ -79,6 +88,8 @@ class Ctx:
             fail(f'expected one cachebin message, got {found}:\n'
                  f'{proc.stdout}')
         res, key, nbytes = found[0]
+        if full:
+            return res, key, int(nbytes), proc.stdout
         return res, key, int(nbytes)
 
     def tool(self, cache, *args, expect=0):
@@ -327,6 +338,12 @@ def test_crash(ctx, rounds):
     text = ctx.tool(cache, '--verify', expect=0).stdout
     if ' 0 damaged' not in text:
         fail('crash: --verify:\n' + text)
+    # an entry appears whole by rename or not at all: no lookup after a
+    # kill may have found one damaged (and removed it, which --verify
+    # would not see)
+    damaged = ctx.stats(cache)['counters'].get('damaged', 0)
+    if damaged != 0:
+        fail(f'crash: {damaged} damaged entries were found after the kills')
     ctx.tool(cache, '--cleanup')
     if os.listdir(os.path.join(cache, 'tmp')):
         fail(f'crash: temporary files left: '
@@ -340,6 +357,140 @@ def test_crash(ctx, rounds):
         fail(f'crash: the cache is over its limit: {st}')
     print(f'crash: ok ({killed_before_end} of {rounds} killed before the '
           f'end; then {after["hit"]} hits, {after["miss"]} misses)')
+
+def files_under(path):
+    out = []
+    for root, _, files in os.walk(path):
+        out += [os.path.join(root, f) for f in files]
+    return out
+
+
+def test_promises(ctx):
+    # a lost index: rebuilt from the entry files when the store opens, so
+    # that the next store evicts down to the limit
+    cache = os.path.join(ctx.work, 'promise-cache')
+    out = os.path.join(ctx.work, 'promise-out.bin')
+    ins = []
+    for i in range(5):
+        p = os.path.join(ctx.work, f'promise-in{i}.bin')
+        make_input(p, 100000 + i, 300 + i)
+        ins.append(p)
+    for p in ins[:4]:
+        if ctx.run(cache, p, out)[0] != 'miss':
+            fail('promises: first runs')
+    for suffix in ('', '-wal', '-shm'):
+        try:
+            os.unlink(os.path.join(cache, 'index.sqlite' + suffix))
+        except FileNotFoundError:
+            pass
+    res, _, _ = ctx.run(cache, ins[4], out, 'max-size=250000')
+    disk = sum(os.path.getsize(f) for f in entry_files(cache))
+    if res != 'miss' or disk > 250000:
+        fail(f'promises: {disk} bytes of entries on disk after a store '
+             'under max-size=250000 with a lost index')
+    st = ctx.stats(cache)
+    if st['entries'] != len(entry_files(cache)) or st['size'] != disk:
+        fail(f'promises: the rebuilt index {st} disagrees with the files')
+
+    # the limit counts the whole entry file: payload, metadata, footer
+    small = os.path.join(ctx.work, 'promise-limit')
+    src = os.path.join(ctx.work, 'promise-599400.bin')
+    make_input(src, 599400, 400)
+    res, _, _, text = ctx.run(small, src, out, 'max-size=599500', full=True)
+    if res != 'miss' or not same(src, out):
+        fail('promises: run under max-size=599500')
+    sizes = [os.path.getsize(f) for f in entry_files(small)]
+    if any(size > 599500 for size in sizes) or \
+            'stored=(boolean)false' not in text:
+        fail(f'promises: entries of {sizes} bytes kept under '
+             f'max-size=599500:\n{text}')
+    if ctx.stats(small)['counters'].get('too-large') != 1:
+        fail(f'promises: too-large not counted: {ctx.stats(small)}')
+
+    # memos: --cleanup bounds them (oldest first), --clear empties them
+    # (whatever cachebin wrote, and as many old files as a long-lived cache
+    # gathers)
+    chains = os.path.join(cache, 'chains')
+    shard = os.path.join(cache, 'stat', 'ab')
+    for d, n in ((chains, 1100), (shard, 100)):
+        os.makedirs(d, exist_ok=True)
+        for i in range(n):
+            p = os.path.join(d, f'old-{i:04}')
+            with open(p, 'w') as f:
+                f.write('memo')
+            os.utime(p, (1000 + i, 1000 + i))
+    ctx.tool(cache, '--cleanup')
+    for d, bound in ((chains, 1000), (shard, 64)):
+        left = os.listdir(d)
+        if len(left) > bound or 'old-0000' in left:
+            fail(f'promises: --cleanup left {len(left)} files in {d}')
+    ctx.tool(cache, '--clear')
+    left = files_under(chains) + files_under(os.path.join(cache, 'stat'))
+    if left:
+        fail(f'promises: --clear left memos: {left[:3]}')
+
+    # a hit while another process holds the index's write lock (with
+    # uncommitted changes): served, and its recency and counters reach
+    # the index once the writer is done
+    hot = os.path.join(ctx.work, 'promise-hot')
+    for p in ins[:2]:
+        ctx.run(hot, p, out)
+    ctx.tool(hot, '--zero-stats')
+    db = sqlite3.connect(os.path.join(hot, 'index.sqlite'), timeout=0,
+                         isolation_level=None)
+    db.execute('BEGIN IMMEDIATE')
+    db.execute("UPDATE counters SET value = value + 1000 WHERE name = 'x'")
+    db.execute("INSERT INTO counters VALUES ('writer', 1)")
+    try:
+        res, key, _, text = ctx.run(hot, ins[0], out, full=True)
+    finally:
+        db.execute('ROLLBACK')
+        db.close()
+    lookup = re.search(r'lookup-time=\(guint64\)(\d+)', text)
+    if res != 'hit' or not same(ins[0], out):
+        fail(f'promises: no hit while a writer held the lock:\n{text}')
+    print(f'promises: a hit with the write lock held elsewhere: lookup '
+          f'{int(lookup.group(1)) / 1e6:.2f} ms' if lookup else '')
+    st = ctx.stats(hot)
+    listed = json.loads(ctx.tool(hot, '--list', '--json').stdout)
+    if st['counters'].get('hits') != 1 or 'writer' in st['counters']:
+        fail(f'promises: counters after the writer: {st["counters"]}')
+    if listed[-1]['key'] != key:
+        fail('promises: the hit made while the lock was held did not make '
+             'its entry the most recently used')
+
+    # an entry truncated in place by another process while it is replayed
+    big = os.path.join(ctx.work, 'promise-big.bin')
+    with open(big, 'wb') as f:
+        f.write(random.Random(500).randbytes(8 * 1024 * 1024))
+    bigcache = os.path.join(ctx.work, 'promise-big')
+    ctx.run(bigcache, big, out)
+    entry = entry_files(bigcache)[0]
+    line = ctx.line(bigcache, big, out)
+    at = line.index('filesink')
+    line = line[:at] + ['identity', 'sleep-time=200000', '!'] + line[at:]
+    proc = subprocess.Popen(line, env=ctx.env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if os.path.exists(out) and os.path.getsize(out) > 0:
+            break
+        time.sleep(0.005)
+    truncated_early = proc.poll() is None
+    os.truncate(entry, 4096)
+    text, _ = proc.communicate(timeout=300)
+    if proc.returncode < 0 or proc.returncode > 128:
+        fail(f'promises: the replay of a truncated entry died with '
+             f'{proc.returncode}:\n{text}')
+    if proc.returncode == 0 and not same(big, out):
+        fail('promises: the replay of a truncated entry completed with '
+             'other data than the entry held')
+    if proc.returncode != 0 and 'ERROR' not in text:
+        fail(f'promises: a failed replay posted no error:\n{text}')
+    if not truncated_early:
+        fail('promises: the replay ended before the truncation: the test '
+             'proved nothing')
+    print('promises: ok')
 
 
 def test_concurrency(ctx, workers, runs):
@@ -411,6 +562,7 @@ def main():
     try:
         ctx = Ctx(tools_dir, gst_cache, work)
         test_tool(ctx)
+        test_promises(ctx)
         test_crash(ctx, 30)
         test_concurrency(ctx, 8, 6)
     finally:
