@@ -1129,11 +1129,10 @@ maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock)
   guint64 cap = arena_cap (arena);
   gint64 now, next;
 
-  if (cached > cap) {
-    /* what only chunks with blocks in use hold cannot go back: no pass
-     * over every class for nothing */
-    if (LOAD (&arena->empty_chunks) > 0)
-      trim_to (arena, cap);
+  /* what only chunks with blocks in use hold cannot go back: no pass over
+   * every class for nothing (the idle check may still free some) */
+  if (cached > cap && LOAD (&arena->empty_chunks) > 0) {
+    trim_to (arena, cap);
     return;
   }
 
