@@ -641,6 +641,113 @@ GST_START_TEST (test_libraries)
 
 GST_END_TEST;
 
+/* the chain memo's checksum, computed as cachebin computes it: each text
+ * field with its NUL, then each list's items with their NULs and "\n" */
+static gchar *
+memo_checksum (GKeyFile * kf)
+{
+  const gchar *fields[] = { "text", "versions", "normalised", "libraries" };
+  const gchar *lists[] = { "files", "library-files" };
+  GChecksum *c = g_checksum_new (G_CHECKSUM_SHA256);
+  gchar *sum;
+  guint i, j;
+
+  for (i = 0; i < G_N_ELEMENTS (fields); i++) {
+    gchar *v = g_key_file_get_string (kf, "chain", fields[i], NULL);
+
+    fail_unless (v != NULL, "no %s in the memo", fields[i]);
+    g_checksum_update (c, (const guchar *) v, strlen (v) + 1);
+    g_free (v);
+  }
+  for (i = 0; i < G_N_ELEMENTS (lists); i++) {
+    gchar **l = g_key_file_get_string_list (kf, "chain", lists[i], NULL,
+        NULL);
+
+    for (j = 0; l && l[j]; j++)
+      g_checksum_update (c, (const guchar *) l[j], strlen (l[j]) + 1);
+    g_checksum_update (c, (const guchar *) "\n", 2);
+    g_strfreev (l);
+  }
+  sum = g_strdup (g_checksum_get_string (c));
+  g_checksum_free (c);
+  return sum;
+}
+
+/* the one chain memo in the cache (the file with a [chain] group) */
+static gchar *
+memo_file (void)
+{
+  gchar *top = g_build_filename (cachedir, "chains", NULL);
+  GDir *d = g_dir_open (top, 0, NULL);
+  const gchar *name;
+  gchar *found = NULL;
+
+  while (d && (name = g_dir_read_name (d))) {
+    gchar *p = g_build_filename (top, name, NULL);
+    GKeyFile *kf = g_key_file_new ();
+
+    if (g_key_file_load_from_file (kf, p, G_KEY_FILE_NONE, NULL) &&
+        g_key_file_has_group (kf, "chain")) {
+      fail_unless (found == NULL, "more than one chain memo");
+      found = g_strdup (p);
+    }
+    g_key_file_unref (kf);
+    g_free (p);
+  }
+  if (d)
+    g_dir_close (d);
+  g_free (top);
+  fail_unless (found != NULL, "no chain memo");
+  return found;
+}
+
+GST_START_TEST (test_memo_library_changed)
+{
+  gchar *in = make_bytes ("in.bin", 50000);
+  gchar *key, *again, *path, *sum;
+  gchar **libs, **now;
+  GKeyFile *kf = g_key_file_new ();
+  gsize n;
+
+  key = key_for (in, "identity ! identity", NULL, NULL);
+  path = memo_file ();
+
+  /* the memo says that a library file had another mtime when it was made
+   * (as after an upgrade), with a checksum that matches: the library is
+   * not the one the memo describes, so the memo must not be used */
+  fail_unless (g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS,
+          NULL));
+  libs = g_key_file_get_string_list (kf, "chain", "library-files", &n, NULL);
+  fail_unless (libs != NULL && n > 0);
+  fail_unless (g_str_has_suffix (libs[0], "000"), "%s", libs[0]);
+  libs[0][strlen (libs[0]) - 3] = '\0';
+  g_key_file_set_string_list (kf, "chain", "library-files",
+      (const gchar * const *) libs, n);
+  sum = memo_checksum (kf);
+  g_key_file_set_string (kf, "chain", "checksum", sum);
+  fail_unless (g_key_file_save_to_file (kf, path, NULL));
+
+  /* the key is made again from what is installed, and so is the memo */
+  again = key_for (in, "identity ! identity", NULL, NULL);
+  fail_unless_equals_string (again, key);
+  fail_unless (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL));
+  now = g_key_file_get_string_list (kf, "chain", "library-files", NULL, NULL);
+  fail_unless (now != NULL);
+  fail_if (g_strv_contains ((const gchar * const *) now, libs[0]),
+      "the memo of a changed library was used");
+  g_strfreev (now);
+
+  g_strfreev (libs);
+  g_free (sum);
+  g_key_file_unref (kf);
+  g_free (path);
+  g_free (again);
+  g_free (key);
+  g_free (in);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_downstream_caps)
 {
   gchar *in = make_bytes ("in.bin", 50000);
@@ -744,6 +851,7 @@ cachebin_key_suite (void)
   tcase_add_test (tc, test_property_files);
   tcase_add_test (tc, test_plugin_version);
   tcase_add_test (tc, test_libraries);
+  tcase_add_test (tc, test_memo_library_changed);
   tcase_add_test (tc, test_downstream_caps);
   tcase_add_test (tc, test_input_digest_sha256);
 
