@@ -51,9 +51,11 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/pidfd.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -66,8 +68,9 @@ struct _GstPipeChild
   gint stdout_fd;
   gint intr_fd;                 /* eventfd: readable while interrupted */
 
+  gboolean exited;              /* it has exited (it may be a zombie still) */
   gboolean reaped;
-  gint wait_status;             /* valid once reaped; -1 if unknown */
+  gint wait_status;             /* valid once exited; -1 if unknown */
 
   /* standard error, LOG mode */
   gint stderr_fd;
@@ -84,6 +87,13 @@ struct _GstPipeChild
 /* how long we wait for the drain thread to catch up with a child that
  * exited, before we give up on a process that still holds its stderr */
 #define DRAIN_CATCH_UP_US (500 * G_TIME_SPAN_MILLISECOND)
+
+/* after SIGKILL, how long we wait for the rest of the group to go (a
+ * process in uninterruptible sleep takes its time) */
+#define GROUP_KILL_WAIT_US (2 * G_TIME_SPAN_SECOND)
+
+/* how often we look at the group while waiting for it to empty */
+#define GROUP_POLL_US (5 * G_TIME_SPAN_MILLISECOND)
 
 /* Runs in the child between fork() and exec(): async-signal-safe calls
  * only. */
@@ -353,29 +363,106 @@ gst_pipe_child_close_stdout (GstPipeChild * child)
   child->stdout_fd = -1;
 }
 
+/* Whether a process other than a zombie is in process group @pgid. Linux
+ * has no call for that: we look through /proc. */
 static gboolean
-try_reap (GstPipeChild * child)
+group_has_members (GPid pgid)
+{
+  GDir *dir = g_dir_open ("/proc", 0, NULL);
+  const gchar *name;
+  gboolean found = FALSE;
+
+  if (dir == NULL)
+    return kill (-pgid, 0) == 0;
+
+  while (!found && (name = g_dir_read_name (dir))) {
+    gchar path[64], buf[512];
+    const gchar *p;
+    gssize n;
+    gint fd, pgrp = 0, ppid;
+    gchar state = 0;
+
+    if (!g_ascii_isdigit (*name))
+      continue;
+    g_snprintf (path, sizeof (path), "/proc/%s/stat", name);
+    fd = open (path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      continue;
+    n = read (fd, buf, sizeof (buf) - 1);
+    close (fd);
+    if (n <= 0)
+      continue;
+    buf[n] = '\0';
+    /* "pid (comm) state ppid pgrp ...", comm may hold anything */
+    p = strrchr (buf, ')');
+    if (p && sscanf (p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
+        pgrp == pgid && state != 'Z' && state != 'X')
+      found = TRUE;
+  }
+  g_dir_close (dir);
+
+  return found;
+}
+
+static void
+reap (GstPipeChild * child)
 {
   gint status;
   pid_t ret;
 
   if (child->reaped)
+    return;
+  do {
+    ret = waitpid (child->pid, &status, 0);
+  } while (ret < 0 && errno == EINTR);
+  child->reaped = TRUE;
+}
+
+/* Notices the child's exit without reaping it: as long as the zombie is
+ * ours, its pid, which is also its process group's id, cannot be reused,
+ * so that kill(-pgid) can only reach its group. It is reaped at once when
+ * nothing else of its group is left, otherwise when the group has been
+ * stopped (gst_pipe_child_stop()). */
+static gboolean
+check_exited (GstPipeChild * child)
+{
+  siginfo_t info;
+  gint ret;
+
+  if (child->exited)
     return TRUE;
 
+  memset (&info, 0, sizeof (info));
   do {
-    ret = waitpid (child->pid, &status, WNOHANG);
+    ret = waitid (P_PID, child->pid, &info, WEXITED | WNOHANG | WNOWAIT);
   } while (ret < 0 && errno == EINTR);
 
-  if (ret == child->pid) {
-    child->wait_status = status;
-    child->reaped = TRUE;
+  if (ret == 0 && info.si_pid == child->pid) {
+    switch (info.si_code) {
+      case CLD_EXITED:
+        child->wait_status = (info.si_status & 0xff) << 8;
+        break;
+      case CLD_KILLED:
+        child->wait_status = info.si_status & 0x7f;
+        break;
+      case CLD_DUMPED:
+        child->wait_status = (info.si_status & 0x7f) | 0x80;
+        break;
+      default:
+        child->wait_status = -1;
+        break;
+    }
+    child->exited = TRUE;
+    if (!group_has_members (child->pid))
+      reap (child);
   } else if (ret < 0 && errno == ECHILD) {
     /* reaped behind our back: SIGCHLD is set to SIG_IGN in this process,
      * or somebody waited for all children */
     child->wait_status = -1;
+    child->exited = TRUE;
     child->reaped = TRUE;
   }
-  return child->reaped;
+  return child->exited;
 }
 
 static GstPipeChildWait
@@ -387,7 +474,7 @@ wait_internal (GstPipeChild * child, gint64 timeout_us, gboolean interruptible)
     struct pollfd fds[2];
     gint n_fds = 0, timeout_ms;
 
-    if (try_reap (child))
+    if (check_exited (child))
       return GST_PIPE_CHILD_WAIT_EXITED;
 
     if (end < 0) {
@@ -427,8 +514,9 @@ wait_internal (GstPipeChild * child, gint64 timeout_us, gboolean interruptible)
  * gst_pipe_child_wait:
  * @timeout_us: how long to wait, -1 for as long as it takes
  *
- * Waits for the child to exit and reaps it. Another thread can interrupt
- * the wait with gst_pipe_child_set_interrupted().
+ * Waits for the child to exit. It is reaped unless processes of its group
+ * are left (see gst_pipe_child_stop()). Another thread can interrupt the
+ * wait with gst_pipe_child_set_interrupted().
  *
  * Returns: whether it exited, the time ran out, or the wait was interrupted.
  */
@@ -441,24 +529,24 @@ gst_pipe_child_wait (GstPipeChild * child, gint64 timeout_us)
 /**
  * gst_pipe_child_has_exited:
  *
- * Returns: whether the child has exited (and is now reaped); never blocks.
+ * Returns: whether the child has exited; never blocks.
  */
 gboolean
 gst_pipe_child_has_exited (GstPipeChild * child)
 {
-  return try_reap (child);
+  return check_exited (child);
 }
 
 /**
  * gst_pipe_child_get_wait_status:
  *
- * Returns: the status waitpid() gave for the child, or -1 if it has not
- * been reaped or was reaped by somebody else.
+ * Returns: the child's wait status, as waitpid() gives it, or -1 if it has
+ * not exited or was reaped by somebody else.
  */
 gint
 gst_pipe_child_get_wait_status (GstPipeChild * child)
 {
-  return child->reaped ? child->wait_status : -1;
+  return child->exited ? child->wait_status : -1;
 }
 
 /**
@@ -490,32 +578,66 @@ signal_group (GstPipeChild * child, int sig)
     kill (child->pid, sig);
 }
 
+/* Waits up to @timeout_us (-1: as long as it takes) for the child to exit
+ * and for the rest of its process group to be gone. */
+static gboolean
+wait_group (GstPipeChild * child, gint64 timeout_us)
+{
+  gint64 end = timeout_us < 0 ? -1 : g_get_monotonic_time () + timeout_us;
+
+  if (wait_internal (child, timeout_us, FALSE) != GST_PIPE_CHILD_WAIT_EXITED)
+    return FALSE;
+  for (;;) {
+    gint64 left;
+
+    /* once nothing of the group is left, nobody can reuse its id but the
+     * zombie we hold: reap it */
+    if (child->reaped || !group_has_members (child->pid)) {
+      reap (child);
+      return TRUE;
+    }
+    left = end < 0 ? GROUP_POLL_US : end - g_get_monotonic_time ();
+    if (left <= 0)
+      return FALSE;
+    g_usleep (MIN (left, GROUP_POLL_US));
+  }
+}
+
 /**
  * gst_pipe_child_stop:
- * @grace_us: how long the child gets at each step
+ * @grace_us: how long the child and its group get at each step (a negative
+ *   value is taken as 0)
  *
- * Makes sure the child is gone and reaped: closes its pipes, gives it
- * @grace_us to exit, then sends SIGTERM to its process group, gives it
- * @grace_us again, then sends SIGKILL. Not interruptible; returns within
- * about 2 * @grace_us plus the time the kernel takes to kill.
+ * Makes sure the child and every process of its group are gone, and the
+ * child reaped: closes its pipes, gives them @grace_us to exit, then sends
+ * SIGTERM to the process group, gives them @grace_us again, then sends
+ * SIGKILL. This holds when the child itself has already exited but a
+ * process it started is still there: the child is only reaped once its
+ * group is empty, so that the group's id stays ours to signal. Not
+ * interruptible; returns within about 2 * @grace_us plus the time the
+ * kernel takes to kill.
  *
- * Returns: whether the child had to be sent a signal.
+ * Returns: whether a signal had to be sent.
  */
 gboolean
 gst_pipe_child_stop (GstPipeChild * child, gint64 grace_us)
 {
+  grace_us = MAX (grace_us, 0);
+
   gst_pipe_child_close_stdin (child);
   gst_pipe_child_close_stdout (child);
 
-  if (wait_internal (child, grace_us, FALSE) == GST_PIPE_CHILD_WAIT_EXITED)
+  if (wait_group (child, grace_us))
     return FALSE;
 
   signal_group (child, SIGTERM);
-  if (wait_internal (child, grace_us, FALSE) == GST_PIPE_CHILD_WAIT_EXITED)
+  if (wait_group (child, grace_us))
     return TRUE;
 
   signal_group (child, SIGKILL);
   wait_internal (child, -1, FALSE);
+  wait_group (child, GROUP_KILL_WAIT_US);
+  reap (child);
   return TRUE;
 }
 
@@ -535,7 +657,7 @@ gst_pipe_child_get_stderr_tail (GstPipeChild * child)
 
   g_mutex_lock (&child->tail_lock);
   /* once the child is gone, let the drain thread read what it left */
-  while (child->reaped && !child->drain_done &&
+  while (child->exited && !child->drain_done &&
       g_cond_wait_until (&child->drain_cond, &child->tail_lock, end));
   tail = g_strdup (child->tail->str);
   g_mutex_unlock (&child->tail_lock);
@@ -546,8 +668,9 @@ gst_pipe_child_get_stderr_tail (GstPipeChild * child)
 /**
  * gst_pipe_child_free:
  *
- * Stops the child if it still runs (100 ms of grace per step), reaps it,
- * stops the thread draining its standard error, and frees everything.
+ * Stops the child and its process group if anything of it is left (100 ms
+ * of grace per step), reaps it, stops the thread draining its standard
+ * error, and frees everything.
  */
 void
 gst_pipe_child_free (GstPipeChild * child)
@@ -557,7 +680,7 @@ gst_pipe_child_free (GstPipeChild * child)
   if (child == NULL)
     return;
 
-  if (!try_reap (child))
+  if (!check_exited (child) || !child->reaped)
     gst_pipe_child_stop (child, 100 * G_TIME_SPAN_MILLISECOND);
   gst_pipe_child_close_stdin (child);
   gst_pipe_child_close_stdout (child);
@@ -633,6 +756,51 @@ gst_pipe_wait_status_to_exit_code (gint wait_status)
   return -1;
 }
 
+/* the body of gst_pipe_write_iov() and gst_pipe_send_iov() */
+static gssize
+write_iov (gint fd, struct iovec *iov, gint n_iov, gboolean socket,
+    gboolean * broken)
+{
+  sigset_t pipe_set, old, pending;
+  gboolean was_pending;
+  gssize n;
+  gint err;
+
+  sigemptyset (&pipe_set);
+  sigaddset (&pipe_set, SIGPIPE);
+  pthread_sigmask (SIG_BLOCK, &pipe_set, &old);
+  sigpending (&pending);
+  was_pending = sigismember (&pending, SIGPIPE);
+
+  do {
+    if (socket) {
+      struct msghdr msg;
+
+      memset (&msg, 0, sizeof (msg));
+      msg.msg_iov = iov;
+      msg.msg_iovlen = n_iov;
+      n = sendmsg (fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } else {
+      n = writev (fd, iov, n_iov);
+    }
+  } while (n < 0 && errno == EINTR);
+  err = errno;
+
+  *broken = FALSE;
+  if (n < 0 && err == EPIPE) {
+    *broken = TRUE;
+    if (!was_pending) {
+      struct timespec zero = { 0, 0 };
+
+      while (sigtimedwait (&pipe_set, NULL, &zero) < 0 && errno == EINTR);
+    }
+  }
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+
+  errno = err;
+  return n;
+}
+
 /**
  * gst_pipe_write_iov:
  * @fd: a descriptor to write to
@@ -650,33 +818,17 @@ gst_pipe_wait_status_to_exit_code (gint wait_status)
 gssize
 gst_pipe_write_iov (gint fd, struct iovec *iov, gint n_iov, gboolean * broken)
 {
-  sigset_t pipe_set, old, pending;
-  gboolean was_pending;
-  gssize n;
-  gint err;
+  return write_iov (fd, iov, n_iov, FALSE, broken);
+}
 
-  sigemptyset (&pipe_set);
-  sigaddset (&pipe_set, SIGPIPE);
-  pthread_sigmask (SIG_BLOCK, &pipe_set, &old);
-  sigpending (&pending);
-  was_pending = sigismember (&pending, SIGPIPE);
-
-  do {
-    n = writev (fd, iov, n_iov);
-  } while (n < 0 && errno == EINTR);
-  err = errno;
-
-  *broken = FALSE;
-  if (n < 0 && err == EPIPE) {
-    *broken = TRUE;
-    if (!was_pending) {
-      struct timespec zero = { 0, 0 };
-
-      while (sigtimedwait (&pipe_set, NULL, &zero) < 0 && errno == EINTR);
-    }
-  }
-  pthread_sigmask (SIG_SETMASK, &old, NULL);
-
-  errno = err;
-  return n;
+/**
+ * gst_pipe_send_iov:
+ *
+ * gst_pipe_write_iov() for a socket whose flags are not ours to change: one
+ * sendmsg() with MSG_DONTWAIT (it never blocks) and MSG_NOSIGNAL.
+ */
+gssize
+gst_pipe_send_iov (gint fd, struct iovec *iov, gint n_iov, gboolean * broken)
+{
+  return write_iov (fd, iov, n_iov, TRUE, broken);
 }

@@ -134,6 +134,10 @@ G_GNUC_INTERNAL
 gssize         gst_pipe_write_iov (gint fd, struct iovec * iov, gint n_iov,
                                    gboolean * broken);
 
+G_GNUC_INTERNAL
+gssize         gst_pipe_send_iov (gint fd, struct iovec * iov, gint n_iov,
+                                  gboolean * broken);
+
 G_END_DECLS
 
 #endif /* __GST_PIPE_CHILD_H__ */

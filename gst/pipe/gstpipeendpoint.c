@@ -41,13 +41,22 @@
 /* the most an unprivileged process may ask for by default
  * (/proc/sys/fs/pipe-max-size): fewer context switches per frame */
 #define DEFAULT_PIPE_SIZE       (1024 * 1024)
+/* the kernel's own pipe size */
+#define KERNEL_PIPE_SIZE        (64 * 1024)
 #define DEFAULT_EOS_TIMEOUT     GST_CLOCK_TIME_NONE
 #define DEFAULT_KILL_TIMEOUT    (2 * GST_SECOND)
+/* shutdown always ends: longer kill-timeouts, -1 included, mean this */
+#define MAX_KILL_TIMEOUT        (10 * GST_SECOND)
 /* how long pipesink waits for a reader to open a FIFO */
 #define FIFO_READER_TIMEOUT     (5 * G_TIME_SPAN_SECOND)
 
 #define CLOCK_TIME_TO_US(t) \
     ((t) == GST_CLOCK_TIME_NONE ? -1 : (gint64) ((t) / GST_USECOND))
+
+/* Bytes that the pipes of every pipesink and pipesrc of this process hold
+ * beyond the kernel's default size, against the user's pipe quota. */
+G_LOCK_DEFINE_STATIC (pipe_bytes);
+static gint64 pipe_bytes_held = 0;
 
 GType
 gst_pipe_stderr_get_type (void)
@@ -82,6 +91,7 @@ gst_pipe_endpoint_init (GstPipeEndpoint * ep, GstElement * element,
   ep->eos_timeout = DEFAULT_EOS_TIMEOUT;
   ep->kill_timeout = DEFAULT_KILL_TIMEOUT;
   ep->io_fd = -1;
+  ep->saved_fd_flags = -1;
   ep->pid = -1;
   ep->exit_status = -1;
 }
@@ -152,15 +162,20 @@ gst_pipe_endpoint_install_properties (GObjectClass * klass, gboolean writing)
    * GstPipeSink:fd:
    *
    * An open descriptor to write to, instead of a command, as fdsink does.
-   * It is not closed; it is made non-blocking while the element runs (so
-   * that state changes never wait for a stuck reader) and restored after.
+   * It is not closed, and its flags are left alone: the open file
+   * description may be shared with other processes (a terminal, a shell's
+   * pipe), so pipesink writes to a pipe, FIFO or terminal through its own
+   * non-blocking reopening of it (/proc/self/fd), to a socket with
+   * MSG_DONTWAIT, and to a regular file as it is (so that state changes
+   * never wait for a stuck reader). Only when the reopening fails is the
+   * descriptor itself made non-blocking while the element runs, and
+   * restored after.
    */
   /**
    * GstPipeSrc:fd:
    *
    * An open descriptor to read from, instead of a command, as fdsrc does.
-   * It is not closed; it is made non-blocking while the element runs and
-   * restored after.
+   * It is not closed, and its flags are left alone; see #GstPipeSink:fd.
    */
   g_object_class_install_property (klass, GST_PIPE_PROP_FD,
       g_param_spec_int ("fd", "File descriptor",
@@ -225,9 +240,18 @@ gst_pipe_endpoint_install_properties (GObjectClass * klass, gboolean writing)
    * is the most an unprivileged process may ask for unless
    * /proc/sys/fs/pipe-max-size says otherwise; it holds a few raw frames,
    * so that producer and consumer switch less often than with the kernel's
-   * 64 KiB. 0 keeps the kernel's default. If the kernel refuses the size
-   * (the user's pipe quota is spent), the pipe keeps its size and a debug
-   * message says so.
+   * 64 KiB. 0 keeps the kernel's default.
+   *
+   * Pipe memory counts against a per-user quota
+   * (/proc/sys/fs/pipe-user-pages-soft, 64 MiB by default): once a user's
+   * pipes hold more, the kernel refuses to enlarge pipes and gives every new
+   * pipe of that user, in any program, a single 8 KiB. So the default size
+   * is only taken while the pipes that this process's pipe elements
+   * enlarged hold less than a quarter of that quota (16 elements at 1 MiB
+   * with the default quota), and not when the user is over the quota
+   * already; beyond that a pipe keeps the kernel's size. A size that is set
+   * explicitly is always asked for. If the kernel refuses a size, the pipe
+   * keeps its size and a debug message says so.
    */
   /**
    * GstPipeSrc:pipe-size:
@@ -264,10 +288,12 @@ gst_pipe_endpoint_install_properties (GObjectClass * klass, gboolean writing)
   /**
    * GstPipeSink:kill-timeout:
    *
-   * At shutdown before the end of the stream, the command's pipes are
-   * closed and it gets this long to exit, then SIGTERM goes to its process
-   * group and it gets this long again, then SIGKILL. A warning says so
-   * when a signal was needed.
+   * At shutdown, the command's pipes are closed and it gets this long to
+   * exit, with every process of its process group, then SIGTERM goes to
+   * the group and it gets this long again, then SIGKILL. This holds when
+   * the command itself has exited but a process it started is left. A
+   * warning says so when a signal was needed. Shutdown always ends: values
+   * above 10 seconds, -1 included, are taken as 10 seconds.
    */
   /**
    * GstPipeSrc:kill-timeout:
@@ -277,7 +303,8 @@ gst_pipe_endpoint_install_properties (GObjectClass * klass, gboolean writing)
   g_object_class_install_property (klass, GST_PIPE_PROP_KILL_TIMEOUT,
       g_param_spec_uint64 ("kill-timeout", "Kill timeout",
           "Grace period at shutdown before SIGTERM, and again before "
-          "SIGKILL, in nanoseconds", 0, G_MAXUINT64, DEFAULT_KILL_TIMEOUT, rw));
+          "SIGKILL, in nanoseconds (at most 10 s; more, -1 included, means "
+          "10 s)", 0, G_MAXUINT64, DEFAULT_KILL_TIMEOUT, rw));
 
   /**
    * GstPipeSink:pid:
@@ -358,6 +385,7 @@ gst_pipe_endpoint_set_property (GstPipeEndpoint * ep, guint prop_id,
       break;
     case GST_PIPE_PROP_PIPE_SIZE:
       ep->pipe_size = g_value_get_uint (value);
+      ep->pipe_size_set = TRUE;
       break;
     case GST_PIPE_PROP_EOS_TIMEOUT:
       ep->eos_timeout = g_value_get_uint64 (value);
@@ -653,6 +681,131 @@ was_directory:
   }
 }
 
+/* An inherited descriptor. Its open file description may be shared with
+ * other processes (a terminal, a shell's pipe): O_NONBLOCK on it would
+ * change how they see it too. A pipe, FIFO or character device is reopened
+ * through /proc/self/fd, which gives us a description of our own; a socket
+ * takes MSG_DONTWAIT on each call; a regular file never blocks for long.
+ * Only when the reopening fails is the descriptor itself made non-blocking,
+ * and its flags restored at close. */
+static gboolean
+open_fd (GstPipeEndpoint * ep, gint fd)
+{
+  struct stat st;
+  gchar path[64];
+  gint flags;
+
+  ep->what = g_strdup_printf ("descriptor %d", fd);
+  flags = fcntl (fd, F_GETFL);
+  if (flags < 0 || fstat (fd, &st) < 0)
+    goto not_open;
+
+  ep->io_fd = fd;
+  ep->own_fd = FALSE;
+  if (S_ISSOCK (st.st_mode)) {
+    ep->io_socket = TRUE;
+    return TRUE;
+  }
+  if (!S_ISFIFO (st.st_mode) && !S_ISCHR (st.st_mode))
+    return TRUE;
+  if (flags & O_NONBLOCK)
+    return TRUE;
+
+  g_snprintf (path, sizeof (path), "/proc/self/fd/%d", fd);
+  ep->io_fd = open (path, (ep->writing ? O_WRONLY : O_RDONLY) | O_NONBLOCK |
+      O_CLOEXEC | O_NOCTTY);
+  if (ep->io_fd >= 0) {
+    ep->own_fd = TRUE;
+    GST_CAT_DEBUG_OBJECT (ep->cat, ep->element, "descriptor %d reopened as "
+        "%d, non-blocking", fd, ep->io_fd);
+    return TRUE;
+  }
+
+  GST_CAT_INFO_OBJECT (ep->cat, ep->element, "could not reopen descriptor "
+      "%d (%s): making it non-blocking while we run", fd, g_strerror (errno));
+  ep->io_fd = fd;
+  ep->saved_fd_flags = flags;
+  fcntl (fd, F_SETFL, flags | O_NONBLOCK);
+  return TRUE;
+
+  /* ERRORS */
+not_open:
+  {
+    if (ep->writing)
+      GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_WRITE,
+          ("Descriptor %d is not open.", fd), GST_ERROR_SYSTEM);
+    else
+      GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_READ,
+          ("Descriptor %d is not open.", fd), GST_ERROR_SYSTEM);
+    ep->io_fd = -1;
+    g_clear_pointer (&ep->what, g_free);
+    return FALSE;
+  }
+}
+
+/* the user's pipe quota in bytes (pipe-user-pages-soft), 0 for none */
+static gint64
+pipe_user_quota (void)
+{
+  gchar *contents = NULL;
+  gint64 pages = 0;
+
+  if (g_file_get_contents ("/proc/sys/fs/pipe-user-pages-soft", &contents,
+          NULL, NULL))
+    pages = g_ascii_strtoll (contents, NULL, 10);
+  g_free (contents);
+  return pages * sysconf (_SC_PAGESIZE);
+}
+
+/* Enlarges the pipe; the default size only within a quarter of the user's
+ * pipe quota for this process's elements, and only when the user is not
+ * over the quota already (then the kernel gives new pipes a minimal size
+ * and refuses to enlarge any). */
+static void
+set_pipe_size (GstPipeEndpoint * ep, guint pipe_size, gboolean explicit)
+{
+  gint cur = fcntl (ep->io_fd, F_GETPIPE_SZ);
+  gint ret;
+
+  if (cur < 0 || (guint) cur >= pipe_size)
+    return;
+
+  if (!explicit) {
+    gint64 quota = pipe_user_quota ();
+    gint64 held;
+
+    G_LOCK (pipe_bytes);
+    held = pipe_bytes_held;
+    G_UNLOCK (pipe_bytes);
+
+    if (cur < KERNEL_PIPE_SIZE) {
+      GST_CAT_INFO_OBJECT (ep->cat, ep->element, "the pipe has %d bytes: "
+          "the user's pipe quota is spent; not enlarging it", cur);
+      return;
+    }
+    if (quota > 0 && held + (gint64) (pipe_size - cur) > quota / 4) {
+      GST_CAT_INFO_OBJECT (ep->cat, ep->element, "this process's pipes hold "
+          "%" G_GINT64_FORMAT " bytes more than the kernel's default, a "
+          "quarter of the user's quota is %" G_GINT64_FORMAT ": keeping %d "
+          "bytes", held, quota / 4, cur);
+      return;
+    }
+  }
+
+  ret = fcntl (ep->io_fd, F_SETPIPE_SZ, (int) pipe_size);
+  if (ret < 0) {
+    GST_CAT_INFO_OBJECT (ep->cat, ep->element, "could not set the pipe size "
+        "to %u: %s", pipe_size, g_strerror (errno));
+    return;
+  }
+  if (ret > cur) {
+    ep->pipe_bytes = ret - cur;
+    G_LOCK (pipe_bytes);
+    pipe_bytes_held += ep->pipe_bytes;
+    G_UNLOCK (pipe_bytes);
+  }
+}
+
 /**
  * gst_pipe_endpoint_open:
  *
@@ -667,6 +820,7 @@ gst_pipe_endpoint_open (GstPipeEndpoint * ep)
   GstPipeStderr stderr_mode;
   gint fd, n_modes;
   guint pipe_size;
+  gboolean pipe_size_set;
   gboolean ok = FALSE;
 
   GST_OBJECT_LOCK (ep->element);
@@ -677,6 +831,7 @@ gst_pipe_endpoint_open (GstPipeEndpoint * ep)
   fd = ep->fd;
   stderr_mode = ep->stderr_mode;
   pipe_size = ep->pipe_size;
+  pipe_size_set = ep->pipe_size_set;
   GST_OBJECT_UNLOCK (ep->element);
 
   n_modes = (command != NULL) + (location != NULL) + (fd >= 0);
@@ -698,30 +853,18 @@ gst_pipe_endpoint_open (GstPipeEndpoint * ep)
     if (!open_fifo (ep, location))
       goto done;
   } else {
-    ep->io_fd = fd;
-    ep->own_fd = FALSE;
-    ep->what = g_strdup_printf ("descriptor %d", fd);
-    ep->saved_fd_flags = fcntl (fd, F_GETFL);
-    if (ep->saved_fd_flags < 0) {
-      if (ep->writing)
-        GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_WRITE,
-            ("Descriptor %d is not open.", fd), GST_ERROR_SYSTEM);
-      else
-        GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_READ,
-            ("Descriptor %d is not open.", fd), GST_ERROR_SYSTEM);
-      ep->io_fd = -1;
-      g_clear_pointer (&ep->what, g_free);
+    if (!open_fd (ep, fd))
       goto done;
-    }
   }
 
   /* never block in read() or write(): we wait in a GstPoll instead, which
-   * unlock() can interrupt */
-  fcntl (ep->io_fd, F_SETFL, fcntl (ep->io_fd, F_GETFL) | O_NONBLOCK);
+   * unlock() can interrupt. Our pipes and FIFOs are ours to change;
+   * open_fd() took care of an inherited descriptor. */
+  if (ep->own_fd || ep->child)
+    fcntl (ep->io_fd, F_SETFL, fcntl (ep->io_fd, F_GETFL) | O_NONBLOCK);
 
-  if (pipe_size > 0 && fcntl (ep->io_fd, F_SETPIPE_SZ, (int) pipe_size) < 0)
-    GST_CAT_WARNING_OBJECT (ep->cat, ep->element,
-        "could not set the pipe size to %u: %s", pipe_size, g_strerror (errno));
+  if (pipe_size > 0)
+    set_pipe_size (ep, pipe_size, pipe_size_set);
 
   ep->poll = gst_poll_new (TRUE);
   gst_poll_fd_init (&ep->pollfd);
@@ -744,10 +887,11 @@ done:
 /**
  * gst_pipe_endpoint_close:
  *
- * Releases the far end: a command that still runs gets its pipes closed,
- * then SIGTERM and SIGKILL after #GstPipeSink:kill-timeout each (with a
- * warning), and is reaped; a FIFO is closed; an inherited descriptor gets
- * its flags back.
+ * Releases the far end: a command that still runs, or any process left of
+ * its process group, gets its pipes closed, then SIGTERM and SIGKILL to the
+ * group after #GstPipeSink:kill-timeout each (with a warning), and the
+ * command is reaped; a FIFO or our reopening of a descriptor is closed; an
+ * inherited descriptor we had to make non-blocking gets its flags back.
  */
 void
 gst_pipe_endpoint_close (GstPipeEndpoint * ep)
@@ -757,24 +901,27 @@ gst_pipe_endpoint_close (GstPipeEndpoint * ep)
     ep->poll = NULL;
   }
 
+  if (ep->pipe_bytes > 0) {
+    G_LOCK (pipe_bytes);
+    pipe_bytes_held -= ep->pipe_bytes;
+    G_UNLOCK (pipe_bytes);
+    ep->pipe_bytes = 0;
+  }
+
   if (ep->child) {
-    GstClockTime kill_timeout;
     gboolean signalled;
 
-    GST_OBJECT_LOCK (ep->element);
-    kill_timeout = ep->kill_timeout;
-    GST_OBJECT_UNLOCK (ep->element);
-
     signalled = gst_pipe_child_stop (ep->child,
-        CLOCK_TIME_TO_US (kill_timeout));
+        gst_pipe_endpoint_get_grace_us (ep));
     record_exit (ep);
     if (signalled) {
       gchar *how = gst_pipe_wait_status_describe
           (gst_pipe_child_get_wait_status (ep->child));
 
       GST_ELEMENT_WARNING (ep->element, RESOURCE, CLOSE,
-          ("The %s did not exit when its pipe was closed and had to be "
-              "stopped with a signal.", ep->what), ("it %s", how));
+          ("The %s or a process it started did not exit when its pipe was "
+              "closed, and its process group had to be stopped with a "
+              "signal.", ep->what), ("it %s", how));
       g_free (how);
     }
     GST_CAT_INFO_OBJECT (ep->cat, ep->element, "%s ended, exit status %d",
@@ -784,11 +931,13 @@ gst_pipe_endpoint_close (GstPipeEndpoint * ep)
   } else if (ep->io_fd >= 0) {
     if (ep->own_fd)
       close (ep->io_fd);
-    else
+    else if (ep->saved_fd_flags >= 0)
       fcntl (ep->io_fd, F_SETFL, ep->saved_fd_flags);
   }
   ep->io_fd = -1;
   ep->own_fd = FALSE;
+  ep->io_socket = FALSE;
+  ep->saved_fd_flags = -1;
   g_clear_pointer (&ep->what, g_free);
 }
 
@@ -798,7 +947,8 @@ gst_pipe_endpoint_close (GstPipeEndpoint * ep)
  * At the end of the stream: closes our end of a command's pipe and waits
  * for it to exit (up to #GstPipeSink:eos-timeout, interruptible with
  * gst_pipe_endpoint_set_flushing()). Without a command there is nothing to
- * wait for.
+ * wait for. After an interruption it can be called again to go on waiting
+ * (the timeout starts again).
  *
  * Returns: %GST_FLOW_OK if the command exited with 0, %GST_FLOW_FLUSHING if
  * the wait was interrupted, %GST_FLOW_ERROR (error posted) otherwise.
@@ -806,7 +956,7 @@ gst_pipe_endpoint_close (GstPipeEndpoint * ep)
 GstFlowReturn
 gst_pipe_endpoint_finish (GstPipeEndpoint * ep)
 {
-  GstClockTime eos_timeout, kill_timeout;
+  GstClockTime eos_timeout;
   GstPipeChildWait res;
   gint status;
 
@@ -815,7 +965,6 @@ gst_pipe_endpoint_finish (GstPipeEndpoint * ep)
 
   GST_OBJECT_LOCK (ep->element);
   eos_timeout = ep->eos_timeout;
-  kill_timeout = ep->kill_timeout;
   GST_OBJECT_UNLOCK (ep->element);
 
   if (ep->writing && ep->poll && ep->io_fd >= 0) {
@@ -831,7 +980,7 @@ gst_pipe_endpoint_finish (GstPipeEndpoint * ep)
     case GST_PIPE_CHILD_WAIT_INTERRUPTED:
       return GST_FLOW_FLUSHING;
     case GST_PIPE_CHILD_WAIT_TIMEOUT:
-      gst_pipe_child_stop (ep->child, CLOCK_TIME_TO_US (kill_timeout));
+      gst_pipe_child_stop (ep->child, gst_pipe_endpoint_get_grace_us (ep));
       record_exit (ep);
       GST_ELEMENT_ERROR (ep->element, RESOURCE, FAILED,
           ("The %s did not exit within %" GST_TIME_FORMAT " after the end "
@@ -902,4 +1051,22 @@ gst_pipe_endpoint_wait_io (GstPipeEndpoint * ep)
     if (ret < 0)
       return ret;
   }
+}
+
+/**
+ * gst_pipe_endpoint_get_grace_us:
+ *
+ * Returns: #GstPipeSink:kill-timeout in microseconds, at most 10 seconds:
+ * longer values, -1 included, would let shutdown hang.
+ */
+gint64
+gst_pipe_endpoint_get_grace_us (GstPipeEndpoint * ep)
+{
+  GstClockTime kill_timeout;
+
+  GST_OBJECT_LOCK (ep->element);
+  kill_timeout = ep->kill_timeout;
+  GST_OBJECT_UNLOCK (ep->element);
+
+  return (gint64) (MIN (kill_timeout, MAX_KILL_TIMEOUT) / GST_USECOND);
 }

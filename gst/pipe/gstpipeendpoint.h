@@ -82,12 +82,16 @@ typedef struct
   guint pipe_size;
   GstClockTime eos_timeout;
   GstClockTime kill_timeout;
+  gboolean pipe_size_set;       /* pipe-size was set, not the default */
 
   /* while open */
   GstPipeChild *child;
   gint io_fd;                   /* what we read or write */
   gboolean own_fd;              /* close io_fd at the end */
-  gint saved_fd_flags;          /* of an inherited fd, restored at close */
+  gint saved_fd_flags;          /* of an inherited fd we had to make
+                                 * non-blocking, restored at close; -1 */
+  gboolean io_socket;           /* an inherited socket: MSG_DONTWAIT */
+  guint pipe_bytes;             /* what we added to the process's pipes */
   gchar *what;                  /* "command \"...\"", for messages */
   GstPoll *poll;
   GstPollFD pollfd;
@@ -131,6 +135,9 @@ void     gst_pipe_endpoint_set_flushing (GstPipeEndpoint * ep,
 
 G_GNUC_INTERNAL
 gint     gst_pipe_endpoint_wait_io (GstPipeEndpoint * ep);
+
+G_GNUC_INTERNAL
+gint64   gst_pipe_endpoint_get_grace_us (GstPipeEndpoint * ep);
 
 G_GNUC_INTERNAL
 void     gst_pipe_endpoint_post_child_error (GstPipeEndpoint * ep,

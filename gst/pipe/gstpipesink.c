@@ -327,8 +327,19 @@ gst_pipe_sink_event (GstBaseSink * bsink, GstEvent * event)
       break;
     }
     case GST_EVENT_EOS:
-      /* EOS means the consumer is done: close its input and wait */
-      ret = gst_pipe_endpoint_finish (&sink->ep);
+      /* EOS means the consumer is done: close its input and wait. We hold
+       * the PREROLL_LOCK: when unlock() interrupts the wait, a change to
+       * PAUSED or a flush wants it, so we wait in preroll as render methods
+       * do, and go on waiting when PLAYING again */
+      for (;;) {
+        ret = gst_pipe_endpoint_finish (&sink->ep);
+        if (ret != GST_FLOW_FLUSHING)
+          break;
+        GST_DEBUG_OBJECT (sink, "wait for the child interrupted");
+        ret = gst_base_sink_wait_preroll (bsink);
+        if (ret != GST_FLOW_OK && ret != GST_FLOW_CUSTOM_ERROR)
+          break;
+      }
       if (ret != GST_FLOW_OK) {
         GST_DEBUG_OBJECT (sink, "not passing EOS on: %s",
             gst_flow_get_name (ret));
@@ -348,30 +359,42 @@ static GstFlowReturn
 gst_pipe_sink_consumer_gone (GstPipeSink * sink)
 {
   GstPipeSinkBrokenPipe policy;
-  GstClockTime grace;
   gchar *context;
 
   GST_OBJECT_LOCK (sink);
   policy = sink->on_broken_pipe;
-  grace = sink->ep.kill_timeout;
   GST_OBJECT_UNLOCK (sink);
 
-  sink->consumer_gone = TRUE;
   GST_INFO_OBJECT (sink, "the %s stopped reading after %" G_GUINT64_FORMAT
       " bytes", sink->ep.what, sink->written);
 
   if (policy == GST_PIPE_SINK_BROKEN_PIPE_EOS) {
     /* the EOS that comes back to us waits for the child and reports a
      * failure */
+    sink->consumer_gone = TRUE;
     return GST_FLOW_EOS;
   }
 
   if (sink->ep.child) {
+    GstPipeChildWait res;
+    GstFlowReturn ret;
+
     /* it usually exits right after; give it the grace period to tell us
-     * how it ended */
-    gst_pipe_child_wait (sink->ep.child, grace == GST_CLOCK_TIME_NONE ?
-        -1 : (gint64) (grace / GST_USECOND));
+     * how it ended. A pause or a flush interrupts the wait: wait in
+     * preroll, and go on when PLAYING again (from the start) */
+    while ((res = gst_pipe_child_wait (sink->ep.child,
+                gst_pipe_endpoint_get_grace_us (&sink->ep))) ==
+        GST_PIPE_CHILD_WAIT_INTERRUPTED) {
+      ret = gst_base_sink_wait_preroll (GST_BASE_SINK (sink));
+      if (ret != GST_FLOW_OK) {
+        /* the next buffer finds the pipe broken again */
+        GST_DEBUG_OBJECT (sink, "flushing while waiting for the %s",
+            sink->ep.what);
+        return ret;
+      }
+    }
   }
+  sink->consumer_gone = TRUE;
   if (sink->ep.child && gst_pipe_child_has_exited (sink->ep.child)) {
     gint status = gst_pipe_child_get_wait_status (sink->ep.child);
 
@@ -405,6 +428,8 @@ gst_pipe_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
 
   if (sink->consumer_gone)
     return GST_FLOW_EOS;
+  if (sink->ep.io_fd < 0)
+    goto input_closed;
 
   n_mem = gst_buffer_n_memory (buffer);
 
@@ -435,7 +460,10 @@ gst_pipe_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
         n_iov--;
         continue;
       }
-      w = gst_pipe_write_iov (sink->ep.io_fd, v, n_iov, &broken);
+      if (sink->ep.io_socket)
+        w = gst_pipe_send_iov (sink->ep.io_fd, v, n_iov, &broken);
+      else
+        w = gst_pipe_write_iov (sink->ep.io_fd, v, n_iov, &broken);
       if (w >= 0) {
         sink->written += w;
         while (w > 0) {
@@ -455,8 +483,13 @@ gst_pipe_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
         gint r = gst_pipe_endpoint_wait_io (&sink->ep);
 
         if (r == 0) {
-          ret = GST_FLOW_FLUSHING;
-          break;
+          /* unlock(): a change to PAUSED or a flush. Wait in preroll, and
+           * go on writing when PLAYING again */
+          GST_DEBUG_OBJECT (sink, "write interrupted");
+          ret = gst_base_sink_wait_preroll (bsink);
+          if (ret != GST_FLOW_OK)
+            break;
+          continue;
         }
         if (r < 0)
           goto write_failed;
@@ -477,6 +510,14 @@ gst_pipe_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
   return ret;
 
   /* ERRORS */
+input_closed:
+  {
+    GST_ELEMENT_ERROR (sink, RESOURCE, WRITE,
+        ("The %s has had its input closed at the end of the stream and "
+            "cannot take more data.", sink->ep.what),
+        ("data after EOS (a flush does not reopen a pipe)"));
+    return GST_FLOW_ERROR;
+  }
 map_failed:
   {
     GST_ELEMENT_ERROR (sink, RESOURCE, READ, ("Could not read the buffer."),

@@ -54,6 +54,7 @@
 #include "gstpipesrc.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_pipe_src_debug);
@@ -251,7 +252,10 @@ gst_pipe_src_fill (GstPushSrc * psrc, GstBuffer * buf)
     if (r < 0)
       goto read_failed;
 
-    n = read (src->ep.io_fd, info.data, info.size);
+    if (src->ep.io_socket)
+      n = recv (src->ep.io_fd, info.data, info.size, MSG_DONTWAIT);
+    else
+      n = read (src->ep.io_fd, info.data, info.size);
     if (n >= 0)
       break;
     if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)

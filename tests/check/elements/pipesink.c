@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -190,6 +191,60 @@ details_int (GstMessage * msg, const gchar * field)
   fail_unless (details != NULL);
   fail_unless (gst_structure_get_int (details, field, &v));
   return v;
+}
+
+/* Live processes of process group @pgid (zombies, which only wait for
+ * their parent, do not count). */
+static gint
+group_members (gint pgid)
+{
+  GDir *dir = g_dir_open ("/proc", 0, NULL);
+  const gchar *name;
+  gint n = 0;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *path, *stat = NULL, *p;
+    gchar state;
+    gint ppid, pgrp;
+
+    if (!g_ascii_isdigit (*name))
+      continue;
+    path = g_build_filename ("/proc", name, "stat", NULL);
+    if (g_file_get_contents (path, &stat, NULL, NULL) &&
+        (p = strrchr (stat, ')')) != NULL &&
+        sscanf (p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
+        pgrp == pgid && state != 'Z' && state != 'X')
+      n++;
+    g_free (stat);
+    g_free (path);
+  }
+  if (dir)
+    g_dir_close (dir);
+  return n;
+}
+
+/* Nothing of the child's process group is left, and the child itself is
+ * reaped (no zombie). */
+static void
+assert_group_gone (gint pid)
+{
+  fail_unless (pid > 0);
+  fail_unless_equals_int (group_members (pid), 0);
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH, "pid %d not reaped", pid);
+}
+
+/* Waits until @path exists (the child says how far it got). */
+static void
+wait_for_file (const gchar * path)
+{
+  while (!g_file_test (path, G_FILE_TEST_EXISTS))
+    g_usleep (10000);
+}
+
+static void
+touch (const gchar * path)
+{
+  fail_unless (g_file_set_contents (path, "", 0, NULL));
 }
 
 /* --- data ---------------------------------------------------------------- */
@@ -464,8 +519,8 @@ GST_START_TEST (test_stuck_child_shutdown)
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
 
-  /* reaped: the pid is gone, not a zombie */
-  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  /* reaped: the pid is gone, not a zombie, and so is its group */
+  assert_group_gone (pid);
   g_object_get (sink, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 128 + SIGTERM);
   /* and the shutdown said it had to use a signal */
@@ -538,6 +593,268 @@ GST_START_TEST (test_no_fd_leaks)
     gst_object_unref (sink);
   }
   fail_unless_equals_int (reuse_test_count_fds (), before);
+}
+
+GST_END_TEST;
+
+/* --- pauses, flushes and shutdown ------------------------------------------ */
+
+/* The pipeline is paused while pipesink waits for the child at the end of
+ * the stream: the change to PAUSED completes, and back in PLAYING the EOS
+ * comes once the child has exited. */
+GST_START_TEST (test_eos_wait_survives_pause)
+{
+  gchar *ready = g_build_filename (tmpdir, "ready", NULL);
+  gchar *go = g_build_filename (tmpdir, "go", NULL);
+  GstElement *pipeline, *sink;
+  GstMessage *msg;
+  GstState state;
+  GstBus *bus;
+  gint exit_status, pid;
+
+  pipeline = gst_parse_launch ("fakesrc num-buffers=5 sizetype=fixed "
+      "sizemax=100 ! pipesink name=sink command=\"sh -c 'cat > /dev/null; "
+      "touch ready; while [ ! -e go ]; do sleep 0.01; done'\"", NULL);
+  fail_unless (pipeline != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (sink, "cwd", tmpdir, NULL);
+  bus = gst_element_get_bus (pipeline);
+
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  /* the child read to the end: pipesink closed its input and waits */
+  wait_for_file (ready);
+  g_object_get (sink, "pid", &pid, NULL);
+
+  /* a hang fails the test by its timeout */
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PAUSED) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (pipeline, &state, NULL,
+          GST_CLOCK_TIME_NONE), GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (state, GST_STATE_PAUSED);
+  fail_if (gst_bus_pop_filtered (bus, GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+
+  /* the child finishes while we are paused; EOS comes in PLAYING */
+  touch (go);
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  g_object_get (sink, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 0);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  assert_group_gone (pid);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_free (go);
+  g_free (ready);
+}
+
+GST_END_TEST;
+
+/* The pipeline is paused while a write waits for a slow child: the change
+ * to PAUSED completes, and back in PLAYING every byte arrives. */
+GST_START_TEST (test_blocked_write_survives_pause)
+{
+  const gint n_buffers = 64, size = 65536;
+  gchar *go = g_build_filename (tmpdir, "go", NULL);
+  gchar *desc;
+  GstElement *pipeline, *sink;
+  GstMessage *msg;
+  GstState state;
+  GstBus *bus;
+  gint64 written = 0;
+  guint pipe_size;
+  gint exit_status;
+
+  desc = g_strdup_printf ("fakesrc num-buffers=%d sizetype=fixed sizemax=%d "
+      "filltype=zero ! pipesink name=sink command=\"sh -c 'while [ ! -e go ]; "
+      "do sleep 0.01; done; test $(wc -c) -eq %d'\"", n_buffers, size,
+      n_buffers * size);
+  pipeline = gst_parse_launch (desc, NULL);
+  fail_unless (pipeline != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (sink, "cwd", tmpdir, NULL);
+  g_object_get (sink, "pipe-size", &pipe_size, NULL);
+  bus = gst_element_get_bus (pipeline);
+
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  /* the pipe is full: the next write waits for the child */
+  while (written < (gint64) MIN (pipe_size, 65536))
+    if (!gst_element_query_position (sink, GST_FORMAT_BYTES, &written))
+      g_usleep (10000);
+  g_usleep (50000);
+
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PAUSED) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (pipeline, &state, NULL,
+          GST_CLOCK_TIME_NONE), GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (state, GST_STATE_PAUSED);
+
+  touch (go);
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  g_object_get (sink, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 0);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  g_free (go);
+}
+
+GST_END_TEST;
+
+static gpointer
+push_eos (gpointer data)
+{
+  return GINT_TO_POINTER (gst_harness_push_event (data, gst_event_new_eos ()));
+}
+
+/* A flush ends the wait for the child cleanly: no error, and an EOS after
+ * the flush waits for the child again. */
+GST_START_TEST (test_eos_wait_flush)
+{
+  gchar *ready = g_build_filename (tmpdir, "ready", NULL);
+  gchar *go = g_build_filename (tmpdir, "go", NULL);
+  GstMessage *msg;
+  GThread *thread;
+  gint exit_status;
+  Sink *s = sink_new ("sh -c 'cat > /dev/null; touch ready; "
+      "while [ ! -e go ]; do sleep 0.01; done'", "cwd", tmpdir, NULL);
+
+  fail_unless_equals_int (push_pattern (s->h, 1000, 100), GST_FLOW_OK);
+  thread = g_thread_new ("eos", push_eos, s->h);
+  wait_for_file (ready);
+  fail_unless (gst_harness_push_event (s->h, gst_event_new_flush_start ()));
+  /* the EOS was flushed away, quietly */
+  fail_if (GPOINTER_TO_INT (g_thread_join (thread)));
+  fail_if (gst_bus_pop_filtered (s->bus, GST_MESSAGE_ERROR | GST_MESSAGE_EOS));
+  fail_unless (gst_harness_push_event (s->h, gst_event_new_flush_stop (TRUE)));
+
+  touch (go);
+  fail_unless (gst_harness_push_event (s->h, gst_event_new_eos ()));
+  msg = wait_end (s->bus);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 0);
+  sink_free (s);
+  g_free (go);
+  g_free (ready);
+}
+
+GST_END_TEST;
+
+static gpointer
+push_one (gpointer data)
+{
+  return GINT_TO_POINTER (gst_harness_push (data, make_buffer (0, 1000)));
+}
+
+/* A flush while pipesink waits for a consumer that closed its input early
+ * is a flush, not an error about the consumer. */
+GST_START_TEST (test_broken_pipe_wait_flush)
+{
+  gchar *closed = g_build_filename (tmpdir, "closed", NULL);
+  GThread *thread;
+  gint pid = -1;
+  Sink *s = sink_new ("sh -c 'exec 0<&-; touch closed; sleep 1000'",
+      "cwd", tmpdir, "kill-timeout", "10000000000", NULL);
+
+  g_object_get (s->h->element, "pid", &pid, NULL);
+  gst_harness_set_src_caps_str (s->h, "application/octet-stream");
+  wait_for_file (closed);
+  /* the write fails at once (nobody reads), then pipesink gives the child
+   * kill-timeout to exit and say why; a flush interrupts that wait */
+  thread = g_thread_new ("push", push_one, s->h);
+  g_usleep (200000);
+  fail_unless (gst_harness_push_event (s->h, gst_event_new_flush_start ()));
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (thread)),
+      GST_FLOW_FLUSHING);
+  fail_if (gst_bus_pop_filtered (s->bus, GST_MESSAGE_ERROR));
+  fail_unless (gst_harness_push_event (s->h, gst_event_new_flush_stop (TRUE)));
+
+  /* spare the teardown the grace period */
+  kill (-pid, SIGKILL);
+  sink_free (s);
+  assert_group_gone (pid);
+  g_free (closed);
+}
+
+GST_END_TEST;
+
+/* kill-timeout at its maximum (-1) still ends: it is limited to 10 s, then
+ * SIGTERM goes to the group. */
+GST_START_TEST (test_kill_timeout_none)
+{
+  GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+  gint pid = -1, exit_status;
+
+  g_object_set (sink, "command", "sleep 1000", "kill-timeout",
+      GST_CLOCK_TIME_NONE, NULL);
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (sink, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+
+  /* a hang fails the test by its timeout */
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (sink, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 128 + SIGTERM);
+  assert_group_gone (pid);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+/* The command exits but leaves a process that holds its input: stopping
+ * signals the whole group, and nothing of it outlives the element. */
+GST_START_TEST (test_group_outlives_command)
+{
+  gchar *started = g_build_filename (tmpdir, "started", NULL);
+  gint policy;
+
+  for (policy = 0; policy < 2; policy++) {
+    GstMessage *msg;
+    gint pid = -1, exit_status;
+    Sink *s = sink_new ("sh -c 'exec 3<&0; sleep 1000 <&3 3<&- & "
+        "touch started; exit 0'",
+        "cwd", tmpdir, "kill-timeout", "50000000", NULL);
+
+    g_object_get (s->h->element, "pid", &pid, NULL);
+    wait_for_file (started);
+    fail_unless_equals_int (push_pattern (s->h, 1000, 100), GST_FLOW_OK);
+    if (policy) {
+      /* at the end of the stream the command has exited with 0 */
+      gst_harness_push_event (s->h, gst_event_new_eos ());
+      msg = wait_end (s->bus);
+      fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+      gst_message_unref (msg);
+      g_object_get (s->h->element, "exit-status", &exit_status, NULL);
+      fail_unless_equals_int (exit_status, 0);
+    }
+    fail_unless (group_members (pid) > 0);
+    fail_unless_equals_int (gst_element_set_state (s->h->element,
+            GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+    assert_group_gone (pid);
+    sink_free (s);
+    g_unlink (started);
+  }
+  g_free (started);
 }
 
 GST_END_TEST;
@@ -813,6 +1130,12 @@ pipesink_suite (void)
   tcase_add_test (tc, test_one_target_only);
   tcase_add_test (tc, test_fifo_errors);
   tcase_add_test (tc, test_stderr_discard);
+  tcase_add_test (tc, test_eos_wait_survives_pause);
+  tcase_add_test (tc, test_blocked_write_survives_pause);
+  tcase_add_test (tc, test_eos_wait_flush);
+  tcase_add_test (tc, test_broken_pipe_wait_flush);
+  tcase_add_test (tc, test_kill_timeout_none);
+  tcase_add_test (tc, test_group_outlives_command);
 
   return s;
 }

@@ -35,6 +35,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -164,6 +166,46 @@ check_pattern (GByteArray * out, gsize size)
     fail_unless_equals_int (out->data[i], reuse_test_pattern (i));
 }
 
+/* Live processes of process group @pgid (zombies, which only wait for
+ * their parent, do not count). */
+static gint
+group_members (gint pgid)
+{
+  GDir *dir = g_dir_open ("/proc", 0, NULL);
+  const gchar *name;
+  gint n = 0;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *path, *stat = NULL, *p;
+    gchar state;
+    gint ppid, pgrp;
+
+    if (!g_ascii_isdigit (*name))
+      continue;
+    path = g_build_filename ("/proc", name, "stat", NULL);
+    if (g_file_get_contents (path, &stat, NULL, NULL) &&
+        (p = strrchr (stat, ')')) != NULL &&
+        sscanf (p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
+        pgrp == pgid && state != 'Z' && state != 'X')
+      n++;
+    g_free (stat);
+    g_free (path);
+  }
+  if (dir)
+    g_dir_close (dir);
+  return n;
+}
+
+/* Nothing of the child's process group is left, and the child itself is
+ * reaped (no zombie). */
+static void
+assert_group_gone (gint pid)
+{
+  fail_unless (pid > 0);
+  fail_unless_equals_int (group_members (pid), 0);
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH, "pid %d not reaped", pid);
+}
+
 GST_START_TEST (test_every_byte_arrives)
 {
   const gsize size = 2 * 1024 * 1024 + 3;
@@ -291,7 +333,7 @@ GST_START_TEST (test_stuck_child_shutdown)
    * child was stopped */
   fail_unless_equals_int (gst_element_set_state (s->h->element,
           GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  assert_group_gone (pid);
   g_object_get (s->h->element, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 128 + SIGTERM);
   src_free (s);
@@ -312,7 +354,7 @@ GST_START_TEST (test_early_stop)
   g_object_get (s->h->element, "pid", &pid, NULL);
   fail_unless (pid > 0);
   gst_element_set_state (s->h->element, GST_STATE_NULL);
-  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  assert_group_gone (pid);
   g_byte_array_unref (out);
   src_free (s);
 }
@@ -424,6 +466,40 @@ GST_START_TEST (test_no_fd_leaks)
 
 GST_END_TEST;
 
+/* The command exits but leaves a process that holds its output: stopping
+ * signals the whole group, and nothing of it outlives the element. */
+GST_START_TEST (test_group_outlives_command)
+{
+  Src *s = src_new ("command", "sh -c 'sleep 1000 & echo $!; exit 0'",
+      "kill-timeout", "50000000", NULL);
+  GstBuffer *buf;
+  GstMapInfo info;
+  gchar *text;
+  gint pid = -1, grandchild;
+
+  g_object_get (s->h->element, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  buf = gst_harness_pull (s->h);
+  gst_buffer_map (buf, &info, GST_MAP_READ);
+  text = g_strndup ((gchar *) info.data, info.size);
+  gst_buffer_unmap (buf, &info);
+  gst_buffer_unref (buf);
+  grandchild = atoi (text);
+  fail_unless (grandchild > 0, "%s", text);
+  fail_unless (kill (grandchild, 0) == 0);
+
+  /* a hang fails the test by its timeout */
+  fail_unless_equals_int (gst_element_set_state (s->h->element,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  assert_group_gone (pid);
+  /* nothing to reap it but init: gone or a zombie of init */
+  fail_unless (kill (grandchild, 0) < 0 || group_members (pid) == 0);
+  src_free (s);
+  g_free (text);
+}
+
+GST_END_TEST;
+
 static Suite *
 pipesrc_suite (void)
 {
@@ -444,6 +520,7 @@ pipesrc_suite (void)
   tcase_add_test (tc, test_fd);
   tcase_add_test (tc, test_not_seekable);
   tcase_add_test (tc, test_no_fd_leaks);
+  tcase_add_test (tc, test_group_outlives_command);
 
   return s;
 }

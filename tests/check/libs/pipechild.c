@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -299,6 +300,107 @@ GST_START_TEST (test_stop_kills_group)
 
 GST_END_TEST;
 
+/* Live processes of process group @pgid (zombies, which only wait for
+ * their parent, do not count). */
+static gint
+group_members (GPid pgid)
+{
+  GDir *dir = g_dir_open ("/proc", 0, NULL);
+  const gchar *name;
+  gint n = 0;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *path, *stat = NULL, *p;
+    gchar state;
+    gint ppid, pgrp;
+
+    if (!g_ascii_isdigit (*name))
+      continue;
+    path = g_build_filename ("/proc", name, "stat", NULL);
+    if (g_file_get_contents (path, &stat, NULL, NULL) &&
+        (p = strrchr (stat, ')')) != NULL &&
+        sscanf (p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
+        pgrp == pgid && state != 'Z' && state != 'X')
+      n++;
+    g_free (stat);
+    g_free (path);
+  }
+  if (dir)
+    g_dir_close (dir);
+  return n;
+}
+
+/* The command has exited, but a process it started still holds its
+ * output: stopping still signals the whole group, and nothing of it is
+ * left when stop returns. */
+GST_START_TEST (test_stop_group_after_exit)
+{
+  GstPipeChild *child;
+  gchar buf[64] = { 0 };
+  GPid pid, grandchild;
+  gssize n;
+
+  child = spawn ("sh -c 'sleep 1000 & echo $!; exit 0'",
+      GST_PIPE_CHILD_STDOUT_PIPE, GST_PIPE_CHILD_STDERR_LOG, NULL);
+  fail_unless (child != NULL);
+  pid = gst_pipe_child_get_pid (child);
+  n = read (gst_pipe_child_get_stdout (child), buf, sizeof (buf) - 1);
+  fail_unless (n > 0);
+  grandchild = atoi (buf);
+  fail_unless (grandchild > 0);
+
+  /* the command itself is done, with code 0 */
+  fail_unless_equals_int (gst_pipe_child_wait (child, -1),
+      GST_PIPE_CHILD_WAIT_EXITED);
+  fail_unless_equals_int (gst_pipe_child_get_wait_status (child), 0);
+  fail_if (process_gone (grandchild));
+  fail_unless_equals_int (group_members (pid), 1);
+
+  /* the group needed a signal, and nothing of it is left */
+  fail_unless (gst_pipe_child_stop (child, 50000));
+  fail_unless (process_gone (grandchild), "grandchild %d survived", grandchild);
+  fail_unless_equals_int (group_members (pid), 0);
+  /* the command is reaped, with the status it exited with */
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  fail_unless_equals_int (gst_pipe_child_get_wait_status (child), 0);
+  gst_pipe_child_free (child);
+
+  /* the same when gst_pipe_child_free() does the stopping */
+  child = spawn ("sh -c 'sleep 1000 & echo $!; exit 0'",
+      GST_PIPE_CHILD_STDOUT_PIPE, GST_PIPE_CHILD_STDERR_INHERIT, NULL);
+  pid = gst_pipe_child_get_pid (child);
+  memset (buf, 0, sizeof (buf));
+  fail_unless (read (gst_pipe_child_get_stdout (child), buf,
+          sizeof (buf) - 1) > 0);
+  grandchild = atoi (buf);
+  fail_unless_equals_int (gst_pipe_child_wait (child, -1),
+      GST_PIPE_CHILD_WAIT_EXITED);
+  fail_unless (gst_pipe_child_has_exited (child));
+  gst_pipe_child_free (child);
+  fail_unless (process_gone (grandchild), "grandchild %d survived", grandchild);
+  fail_unless_equals_int (group_members (pid), 0);
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+}
+
+GST_END_TEST;
+
+/* A negative grace period is no grace period, never a wait for ever. */
+GST_START_TEST (test_stop_negative_grace)
+{
+  GstPipeChild *child = spawn ("sleep 1000", GST_PIPE_CHILD_STDIN_PIPE,
+      GST_PIPE_CHILD_STDERR_INHERIT, NULL);
+  GPid pid = gst_pipe_child_get_pid (child);
+
+  /* a hang fails the test by its timeout */
+  fail_unless (gst_pipe_child_stop (child, -1));
+  fail_unless (WIFSIGNALED (gst_pipe_child_get_wait_status (child)));
+  fail_unless_equals_int (group_members (pid), 0);
+  gst_pipe_child_free (child);
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+}
+
+GST_END_TEST;
+
 static gpointer
 interrupt_later (gpointer data)
 {
@@ -558,6 +660,8 @@ pipechild_suite (void)
   tcase_add_test (tc_chain, test_stdin_pipe);
   tcase_add_test (tc_chain, test_wait_timeout_and_stop);
   tcase_add_test (tc_chain, test_stop_kills_group);
+  tcase_add_test (tc_chain, test_stop_group_after_exit);
+  tcase_add_test (tc_chain, test_stop_negative_grace);
   tcase_add_test (tc_chain, test_wait_interrupted);
   tcase_add_test (tc_chain, test_stderr_log);
   tcase_add_test (tc_chain, test_stderr_flood);
