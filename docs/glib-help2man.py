@@ -67,6 +67,17 @@ def paragraphs(lines):
         yield para
 
 
+def text_block(para):
+    """A paragraph; lines indented under it (an example) kept as they are."""
+    text = [line.strip() for line in para if not line.startswith('  ')]
+    literal = [line.strip() for line in para if line.startswith('  ')]
+    out = ['.PP', escape(' '.join(text))] if text else []
+    if literal:
+        out += ['.RS', '.nf'] + [code(line) for line in literal]
+        out += ['.fi', '.RE']
+    return out
+
+
 def option_item(m):
     short, long_opt, arg, text = m.groups()
     term = '\\fB' + code(short[:-2]) + '\\fR, ' if short else ''
@@ -117,8 +128,8 @@ def convert(help_text, prog, name, version, section):
         words = usage.split()
         out += ['.SH SYNOPSIS', '.B ' + code(words[0])]
         for word in words[1:]:
-            word = re.sub(r'\[(\w+)(\.\.\.)?\]',
-                          r'[\\fI\1\\fR\2]', word)
+            word = re.sub(r'^(\[?)([A-Z]+)((?:\.\.\.)?\]?)$',
+                          r'\1\\fI\2\\fR\3', word)
             out.append(word)
         i = 2
 
@@ -130,7 +141,7 @@ def convert(help_text, prog, name, version, section):
     if any(line.strip() for line in desc):
         out.append('.SH DESCRIPTION')
         for para in paragraphs(desc):
-            out += ['.PP', escape(' '.join(line.strip() for line in para))]
+            out += text_block(para)
 
     # the options, every group in one section
     if i < len(lines):
@@ -141,7 +152,14 @@ def convert(help_text, prog, name, version, section):
         if m:
             out += option_item(m)
         elif line.strip() and not GROUP_RE.match(line):
-            out.append(escape(line.strip()))
+            # a paragraph after the options
+            para = []
+            while (i < len(lines) and lines[i].strip() and
+                   not HEADING_RE.match(lines[i])):
+                para.append(lines[i])
+                i += 1
+            out += text_block(para)
+            continue
         i += 1
 
     # the sections of the tool's own text

@@ -15,7 +15,8 @@
 #   - pkg-config --cflags --libs gstreamer-layered-1.0 works, and the C
 #     example of the -dev package builds with it and runs;
 #   - the Python example of the -dev package imports the typelib and runs;
-#   - gst-cache --help runs and its manual page formats without warnings.
+#   - gst-cache --help and gst-reuse-batch --help run, and their manual
+#     pages format without warnings.
 #
 # Copyright (C) 2026 The gst-reuse authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -118,11 +119,18 @@ echo "check-packages: gst-cache"
 run "$DEST/usr/bin/gst-cache" --help >"$WORK/help" ||
   fail "gst-cache --help"
 grep -q -- "--show-stats" "$WORK/help" || fail "gst-cache --help: no options"
-MAN=$DEST/usr/share/man/man1/gst-cache.1.gz
-[ -f "$MAN" ] || fail "no manual page $MAN"
-warnings=$(run MANWIDTH=80 man --warnings -l "$MAN" 2>&1 >/dev/null)
-[ -z "$warnings" ] || fail "gst-cache.1: $warnings"
-echo "  gst-cache --help and gst-cache.1: fine"
+echo "check-packages: gst-reuse-batch"
+run GST_PLUGIN_SYSTEM_PATH_1_0="$PLUGINDIR" \
+  "$DEST/usr/bin/gst-reuse-batch" --help >"$WORK/help" ||
+  fail "gst-reuse-batch --help"
+grep -q -- "--on-error" "$WORK/help" || fail "gst-reuse-batch --help: no options"
+for tool in gst-cache gst-reuse-batch; do
+  MAN=$DEST/usr/share/man/man1/$tool.1.gz
+  [ -f "$MAN" ] || fail "no manual page $MAN"
+  warnings=$(run MANWIDTH=80 man --warnings -l "$MAN" 2>&1 >/dev/null)
+  [ -z "$warnings" ] || fail "$tool.1: $warnings"
+done
+echo "  --help and the manual pages: fine"
 
 echo
 echo "check-packages: all passed"
