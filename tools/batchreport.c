@@ -148,9 +148,31 @@ write_field (GQuark field, const GValue * value, gpointer user_data)
   } else if (type == G_TYPE_STRING) {
     g_string_append_printf (out, ", \"%s\": ", g_quark_to_string (field));
     batch_json_string (out, g_value_get_string (value));
+  } else if (type == GST_TYPE_LIST || type == GST_TYPE_ARRAY) {
+    guint i, n = type == GST_TYPE_LIST ? gst_value_list_get_size (value) :
+        gst_value_array_get_size (value);
+
+    /* a list of structures (the allocator's classes) as an array of
+     * objects */
+    g_string_append_printf (out, ", \"%s\": [", g_quark_to_string (field));
+    for (i = 0; i < n; i++) {
+      const GValue *v = type == GST_TYPE_LIST ?
+          gst_value_list_get_value (value, i) :
+          gst_value_array_get_value (value, i);
+
+      if (i > 0)
+        g_string_append (out, ", ");
+      if (G_VALUE_TYPE (v) == GST_TYPE_STRUCTURE) {
+        batch_json_structure (out, gst_value_get_structure (v));
+      } else {
+        s = gst_value_serialize (v);
+        batch_json_string (out, s);
+        g_free (s);
+      }
+    }
+    g_string_append_c (out, ']');
   } else {
-    /* lists (the allocator's classes) and the like: as GStreamer
-     * serialises them */
+    /* anything else as GStreamer serialises it */
     s = gst_value_serialize (value);
     g_string_append_printf (out, ", \"%s\": ", g_quark_to_string (field));
     batch_json_string (out, s);

@@ -118,6 +118,13 @@ static gpointer worker_main (gpointer data);
 
 /* --- the main thread: counting and printing ------------------------------ */
 
+static const gchar *
+signal_name (gint signum)
+{
+  return signum == SIGINT ? "SIGINT" : signum == SIGTERM ? "SIGTERM" :
+      "a signal";
+}
+
 static gdouble
 elapsed (App * app)
 {
@@ -388,7 +395,7 @@ on_signal (gpointer data, gint signum)
   if (app->signum == 0) {
     app->signum = signum;
     fprintf (stderr, "gst-reuse-batch: %s: stopping (%u running, at most "
-        "%.1f s; again to stop at once)\n", g_strsignal (signum),
+        "%.1f s; again to stop at once)\n", signal_name (signum),
         app->live_workers, app->stop_timeout);
     stop_all (app);
   } else {
@@ -543,7 +550,7 @@ json_report (App * app, gdouble wall)
       "%s,\n  \"timeout\": ", app->jobs, app->layered ? "true" : "false");
   g_string_append_printf (out, "%g", app->timeout);
   g_string_append (out, ",\n  \"interrupted\": ");
-  batch_json_string (out, app->signum ? g_strsignal (app->signum) : NULL);
+  batch_json_string (out, app->signum ? signal_name (app->signum) : NULL);
   g_string_append (out, ",\n  \"inputs\": [");
 
   for (i = 0; i < app->all_jobs->len; i++) {
@@ -874,15 +881,25 @@ main (int argc, char **argv)
   }
 
   if (!app.quiet || app.failed > 0 || app.signum) {
+    guint interrupted = 0, not_run = 0;
+
+    for (i = 0; i < app.all_jobs->len; i++) {
+      Job *job = g_ptr_array_index (app.all_jobs, i);
+
+      if (job->run.outcome == BATCH_OUTCOME_INTERRUPTED)
+        interrupted++;
+      else if (job->run.outcome == BATCH_OUTCOME_NOT_RUN)
+        not_run++;
+    }
     printf ("%u inputs: %u done, %u failed", app.all_jobs->len, app.done,
         app.failed);
     if (app.on_error)
       printf (", %u fallbacks done", app.fallbacks_done);
-    if (app.finished < app.all_jobs->len)
-      printf (", %u not finished (%s)", app.all_jobs->len - app.finished,
-          g_strsignal (app.signum));
+    if (app.signum)
+      printf (", %u interrupted, %u not run (%s)", interrupted, not_run,
+          signal_name (app.signum));
     printf ("; %.2f s, %.2f inputs/s\n", wall,
-        wall > 0 ? app.finished / wall : 0.0);
+        wall > 0 ? (app.done + app.failed) / wall : 0.0);
   }
 
   if (app.signum)
