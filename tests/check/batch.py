@@ -376,8 +376,8 @@ def test_usage(ctx, good):
 
 
 def test_docs(ctx, good):
-    """the gst-reuse-batch lines of the docs, in a directory with
-    videos/a.mp4 and videos/b.mp4"""
+    """the gst-reuse-batch lines of the docs' sh blocks, in a directory
+    with videos/a.mp4 and videos/b.mp4"""
     d = os.path.join(ctx.work, 'docs')
     os.makedirs(os.path.join(d, 'videos'))
     for n in ('a', 'b'):
@@ -387,8 +387,9 @@ def test_docs(ctx, good):
         in_block, cur = False, ''
         with open(os.path.join(SRC, doc), encoding='utf-8') as f:
             for line in f:
+                # the examples are in ```sh blocks
                 if line.startswith('```'):
-                    in_block = not in_block
+                    in_block = not in_block and line.strip() == '```sh'
                     continue
                 if not in_block:
                     continue
