@@ -39,6 +39,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1010,6 +1011,9 @@ GST_START_TEST (test_fd)
     g_free (fd);
   }
   fail_unless_equals_int (push_pattern (h, 300000, 5000), GST_FLOW_OK);
+  /* the open file description may be shared (a terminal, a shell's pipe):
+   * its flags are not ours to change, not even while we run */
+  fail_unless_equals_int (fcntl (fds[1], F_GETFL), flags);
   gst_harness_teardown (h);
 
   fail_unless_equals_int (fcntl (fds[1], F_GETFL), flags);
@@ -1017,6 +1021,126 @@ GST_START_TEST (test_fd)
   out = g_thread_join (reader);
   check_received (out, 300000);
   g_byte_array_unref (out);
+}
+
+GST_END_TEST;
+
+/* An inherited socket: written to with MSG_DONTWAIT, flags untouched, and
+ * a stuck reader does not keep a state change waiting. */
+GST_START_TEST (test_fd_socket)
+{
+  GThread *reader;
+  GByteArray *out;
+  GstHarness *h;
+  gint fds[2], flags;
+  gchar *fd;
+
+  fail_unless (socketpair (AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+  flags = fcntl (fds[1], F_GETFL);
+  reader = g_thread_new ("reader", read_fd_all, GINT_TO_POINTER (fds[0]));
+  fd = g_strdup_printf ("%d", fds[1]);
+  h = harness_for (make_sink ("fd", fd));
+  fail_unless_equals_int (push_pattern (h, 300000, 5000), GST_FLOW_OK);
+  fail_unless_equals_int (fcntl (fds[1], F_GETFL), flags);
+  gst_harness_teardown (h);
+  fail_unless_equals_int (fcntl (fds[1], F_GETFL), flags);
+  shutdown (fds[1], SHUT_WR);
+  out = g_thread_join (reader);
+  check_received (out, 300000);
+  g_byte_array_unref (out);
+  close (fds[1]);
+  g_free (fd);
+}
+
+GST_END_TEST;
+
+/* The size of the pipe to a running command, seen from our side of it. */
+static gint
+command_pipe_size (gint pid)
+{
+  gchar *path = g_strdup_printf ("/proc/%d/fd/0", pid);
+  gint fd = open (path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  gint size;
+
+  fail_unless (fd >= 0, "%s: %s", path, g_strerror (errno));
+  size = fcntl (fd, F_GETPIPE_SZ);
+  close (fd);
+  g_free (path);
+  return size;
+}
+
+/* The default pipe size stays within a quarter of the user's pipe quota,
+ * whatever the number of elements; an explicit size is always asked for. */
+GST_START_TEST (test_pipe_size_quota)
+{
+  const gint64 big = 1024 * 1024, kernel = 64 * 1024;
+  GPtrArray *sinks = g_ptr_array_new ();
+  gchar *contents = NULL;
+  gint64 quota, held = 0;
+  gint i, n, n_big = 0;
+
+  fail_unless (g_file_get_contents ("/proc/sys/fs/pipe-user-pages-soft",
+          &contents, NULL, NULL));
+  quota = g_ascii_strtoll (contents, NULL, 10) * sysconf (_SC_PAGESIZE);
+  g_free (contents);
+  if (quota == 0) {
+    GST_INFO ("no pipe quota on this system");
+    g_ptr_array_free (sinks, TRUE);
+    return;
+  }
+  n = quota / 4 / (big - kernel) + 4;
+
+  for (i = 0; i < n; i++) {
+    GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+    gint pid, size;
+
+    g_object_set (sink, "command", "cat", NULL);
+    fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+        GST_STATE_CHANGE_SUCCESS);
+    g_object_get (sink, "pid", &pid, NULL);
+    size = command_pipe_size (pid);
+    if (size == big)
+      n_big++;
+    else
+      fail_unless_equals_int (size, kernel);
+    held += size - kernel;
+    g_ptr_array_add (sinks, sink);
+  }
+  fail_unless (held <= quota / 4);
+  fail_unless (n_big > 0 && n_big < n);
+
+  /* an explicit size is honoured */
+  {
+    GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+    gint pid;
+
+    g_object_set (sink, "command", "cat", "pipe-size", (guint) big, NULL);
+    fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+        GST_STATE_CHANGE_SUCCESS);
+    g_object_get (sink, "pid", &pid, NULL);
+    fail_unless_equals_int (command_pipe_size (pid), big);
+    g_ptr_array_add (sinks, sink);
+  }
+
+  /* what stopped elements held is free again */
+  for (i = 0; i < sinks->len; i++) {
+    gst_element_set_state (g_ptr_array_index (sinks, i), GST_STATE_NULL);
+    gst_object_unref (g_ptr_array_index (sinks, i));
+  }
+  g_ptr_array_set_size (sinks, 0);
+  {
+    GstElement *sink = gst_element_factory_make ("pipesink", NULL);
+    gint pid;
+
+    g_object_set (sink, "command", "cat", NULL);
+    fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+        GST_STATE_CHANGE_SUCCESS);
+    g_object_get (sink, "pid", &pid, NULL);
+    fail_unless_equals_int (command_pipe_size (pid), big);
+    gst_element_set_state (sink, GST_STATE_NULL);
+    gst_object_unref (sink);
+  }
+  g_ptr_array_free (sinks, TRUE);
 }
 
 GST_END_TEST;
@@ -1127,6 +1251,8 @@ pipesink_suite (void)
   tcase_add_test (tc, test_not_seekable);
   tcase_add_test (tc, test_fifo_location);
   tcase_add_test (tc, test_fd);
+  tcase_add_test (tc, test_fd_socket);
+  tcase_add_test (tc, test_pipe_size_quota);
   tcase_add_test (tc, test_one_target_only);
   tcase_add_test (tc, test_fifo_errors);
   tcase_add_test (tc, test_stderr_discard);

@@ -402,7 +402,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_fd)
 {
-  gint fds[2];
+  gint fds[2], flags;
   gchar *fd;
   GThread *writer;
   GByteArray *out;
@@ -413,10 +413,13 @@ GST_START_TEST (test_fd)
   fail_unless (mkfifo (fifo, 0600) == 0);
   fds[0] = open (fifo, O_RDONLY | O_NONBLOCK);
   fail_unless (fds[0] >= 0);
+  flags = fcntl (fds[0], F_GETFL);
   fd = g_strdup_printf ("%d", fds[0]);
   s = src_new ("fd", fd, NULL);
   writer = g_thread_new ("writer", write_fifo, fifo);
   out = pull_all (s->h, NULL);
+  /* the open file description may be shared: its flags are left alone */
+  fail_unless_equals_int (fcntl (fds[0], F_GETFL), flags);
   check_pattern (out, 300000);
   g_thread_join (writer);
   src_free (s);
@@ -426,6 +429,38 @@ GST_START_TEST (test_fd)
   g_byte_array_unref (out);
   g_free (fd);
   g_free (fifo);
+}
+
+GST_END_TEST;
+
+/* An inherited blocking pipe: read through our own non-blocking reopening
+ * of it, its flags untouched while we run, and a state change does not wait
+ * for a writer that writes nothing. */
+GST_START_TEST (test_fd_flags_untouched)
+{
+  gint fds[2], flags;
+  gchar *fd;
+  GstBuffer *buf;
+  Src *s;
+
+  fail_unless (pipe (fds) == 0);
+  flags = fcntl (fds[0], F_GETFL);
+  fail_if (flags & O_NONBLOCK);
+  fd = g_strdup_printf ("%d", fds[0]);
+  s = src_new ("fd", fd, NULL);
+  fail_unless (write (fds[1], "abc", 3) == 3);
+  buf = gst_harness_pull (s->h);
+  fail_unless_equals_int (gst_buffer_get_size (buf), 3);
+  gst_buffer_unref (buf);
+  fail_unless_equals_int (fcntl (fds[0], F_GETFL), flags);
+  /* nothing more comes: stopping does not wait for it */
+  fail_unless_equals_int (gst_element_set_state (s->h->element,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (fcntl (fds[0], F_GETFL), flags);
+  src_free (s);
+  close (fds[0]);
+  close (fds[1]);
+  g_free (fd);
 }
 
 GST_END_TEST;
@@ -518,6 +553,7 @@ pipesrc_suite (void)
   tcase_add_test (tc, test_early_stop);
   tcase_add_test (tc, test_fifo_location);
   tcase_add_test (tc, test_fd);
+  tcase_add_test (tc, test_fd_flags_untouched);
   tcase_add_test (tc, test_not_seekable);
   tcase_add_test (tc, test_no_fd_leaks);
   tcase_add_test (tc, test_group_outlives_command);
