@@ -270,7 +270,8 @@ gst_pipe_endpoint_install_properties (GObjectClass * klass, gboolean writing)
    * for it to exit before it lets EOS through, so that EOS means the
    * consumer has finished. This is how long it waits before it stops the
    * command with a signal and posts an error; the default waits as long as
-   * it takes (a state change to NULL still interrupts the wait).
+   * it takes (a state change to NULL still interrupts the wait). A pause
+   * suspends the wait; it starts again when the pipeline plays again.
    */
   /**
    * GstPipeSrc:eos-timeout:

@@ -37,8 +37,13 @@
  * process handles any signal: it blocks SIGPIPE in its own thread while it
  * writes. The program starts with default signal handling, in its own
  * process group, with no descriptor of ours but the pipe. A program that
- * does not exit when the pipeline stops gets SIGTERM, then SIGKILL (see
- * #GstPipeSink:kill-timeout), and is always reaped.
+ * does not exit when the pipeline stops gets SIGTERM, then SIGKILL, sent to
+ * its whole process group (see #GstPipeSink:kill-timeout), also when the
+ * program has exited but left a process behind; it is always reaped.
+ *
+ * A pause while pipesink writes or waits for the program at the end of the
+ * stream completes at once; playing again resumes the write or the wait. A
+ * flush ends them without an error.
  *
  * A pipe cannot seek: pipesink says so to the SEEKING query, and a muxer
  * that tries to go back to rewrite a header gets a RESOURCE/SEEK error

@@ -32,8 +32,11 @@
  * a signal is an ERROR naming the program, with the end of its standard
  * error. The program starts with default signal handling in its own process
  * group; if the pipeline stops first, it gets its output closed, then
- * SIGTERM, then SIGKILL (see #GstPipeSrc:kill-timeout), and is always
- * reaped.
+ * SIGTERM, then SIGKILL, sent to its whole process group (see
+ * #GstPipeSrc:kill-timeout), and is always reaped. The stream ends when the
+ * pipe does: a process the program started that still holds its output
+ * keeps the stream open after the program exited, until it closes it or
+ * the pipeline stops, which stops the whole group.
  *
  * Instead of a command, pipesrc can read a FIFO (#GstPipeSrc:location) or
  * an inherited descriptor (#GstPipeSrc:fd). The stream is not seekable.

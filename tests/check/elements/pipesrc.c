@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -465,6 +466,34 @@ GST_START_TEST (test_fd_flags_untouched)
 
 GST_END_TEST;
 
+/* An inherited socket: read with MSG_DONTWAIT, flags untouched. */
+GST_START_TEST (test_fd_socket)
+{
+  gint fds[2], flags;
+  GByteArray *out;
+  gchar *fd;
+  Src *s;
+
+  fail_unless (socketpair (AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+  flags = fcntl (fds[0], F_GETFL);
+  fd = g_strdup_printf ("%d", fds[0]);
+  s = src_new ("fd", fd, NULL);
+  fail_unless (write (fds[1], "hello", 5) == 5);
+  shutdown (fds[1], SHUT_WR);
+  out = pull_all (s->h, NULL);
+  fail_unless_equals_int (out->len, 5);
+  fail_unless (memcmp (out->data, "hello", 5) == 0);
+  fail_unless_equals_int (fcntl (fds[0], F_GETFL), flags);
+  src_free (s);
+  fail_unless_equals_int (fcntl (fds[0], F_GETFL), flags);
+  g_byte_array_unref (out);
+  close (fds[0]);
+  close (fds[1]);
+  g_free (fd);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_not_seekable)
 {
   Src *s = src_new ("command", "sleep 1000", "kill-timeout", "0", NULL);
@@ -554,6 +583,7 @@ pipesrc_suite (void)
   tcase_add_test (tc, test_fifo_location);
   tcase_add_test (tc, test_fd);
   tcase_add_test (tc, test_fd_flags_untouched);
+  tcase_add_test (tc, test_fd_socket);
   tcase_add_test (tc, test_not_seekable);
   tcase_add_test (tc, test_no_fd_leaks);
   tcase_add_test (tc, test_group_outlives_command);
