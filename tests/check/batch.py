@@ -278,7 +278,7 @@ def test_timeout(ctx, good):
     os.mkfifo(fifo)
     out = os.path.join(ctx.work, 'timeout')
     report = os.path.join(ctx.work, 'timeout.json')
-    ctx.run('-j', '2', '-o', out, '--json', report, '--timeout', '2',
+    ctx.run('-j', '2', '-o', out, '--json', report, '--timeout', '5',
             '--stop-timeout', '1', '--on-error', FALLBACK, THUMB, good[0],
             fifo, good[1], good[2], expect=1)
     with open(report) as f:
@@ -296,7 +296,7 @@ def test_timeout(ctx, good):
 def test_interrupt(ctx, good):
     # a slow transcode per input, so that SIGINT finds pipelines running
     slow = ('filesrc location={input} ! qtdemux ! h264parse ! avdec_h264 ! '
-            'identity sleep-time=150000 ! videoconvert ! x264enc ! mp4mux ! '
+            'identity sleep-time=300000 ! videoconvert ! x264enc ! mp4mux ! '
             'filesink location={outdir}/{index}.mp4')
     out = os.path.join(ctx.work, 'interrupt')
     report = os.path.join(ctx.work, 'interrupt.json')
