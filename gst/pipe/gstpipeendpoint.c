@@ -766,45 +766,52 @@ static void
 set_pipe_size (GstPipeEndpoint * ep, guint pipe_size, gboolean explicit)
 {
   gint cur = fcntl (ep->io_fd, F_GETPIPE_SZ);
+  gint64 quota, held = 0, reserved;
   gint ret;
 
   if (cur < 0 || (guint) cur >= pipe_size)
     return;
 
+  /* what this pipe adds, reserved before we ask, so that elements that
+   * start together stay within the budget too */
+  reserved = (gint64) pipe_size - cur;
   if (!explicit) {
-    gint64 quota = pipe_user_quota ();
-    gint64 held;
-
-    G_LOCK (pipe_bytes);
-    held = pipe_bytes_held;
-    G_UNLOCK (pipe_bytes);
-
     if (cur < KERNEL_PIPE_SIZE) {
-      GST_CAT_INFO_OBJECT (ep->cat, ep->element, "the pipe has %d bytes: "
-          "the user's pipe quota is spent; not enlarging it", cur);
+      GST_CAT_INFO_OBJECT (ep->cat, ep->element, "the pipe has %d bytes, "
+          "less than the kernel's default: the user's pipe quota is likely "
+          "spent; not enlarging it", cur);
       return;
     }
-    if (quota > 0 && held + (gint64) (pipe_size - cur) > quota / 4) {
+    quota = pipe_user_quota ();
+    G_LOCK (pipe_bytes);
+    if (quota > 0 && pipe_bytes_held + reserved > quota / 4) {
+      held = pipe_bytes_held;
+      reserved = 0;
+    }
+    pipe_bytes_held += reserved;
+    G_UNLOCK (pipe_bytes);
+    if (reserved == 0) {
       GST_CAT_INFO_OBJECT (ep->cat, ep->element, "this process's pipes hold "
           "%" G_GINT64_FORMAT " bytes more than the kernel's default, a "
           "quarter of the user's quota is %" G_GINT64_FORMAT ": keeping %d "
           "bytes", held, quota / 4, cur);
       return;
     }
+  } else {
+    G_LOCK (pipe_bytes);
+    pipe_bytes_held += reserved;
+    G_UNLOCK (pipe_bytes);
   }
 
   ret = fcntl (ep->io_fd, F_SETPIPE_SZ, (int) pipe_size);
-  if (ret < 0) {
+  if (ret < 0)
     GST_CAT_INFO_OBJECT (ep->cat, ep->element, "could not set the pipe size "
         "to %u: %s", pipe_size, g_strerror (errno));
-    return;
-  }
-  if (ret > cur) {
-    ep->pipe_bytes = ret - cur;
-    G_LOCK (pipe_bytes);
-    pipe_bytes_held += ep->pipe_bytes;
-    G_UNLOCK (pipe_bytes);
-  }
+  ep->pipe_bytes = ret > cur ? ret - cur : 0;
+
+  G_LOCK (pipe_bytes);
+  pipe_bytes_held += (gint64) ep->pipe_bytes - reserved;
+  G_UNLOCK (pipe_bytes);
 }
 
 /**
