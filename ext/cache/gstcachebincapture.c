@@ -173,11 +173,20 @@ commit (GstCacheBin * self)
   gchar *caps = NULL;
   gboolean stored = FALSE;
   guint evicted = 0;
-
   const gchar *unstorable = g_atomic_pointer_get (&self->unstorable);
 
   if (g_atomic_int_get (&self->capture_flushed))
     capture_discard (self, "flushed");
+  if (self->writer && self->input_path &&
+      !gst_cache_file_unchanged (self->input_path, &self->input_id)) {
+    GST_WARNING_OBJECT (self, "%s changed during the run: not storing",
+        self->input_path);
+    gst_cache_store_count (self->store, "input-modified", (guint64) 1, NULL);
+    capture_discard (self, "the input changed during the run");
+    /* the most precise reason: the input grew or shrank under us */
+    g_atomic_pointer_set (&self->unstorable, "input-modified");
+    unstorable = NULL;
+  }
   if (self->writer && unstorable) {
     gchar *counter = g_strconcat ("unstorable-", unstorable, NULL);
 
@@ -190,13 +199,6 @@ commit (GstCacheBin * self)
     capture_discard (self, "the chain posted an error");
   if (self->writer && !self->capture_decided)
     capture_discard (self, "no segment before the end of the stream");
-  if (self->writer && self->input_path &&
-      !gst_cache_file_unchanged (self->input_path, &self->input_id)) {
-    GST_WARNING_OBJECT (self, "%s changed during the run: not storing",
-        self->input_path);
-    gst_cache_store_count (self->store, "input-modified", (guint64) 1, NULL);
-    capture_discard (self, "the input changed during the run");
-  }
   if (self->writer == NULL) {
     gst_cache_store_count (self->store, "misses", (guint64) 1, NULL);
     gst_cache_bin_post_result (self, 0, FALSE);

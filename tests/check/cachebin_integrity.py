@@ -338,14 +338,11 @@ def test_downstream_refuses(env, mp4):
     r = run(file_line(mp4, cache, chain, 'matroskamux ! fakesink'))
     check(outcome(r)[:2] == ('miss', True), 'AVC stored for matroskamux',
           r.error)
-    plain = env.path('ts-plain.ts')
-    out = env.path('ts-cached.ts')
-    r0 = run(file_line(mp4, None, chain,
-                       f'mpegtsmux ! filesink location={plain}'))
-    r = run(file_line(mp4, cache, chain,
-                      f'mpegtsmux ! filesink location={out}'))
+    tail = 'mpegtsmux ! identity name=out ! fakesink'
+    r0 = run(file_line(mp4, None, chain, tail), 'out', timeout=60)
+    r = run(file_line(mp4, cache, chain, tail), 'out', timeout=60)
     check(r0.error is None and r.error is None and
-          outcome(r)[0] == 'miss' and md5(plain) == md5(out),
+          outcome(r)[0] == 'miss' and r.items == r0.items,
           f'then mpegtsmux runs the chain as without cachebin '
           f'({outcome(r)}, {r.error})')
 
@@ -372,15 +369,18 @@ def test_early_events(env, mkv):
 def test_links_like_chain(env, mp4):
     cache = env.cache()
     for variant in ('miss', 'hit'):
-        proc = subprocess.run(
-            ['gst-launch-1.0', '-m', 'filesrc', f'location={mp4}', '!',
-             'cachebin', f'cache-dir={cache}',
-             'description=qtdemux ! h264parse', '!', 'mp4mux', '!',
-             'fakesink'], capture_output=True, text=True, timeout=120)
-        check(proc.returncode == 0 and
-              f'result=(string){variant}' in proc.stdout,
-              f'cachebin ! mp4mux links and runs ({variant})',
-              proc.stdout + proc.stderr)
+        try:
+            proc = subprocess.run(
+                ['gst-launch-1.0', '-m', 'filesrc', f'location={mp4}', '!',
+                 'cachebin', f'cache-dir={cache}',
+                 'description=qtdemux ! h264parse', '!', 'mp4mux', '!',
+                 'fakesink'], capture_output=True, text=True, timeout=60)
+            ok = proc.returncode == 0 and \
+                f'result=(string){variant}' in proc.stdout
+            out = proc.stdout + proc.stderr
+        except subprocess.TimeoutExpired as e:
+            ok, out = False, f'timed out: {e.stdout}'
+        check(ok, f'cachebin ! mp4mux links and runs ({variant})', out)
 
 
 # (a trailing caps string does not parse as a description of its own:

@@ -635,8 +635,13 @@ GST_START_TEST (test_key)
     guint n = 0;
 
     while (d && (name = g_dir_read_name (d))) {
-      gchar *p = g_build_filename (chains, name, NULL);
+      gchar *p;
       gchar *text, *t;
+
+      /* the caps of the chain's ends, remembered for linking */
+      if (g_str_has_suffix (name, ".caps"))
+        continue;
+      p = g_build_filename (chains, name, NULL);
 
       /* width=640 -> width=740 in the remembered text only: the checksum
        * must catch it */
