@@ -9,7 +9,8 @@
 # Each check runs a line the way users break it and compares against the
 # same line without cachebin:
 #
-# 1. a result cut short (EOS sent to the pipeline part way, num-buffers on
+# 1. a result cut short (EOS sent to the pipeline part way, Ctrl-C under
+#    gst-launch-1.0 -e, num-buffers on
 #    the source, in push and in pull mode) is not stored: reason
 #    incomplete-input, and the next run is a miss, not a short hit;
 # 2. a run shaped from downstream (QoS from a late sink, a non-flushing
@@ -38,6 +39,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -274,6 +276,31 @@ def test_incomplete(env, mp4):
               len([i for i in r3.items if i[0] == 'buffer']) ==
               len([i for i in r2.items if i[0] == 'buffer']),
               f'{mode} mode: then a hit with every frame', r3.error)
+
+    # Ctrl-C under gst-launch-1.0 -e: an EOS part way, from the tool
+    cache = env.cache()
+    chain = ('qtdemux ! h264parse ! avdec_h264 ! identity sleep-time=50000 '
+             '! x264enc speed-preset=ultrafast threads=1')
+    proc = subprocess.Popen(
+        ['gst-launch-1.0', '-e', '-m', 'filesrc', f'location={mp4}', '!',
+         'cachebin', f'cache-dir={cache}', f'description={chain}', '!',
+         'fakesink'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    out = ''
+    for row in proc.stdout:
+        out += row
+        # the chain sleeps 50 ms a frame for 60 frames: a first buffer
+        # through the sleeping identity is well before the end
+        if 'Setting pipeline to PLAYING' in row:
+            GLib.usleep(500000)
+            proc.send_signal(signal.SIGINT)
+            break
+    rest, _ = proc.communicate(timeout=120)
+    out += rest
+    check(proc.returncode == 0 and re.search(
+        r'result=\(string\)miss.*stored=\(boolean\)false.*'
+        r'reason=\(string\)incomplete-input', out) is not None,
+        'Ctrl-C under gst-launch-1.0 -e stores nothing', out)
 
     cache = env.cache()
     line = (f'filesrc location={mp4} num-buffers=2 blocksize=4096 ! '
