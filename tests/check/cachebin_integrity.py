@@ -319,6 +319,9 @@ def test_downstream_shaped(env, mp4):
     r = run(line, 'out')
     check(r.error is None and outcome(r) == ('miss', False, 'qos'),
           f'a late sink (QoS) stores nothing ({outcome(r)})', r.error)
+    r = run(line.replace('qos=true', 'qos=false'), 'out')
+    check(r.error is None and outcome(r) == ('miss', True, None),
+          f'the same late sink without QoS stores ({outcome(r)})', r.error)
 
     cache = env.cache()
     line = (f'filesrc location={mp4} ! cachebin cache-dir={cache} '
