@@ -29,12 +29,16 @@
  * directory and, when the same input goes through the same chain again,
  * replays the stored output instead of running the chain.
  *
- * The key is a SHA-256 of: the key format; the input's XXH3-128 digest and
- * length; the canonical chain (factories in order, non-default properties
- * sorted by name, caps with sorted fields, links; element names do not
- * count); the versions of GStreamer and of each plugin in the chain;
- * whether downstream can seek (muxers write differently when it cannot);
- * and the #GstCacheBin:namespace.
+ * The key is a SHA-256 of: the key format; the input's digest (the
+ * #GstCacheBin:input-digest, XXH3-128 or SHA-256) and length; the
+ * canonical chain (factories in order, non-default properties sorted by
+ * name, caps with sorted fields, links; element names do not count); what
+ * the parsed chain does not show (delayed links' pad names, properties that
+ * cannot be read back, from the description's text); the contents of
+ * files that properties name; the versions of GStreamer and of each plugin
+ * in the chain, and the build IDs of the libraries those plugins load;
+ * downstream's caps and whether it can seek (muxers write differently when
+ * it cannot); and the #GstCacheBin:namespace.
  *
  * The input is known before any data flows: when cachebin's upstream peer
  * is a source element with a file:// URI (filesrc, mmapsrc), the file is
@@ -44,19 +48,28 @@
  *
  * On a hit, the entry is verified (footer, key, checksum) before anything is
  * pushed, then replayed on the src pad: stream-start, the stored caps,
- * segment, data, EOS. The chain is parsed to compute the key but is never
- * added, linked or started, and upstream sends nothing. On a miss, the
+ * the events that came before the first segment, segment, data, EOS; an
+ * entry whose caps downstream refuses is not replayed. The chain is parsed
+ * to compute the key but is never added, linked or started, and upstream
+ * sends nothing. On a miss, the
  * chain runs and its output is captured on the way out: byte streams
  * (BYTES segments, as muxers write them, headers rewritten at their
  * offsets) as the image filesink would write; other streams as records of
  * caps, events and timestamped buffers. The entry is committed atomically
  * at EOS; an error, a flush or a stop before EOS discards it, as does an
- * input file that changed during the run. A cache that cannot be written
+ * input file that changed during the run. A result is stored only when it
+ * is the chain's whole result for the whole input: an input cut short (an
+ * EOS sent to the pipeline, num-buffers on the source), a partial segment,
+ * QoS reporting lateness, a seek or other events from outside make the
+ * run go on as without cachebin and store nothing (`reason` on the bus).
+ * Raw frames are stored in the layout their caps describe, so that every
+ * downstream reads the same frames on a hit. A cache that cannot be written
  * (full disk, permissions) never fails the pipeline: cachebin posts a
  * warning and carries on.
  *
  * Each run posts an element message named `cachebin` with `result` (`hit`,
- * `miss` or `bypass`), `key`, `reason` (bypass), `bytes`, `stored` (miss),
+ * `miss` or `bypass`), `key`, `reason` (bypass, or a miss not stored),
+ * `bytes`, `stored` (miss),
  * `hash-time`, `lookup-time` and `run-time` (nanoseconds), and more; see
  * docs/cachebin.md.
  *
