@@ -22,11 +22,12 @@
 #ifndef __GST_CACHE_BIN_PRIVATE_H__
 #define __GST_CACHE_BIN_PRIVATE_H__
 
-/* The element is split by job: gstcachebin.c (properties, states, pads,
- * the run's set-up), gstcachebinkey.c (the input's identity, the chain's
- * description and the key), gstcachebincapture.c (a miss: the chain's
- * output captured and committed), gstcachebinreplay.c (a hit: a stored
- * result replayed). None of these is public. */
+/* The element is split by job: gstcachebin.c (properties, states, the
+ * run's set-up), gstcachebinpads.c (what crosses its pads in each kind of
+ * run), gstcachebinkey.c (the input's identity, the chain's description
+ * and the key), gstcachebincaps.c (the chain's caps before a run),
+ * gstcachebincapture.c (a miss: the chain's output captured and
+ * committed), gstcachebinreplay.c (a hit: a stored result replayed). None of these is public. */
 
 #include "gstcachebin.h"
 
@@ -62,6 +63,42 @@ gboolean gst_cache_bin_identify_input (GstCacheBin * self,
 G_GNUC_INTERNAL
 void gst_cache_bin_make_key (GstCacheBin * self,
     GstCacheBinKeyMode key_mode, const gchar * name_space);
+
+/* gstcachebinpads.c */
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_sink_activate (GstPad * pad, GstObject * parent);
+G_GNUC_INTERNAL
+GstFlowReturn gst_cache_bin_sink_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * buf);
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_sink_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_src_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active);
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_src_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_src_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_feed_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active);
+G_GNUC_INTERNAL
+GstFlowReturn gst_cache_bin_feed_getrange (GstPad * pad, GstObject * parent,
+    guint64 offset, guint length, GstBuffer ** buf);
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_feed_event (GstPad * pad, GstObject * parent,
+    GstEvent * event);
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_feed_query (GstPad * pad, GstObject * parent,
+    GstQuery * query);
+G_GNUC_INTERNAL
+gboolean gst_cache_bin_downstream_accepts_entry (GstCacheBin * self);
 
 /* gstcachebincaps.c */
 G_GNUC_INTERNAL
