@@ -132,9 +132,7 @@ capture_decide (GstCacheBin * self, const GstSegment * seg)
         gst_event_new_segment (seg));
   if (self->capture_bytes || self->writer == NULL)
     return;
-  if (self->capture_caps)
-    capture_check (self, gst_cache_records_write_caps (self->writer,
-            self->capture_caps, &err), &err);
+  /* all of them, every caps event among them, in the order they came */
   for (l = self->capture_early; l && self->writer; l = l->next)
     capture_check (self, gst_cache_records_write_event (self->writer,
             l->data, &err), &err);
@@ -222,9 +220,13 @@ commit (GstCacheBin * self)
     GList *l;
     guint i = 0;
 
-    for (l = self->capture_early; l; l = l->next, i++) {
-      gchar *name = g_strdup_printf ("event-%u", i);
-      gchar *ev = gst_cache_records_event_to_string (l->data);
+    for (l = self->capture_early; l; l = l->next) {
+      gchar *name, *ev;
+
+      if (GST_EVENT_TYPE (l->data) == GST_EVENT_CAPS)
+        continue;
+      name = g_strdup_printf ("event-%u", i++);
+      ev = gst_cache_records_event_to_string (l->data);
 
       g_key_file_set_string (meta, "events", name, ev);
       g_free (ev);
@@ -270,6 +272,11 @@ gst_cache_bin_capture_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
       gst_event_parse_caps (event, &caps);
       capture_set_caps (self, caps);
+      /* a stream of buffers replays each of them; a byte stream its
+       * last (the entry's caps) */
+      if (!self->capture_decided)
+        self->capture_early = g_list_append (self->capture_early,
+            gst_event_ref (event));
       break;
     }
     case GST_EVENT_SEGMENT:{

@@ -200,6 +200,11 @@ serialize_value (const GValue * v)
 
   if (G_VALUE_HOLDS (v, GST_TYPE_CAPS) && gst_value_get_caps (v) != NULL)
     return gst_cache_caps_to_string_sorted (gst_value_get_caps (v));
+  /* an unset structure (mpegtsmux's prog-map), caps or other boxed value:
+   * GStreamer's serialisers expect one */
+  if ((G_VALUE_HOLDS_BOXED (v) && g_value_get_boxed (v) == NULL) ||
+      (G_VALUE_HOLDS_OBJECT (v) && g_value_get_object (v) == NULL))
+    return g_strdup_printf ("(%s)NULL", G_VALUE_TYPE_NAME (v));
   s = gst_value_serialize (v);
   if (s == NULL)
     s = g_strdup_printf ("(%s)", G_VALUE_TYPE_NAME (v));

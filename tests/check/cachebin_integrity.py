@@ -424,6 +424,7 @@ DIFFERENTIAL_CHAINS = [
     'capsfilter caps=video/x-raw,format=RGB',
     'qtdemux ! h264parse ! avdec_h264 ! x264enc speed-preset=ultrafast '
     'threads=1 ! capsfilter caps=video/x-h264,stream-format=byte-stream',
+    'qtdemux ! h264parse ! mpegtsmux',
     'identity',
 ]
 
