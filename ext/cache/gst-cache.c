@@ -52,16 +52,22 @@ static const gchar description[] =
     "  The process that stores an entry evicts least recently used entries\n"
     "  in the same transaction until the cache fits the size limit (the\n"
     "  cachebin max-size property, or --max-size) and the entry limit\n"
-    "  (--max-files). A hit makes an entry the most recently used. An\n"
+    "  (--max-files); the size of an entry is its whole file. A hit makes\n"
+    "  an entry the most recently used without waiting for a writer. An\n"
     "  entry being replayed is never pulled from under its reader.\n"
     "\n"
     "FILES\n"
     "  entries/XX/KEY.gstcache  an entry: payload, metadata, footer with\n"
     "                           an XXH3-128 checksum\n"
     "  index.sqlite             the index (entries and counters; WAL mode),\n"
-    "                           rebuilt from the entries when damaged\n"
+    "                           rebuilt from the entries when damaged or\n"
+    "                           lost\n"
     "  config                   the limits set with --max-size, --max-files\n"
     "  tmp/                     entries being written\n"
+    "  pending/                 recency and counters of hits that found the\n"
+    "                           index locked, for the next writer\n"
+    "  chains/, stat/XX/        memos (canonical chains, input stat\n"
+    "                           manifests), at most 1000 and 64 per shard\n"
     "\n"
     "EXIT STATUS\n"
     "  0 on success; 1 when --verify found damaged entries (they are\n"
@@ -91,12 +97,14 @@ static GOptionEntry entries[] = {
   {"zero-stats", 'z', 0, G_OPTION_ARG_NONE, &opt_zero_stats,
       "Set the counters to zero", NULL},
   {"clear", 'C', 0, G_OPTION_ARG_NONE, &opt_clear,
-      "Remove every entry (the configuration and counters stay)", NULL},
+      "Remove every entry and the memos (the configuration and counters "
+        "stay)", NULL},
   {"evict-older-than", 0, 0, G_OPTION_ARG_STRING, &opt_evict_older_than,
       "Remove the entries last used more than AGE ago", "AGE"},
   {"cleanup", 'c', 0, G_OPTION_ARG_NONE, &opt_cleanup,
       "Remove temporary files of writers that are gone, make the index "
-        "agree with the entries, and evict to the limits", NULL},
+        "agree with the entries, evict to the limits, and bring the memos "
+        "within their bounds", NULL},
   {"verify", 0, 0, G_OPTION_ARG_NONE, &opt_verify,
       "Read every entry whole and check it; remove the damaged ones and "
         "exit with 1 if there were any", NULL},
@@ -264,6 +272,15 @@ show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
       if (g_str_has_prefix (k->name, "bypasses-"))
         printf ("  %-22s %" G_GUINT64_FORMAT "\n",
             k->name + strlen ("bypasses-"), k->value);
+    }
+    printf ("Misses not stored: %" G_GUINT64_FORMAT "\n",
+        counter (c, "unstorable"));
+    for (i = 0; i < c->len; i++) {
+      GstCacheCounter *k = &g_array_index (c, GstCacheCounter, i);
+
+      if (g_str_has_prefix (k->name, "unstorable-"))
+        printf ("  %-22s %" G_GUINT64_FORMAT "\n",
+            k->name + strlen ("unstorable-"), k->value);
     }
     printf ("Stores:           %" G_GUINT64_FORMAT "\n", counter (c, "stores"));
     printf ("Served:           %s\n", served);

@@ -104,12 +104,14 @@ network_fs (const gchar * dir)
 static gboolean
 rebuild_index (GstCacheStore * store, gboolean damaged, GError ** error)
 {
+  guint adopted = 0;
+
   if (!gst_cache_store_begin (store, error))
     return FALSE;
   if (!gst_cache_dir_reconcile_locked (store->index, store->entries_dir,
-          NULL, NULL, error) ||
-      (damaged && !gst_cache_index_add (store->index, "index-rebuilds", 1,
-              error)) || !gst_cache_index_set_ready (store->index, error)) {
+          &adopted, NULL, error) || ((damaged || adopted > 0) &&
+          !gst_cache_index_add (store->index, "index-rebuilds", 1, error)) ||
+      !gst_cache_index_set_ready (store->index, error)) {
     gst_cache_store_rollback (store);
     return FALSE;
   }
@@ -490,7 +492,7 @@ gst_cache_store_lookup_full (GstCacheStore * store,
   }
   errno = 0;
   if (!gst_cache_pread_all (fd, map, map_size, 0)) {
-    if (errno != 0 && errno != EINTR && errno != EIO) {
+    if (errno != 0) {
       gst_cache_set_errno_error (error, errno, "Could not read cache entry",
           path);
       munmap (map, map_size);

@@ -30,8 +30,12 @@
  *   tmp/                        entries being written (same file system)
  *   stat/XX/<hash of path>      stat manifest: file identity -> digest
  *   chains/<hash>               canonical chains of descriptions (cachebin)
- *   index.sqlite                the index: entries (size, last use, ...)
- *                               and counters; rebuilt from the entries
+ *                               (memos: bounded, oldest first)
+ *   pending/                    recency and counters left by processes
+ *                               that found the index locked
+ *   index.sqlite                the index: entries (size of the file, last
+ *                               use, ...) and counters; rebuilt from the
+ *                               entries when damaged or lost
  *   config                      [cache] max-size, max-entries
  *
  * An entry file is: payload, metadata (GKeyFile text), footer. The footer

@@ -25,22 +25,27 @@
  * misses (absent keys), and one eviction of --evict entries (the least
  * recently used, in one transaction, files unlinked after the commit).
  * Prints key=value lines: microseconds per hit, per miss, per evicted
- * entry, per store. */
+ * entry, per store. With --writer-holds-lock, a child process holds the
+ * index's write lock (with an uncommitted change) during the hits, as a
+ * process storing an entry does: a hit must not wait for it. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "gstcachestore.h"
+#include "gstcachestore-private.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static gint n_entries = 10000, n_lookups = 2000, n_evict = 1000;
 static gint payload = 4096;
 static gchar *dir;
+static gboolean writer_holds_lock;
 
 static GOptionEntry options[] = {
   {"entries", 0, 0, G_OPTION_ARG_INT, &n_entries, "Entries", "N"},
@@ -49,6 +54,8 @@ static GOptionEntry options[] = {
   {"payload", 0, 0, G_OPTION_ARG_INT, &payload, "Bytes per entry", "N"},
   {"dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Cache directory (made "
         "afresh)", "DIR"},
+  {"writer-holds-lock", 0, 0, G_OPTION_ARG_NONE, &writer_holds_lock,
+      "Another process holds the index's write lock during the hits", NULL},
   {NULL}
 };
 
@@ -63,6 +70,39 @@ make_key (guint8 key[GST_CACHE_KEY_SIZE], guint i)
   g_checksum_get_digest (c, key, &len);
   g_checksum_free (c);
   g_free (s);
+}
+
+/* a child that holds the index's write lock until @release is closed */
+static pid_t
+hold_write_lock (gint * release)
+{
+  gint ready[2], go[2];
+  gchar c = 'n';
+  pid_t pid;
+
+  if (pipe (ready) != 0 || pipe (go) != 0)
+    g_error ("pipe");
+  pid = fork ();
+  if (pid == 0) {
+    GstCacheStore *store;
+
+    close (ready[0]);
+    close (go[1]);
+    store = gst_cache_store_open (dir, NULL);
+    if (store && gst_cache_index_begin (store->index, NULL) &&
+        gst_cache_index_add (store->index, "bench-writer", 1, NULL))
+      c = 'y';
+    if (write (ready[1], &c, 1) != 1 || read (go[0], &c, 1) < 0)
+      _exit (2);
+    _exit (0);
+  }
+  close (ready[1]);
+  close (go[0]);
+  if (read (ready[0], &c, 1) != 1 || c != 'y')
+    g_error ("the writer could not take the lock");
+  close (ready[0]);
+  *release = go[1];
+  return pid;
 }
 
 static void
@@ -96,6 +136,8 @@ main (int argc, char **argv)
   GRand *rand;
   gint64 t0, t_store, t_hit, t_miss, t_evict;
   guint evicted = 0;
+  gint release = -1;
+  pid_t writer = 0;
   guint64 bytes, entries;
   gint i;
 
@@ -131,6 +173,8 @@ main (int argc, char **argv)
   t_store = g_get_monotonic_time () - t0;
 
   rand = g_rand_new_with_seed (1);
+  if (writer_holds_lock)
+    writer = hold_write_lock (&release);
   t0 = g_get_monotonic_time ();
   for (i = 0; i < n_lookups; i++) {
     GstCacheEntry *e;
@@ -141,6 +185,10 @@ main (int argc, char **argv)
     gst_cache_entry_unref (e);
   }
   t_hit = g_get_monotonic_time () - t0;
+  if (writer > 0) {
+    close (release);
+    waitpid (writer, NULL, 0);
+  }
   t0 = g_get_monotonic_time ();
   for (i = 0; i < n_lookups; i++) {
     make_key (key, n_entries + i);
@@ -157,8 +205,9 @@ main (int argc, char **argv)
   /* entries differ by a few bytes of metadata: about n_evict go */
   g_assert_cmpuint (evicted, >=, n_evict);
 
-  printf ("entries=%d store_us=%.1f hit_us=%.1f miss_us=%.1f "
-      "evict_us_per_entry=%.1f evict_ms=%.1f\n", n_entries,
+  printf ("%sentries=%d store_us=%.1f hit_us=%.1f miss_us=%.1f "
+      "evict_us_per_entry=%.1f evict_ms=%.1f\n",
+      writer_holds_lock ? "writer-holds-lock " : "", n_entries,
       (double) t_store / n_entries, (double) t_hit / n_lookups,
       (double) t_miss / n_lookups, (double) t_evict / evicted,
       t_evict / 1000.0);
