@@ -92,8 +92,10 @@ struct _GstPipeChild
  * process in uninterruptible sleep takes its time) */
 #define GROUP_KILL_WAIT_US (2 * G_TIME_SPAN_SECOND)
 
-/* how often we look at the group while waiting for it to empty */
-#define GROUP_POLL_US (5 * G_TIME_SPAN_MILLISECOND)
+/* how often we look at the group while waiting for it to empty: at first
+ * often, then less (each look reads every process's /proc/PID/stat) */
+#define GROUP_POLL_MIN_US (2 * G_TIME_SPAN_MILLISECOND)
+#define GROUP_POLL_MAX_US (50 * G_TIME_SPAN_MILLISECOND)
 
 /* Runs in the child between fork() and exec(): async-signal-safe calls
  * only. */
@@ -584,6 +586,7 @@ static gboolean
 wait_group (GstPipeChild * child, gint64 timeout_us)
 {
   gint64 end = timeout_us < 0 ? -1 : g_get_monotonic_time () + timeout_us;
+  gint64 poll_us = GROUP_POLL_MIN_US;
 
   if (wait_internal (child, timeout_us, FALSE) != GST_PIPE_CHILD_WAIT_EXITED)
     return FALSE;
@@ -596,10 +599,11 @@ wait_group (GstPipeChild * child, gint64 timeout_us)
       reap (child);
       return TRUE;
     }
-    left = end < 0 ? GROUP_POLL_US : end - g_get_monotonic_time ();
+    left = end < 0 ? poll_us : end - g_get_monotonic_time ();
     if (left <= 0)
       return FALSE;
-    g_usleep (MIN (left, GROUP_POLL_US));
+    g_usleep (MIN (left, poll_us));
+    poll_us = MIN (poll_us * 2, GROUP_POLL_MAX_US);
   }
 }
 
