@@ -243,12 +243,13 @@ gst_pipe_endpoint_install_properties (GObjectClass * klass, gboolean writing)
    * 64 KiB. 0 keeps the kernel's default.
    *
    * Pipe memory counts against a per-user quota
-   * (/proc/sys/fs/pipe-user-pages-soft, 64 MiB by default): once a user's
-   * pipes hold more, the kernel refuses to enlarge pipes and gives every new
-   * pipe of that user, in any program, a single 8 KiB. So the default size
-   * is only taken while the pipes that this process's pipe elements
-   * enlarged hold less than a quarter of that quota (16 elements at 1 MiB
-   * with the default quota), and not when the user is over the quota
+   * (/proc/sys/fs/pipe-user-pages-soft, 64 MiB by default): once an
+   * unprivileged user's pipes hold more, the kernel refuses to enlarge
+   * pipes and gives every new pipe of that user, in any program, only
+   * 8 KiB. So the default size is only taken while the pipes that this
+   * process's pipe elements enlarged hold less than a quarter of that quota
+   * (about 16 elements at 1 MiB with the default quota), and not when the
+   * user is over the quota
    * already; beyond that a pipe keeps the kernel's size. A size that is set
    * explicitly is always asked for. If the kernel refuses a size, the pipe
    * keeps its size and a debug message says so.
