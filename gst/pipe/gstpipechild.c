@@ -33,6 +33,11 @@
  *   whatever it starts), default signal dispositions and an empty signal
  *   mask, whatever the thread that started it had blocked or ignored
  *   (GSocket ignores SIGPIPE process-wide; our writers block it).
+ * - The group is stopped as a whole, also after the child itself exited:
+ *   its exit is noticed with waitid(WNOWAIT), and the zombie is only reaped
+ *   once nothing else of its group is left, so that its pid, the group's
+ *   id, cannot be reused by an unrelated group that kill(-pgid) would then
+ *   reach.
  * - Waiting uses a pidfd, so that a timeout needs no polling and no signal,
  *   and an eventfd lets another thread interrupt the wait.
  * - Writing blocks SIGPIPE in the writing thread only and consumes the
