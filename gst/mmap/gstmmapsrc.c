@@ -38,7 +38,9 @@
  *
  * Files that cannot be mapped are read with read() instead (#GstMmapSrc:mode
  * says when): FIFOs, character devices, files that report a size of 0 such
- * as those in /proc, and files on network and FUSE file systems.
+ * as those in /proc, and files on network and FUSE file systems. So are, in
+ * push mode, files that the page cache holds in small pages, where mapping
+ * costs more than copying; #GstMmapSrc:chosen-mode reports the choice.
  *
  * ## Files that shrink while they are read
  *
@@ -106,7 +108,7 @@
 #include <unistd.h>
 
 GST_DEBUG_CATEGORY (gst_mmap_src_debug);
-GST_DEBUG_CATEGORY_STATIC (CAT_PERFORMANCE);
+GST_DEBUG_CATEGORY (gst_mmap_src_performance);
 #define GST_CAT_DEFAULT gst_mmap_src_debug
 
 static GstStaticPadTemplate srctemplate = GST_STATIC_PAD_TEMPLATE ("src",
@@ -134,6 +136,7 @@ enum
   PROP_HANDLE_SIGBUS,
   PROP_WINDOW_SIZE,
   PROP_MAPPED,
+  PROP_CHOSEN_MODE,
   PROP_LAST
 };
 
@@ -145,7 +148,7 @@ gst_mmap_src_mode_get_type (void)
   static gsize id = 0;
   static const GEnumValue values[] = {
     {GST_MMAP_SRC_MODE_AUTO,
-        "Map regular, non-empty, local files; read() anything else", "auto"},
+        "Map or read() each file, whichever is faster for it", "auto"},
     {GST_MMAP_SRC_MODE_MMAP,
         "Always map; fail on files that cannot be mapped", "mmap"},
     {GST_MMAP_SRC_MODE_READ, "Always read(), like filesrc", "read"},
@@ -203,7 +206,7 @@ static GstFlowReturn gst_mmap_src_fill (GstBaseSrc * basesrc, guint64 offset,
 #define _do_init \
   G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER, gst_mmap_src_uri_handler_init); \
   GST_DEBUG_CATEGORY_INIT (gst_mmap_src_debug, "mmapsrc", 0, "mmapsrc element"); \
-  GST_DEBUG_CATEGORY_GET (CAT_PERFORMANCE, "GST_PERFORMANCE");
+  GST_DEBUG_CATEGORY_GET (gst_mmap_src_performance, "GST_PERFORMANCE");
 #define gst_mmap_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstMmapSrc, gst_mmap_src, GST_TYPE_BASE_SRC, _do_init);
 GST_ELEMENT_REGISTER_DEFINE (mmapsrc, "mmapsrc", GST_RANK_NONE,
@@ -243,13 +246,17 @@ gst_mmap_src_class_init (GstMmapSrcClass * klass)
   /**
    * GstMmapSrc:mode:
    *
-   * Whether to map the file or read it with read(). In `auto` mode, regular
-   * files with a non-zero size on local file systems are mapped, and FIFOs,
+   * Whether to map the file or read it with read(). In `auto` mode FIFOs,
    * character devices, files that report a size of 0 (/proc, sysfs) and
    * files on NFS, SMB/CIFS, FUSE, 9p, Ceph and AFS are read, because page
    * faults on those make network round trips and a truncation by another
-   * host is not visible to fstat() in time. `mmap` fails the state change
-   * on files that cannot be mapped; `read` behaves like filesrc (with
+   * host is not visible to fstat() in time. Other regular files are mapped
+   * in pull mode; in push mode they are mapped if the page cache holds
+   * them in large folios, and read into recycled, page-aligned memory if it
+   * holds them in small pages, which cost more to map than to copy (judged
+   * from the page faults that mapping the first few MiB takes; see
+   * #GstMmapSrc:chosen-mode). `mmap` always maps and fails the state change
+   * on files that cannot be mapped; `read` always reads, like filesrc (with
    * mmapsrc's truncation check).
    */
   obj_props[PROP_MODE] = g_param_spec_enum ("mode", "Mode",
@@ -335,6 +342,24 @@ gst_mmap_src_class_init (GstMmapSrcClass * klass)
    */
   obj_props[PROP_MAPPED] = g_param_spec_boolean ("mapped", "Mapped",
       "Whether the file is served from a memory mapping", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstMmapSrc:chosen-mode:
+   *
+   * How the file is being read, or was read in the last run: `mmap` or
+   * `read`. With #GstMmapSrc:mode `auto` it says `auto` until the element
+   * has decided, which for a regular file it does at the first buffer: in
+   * pull mode it maps; in push mode it maps where the page cache holds the
+   * file in large folios and reads into recycled memory where it holds it
+   * in 4 KiB pages, judged from the page faults it takes to map the first
+   * few MiB. The decision is logged at INFO level and notified.
+   *
+   * Since: 1.22
+   */
+  obj_props[PROP_CHOSEN_MODE] = g_param_spec_enum ("chosen-mode",
+      "Chosen mode", "How the file is read: mmap or read (auto: not decided "
+      "yet)", GST_TYPE_MMAP_SRC_MODE, GST_MMAP_SRC_MODE_AUTO,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (gobject_class, PROP_LAST, obj_props);
@@ -438,6 +463,7 @@ gst_mmap_src_set_property (GObject * object, guint prop_id,
       break;
     case PROP_BLOCKSIZE:
       gst_base_src_set_blocksize (GST_BASE_SRC (src), g_value_get_uint (value));
+      src->blocksize_set = TRUE;
       break;
     case PROP_MODE:
       GST_OBJECT_LOCK (src);
@@ -525,6 +551,11 @@ gst_mmap_src_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_boolean (value, src->use_mmap);
       GST_OBJECT_UNLOCK (src);
       break;
+    case PROP_CHOSEN_MODE:
+      GST_OBJECT_LOCK (src);
+      g_value_set_enum (value, src->chosen_mode);
+      GST_OBJECT_UNLOCK (src);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -594,7 +625,12 @@ gst_mmap_src_start (GstBaseSrc * basesrc)
         src->filename, err->message);
     g_clear_error (&err);
   }
+  src->chosen_mode = !src->use_mmap ? GST_MMAP_SRC_MODE_READ :
+      mode == GST_MMAP_SRC_MODE_AUTO ? GST_MMAP_SRC_MODE_AUTO :
+      GST_MMAP_SRC_MODE_MMAP;
+  src->choose_pending = src->chosen_mode == GST_MMAP_SRC_MODE_AUTO;
   GST_OBJECT_UNLOCK (src);
+  g_object_notify_by_pspec (G_OBJECT (src), obj_props[PROP_CHOSEN_MODE]);
 
   if (src->use_mmap) {
     /* regular files never block, but keep the flags tidy */
@@ -716,6 +752,7 @@ gst_mmap_src_stop (GstBaseSrc * basesrc)
   src->use_mmap = FALSE;
   GST_OBJECT_UNLOCK (src);
 
+  gst_mmap_src_free_pool (src);
   if (src->fdset) {
     gst_poll_free (src->fdset);
     src->fdset = NULL;
@@ -793,13 +830,22 @@ gst_mmap_src_fill (GstBaseSrc * basesrc, guint64 offset, guint length,
   return gst_mmap_src_read_stream (src, length, buf);
 }
 
-/* basesrc's default create() allocates a buffer and calls fill(), but skips
- * fill() for empty ranges: give those their offsets too. */
+/* The read() path: in push mode from a regular file into recycled memory,
+ * otherwise basesrc's default create(), which allocates and calls fill();
+ * it skips fill() for empty ranges: give those their offsets too. */
 static GstFlowReturn
 gst_mmap_src_create_read (GstBaseSrc * basesrc, guint64 offset, guint length,
     GstBuffer ** buffer)
 {
+  GstMmapSrc *src = GST_MMAP_SRC (basesrc);
   GstFlowReturn ret;
+
+  if (*buffer == NULL && length > 0 && src->seekable
+      && GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PUSH) {
+    ret = gst_mmap_src_read_pooled (src, offset, length, buffer);
+    if (ret != GST_FLOW_CUSTOM_SUCCESS)
+      return ret;
+  }
 
   ret = GST_BASE_SRC_CLASS (parent_class)->create (basesrc, offset, length,
       buffer);
@@ -815,105 +861,14 @@ gst_mmap_src_create (GstBaseSrc * basesrc, guint64 offset, guint length,
     GstBuffer ** buffer)
 {
   GstMmapSrc *src = GST_MMAP_SRC (basesrc);
-  GstMmapWindow *window;
-  GstMemory *root;
-  GstBuffer *buf;
-  guint64 size;
-  gboolean shrunk;
-  gint err;
+  GstFlowReturn ret = GST_FLOW_CUSTOM_SUCCESS;
 
-  if (!src->use_mmap)
-    return gst_mmap_src_create_read (basesrc, offset, length, buffer);
-
-  if (!gst_mmap_src_stat_size (src, &size, &shrunk)) {
-    if (shrunk)
-      return gst_mmap_src_truncated (src, "fstat reported a smaller size");
-    goto stat_failed;
-  }
-
-  if (offset >= size) {
-    GST_DEBUG_OBJECT (src, "EOS at offset %" G_GUINT64_FORMAT, offset);
-    return GST_FLOW_EOS;
-  }
-  if (length > size - offset)
-    length = size - offset;
-
-  root = gst_mmap_src_get_root (src, offset, length, size);
-  if (root == NULL)
-    return gst_mmap_src_create_read (basesrc, offset, length, buffer);
-  window = gst_mmap_memory_get_window (root);
-
-  if (length > 0 && src->prefault && src->populate_supported) {
-    err = gst_mmap_window_populate (window, offset, length);
-    if (err == EFAULT) {
-      gst_memory_unref (root);
-      /* record the size for the message */
-      gst_mmap_src_stat_size (src, &size, &shrunk);
-      return gst_mmap_src_truncated (src,
-          "MADV_POPULATE_READ found pages past the end of the file");
-    } else if (err == EINVAL || err == ENOSYS) {
-      GST_INFO_OBJECT (src, "MADV_POPULATE_READ is not supported by this "
-          "kernel: %s", g_strerror (err));
-      src->populate_supported = FALSE;
-    } else if (err != 0) {
-      gst_memory_unref (root);
-      goto populate_failed;
-    }
-  }
-
-  gst_mmap_src_advise (src, window, offset, length);
-
-  if (gst_mmap_window_check_fault (window, FALSE)) {
-    gst_memory_unref (root);
-    return GST_FLOW_ERROR;
-  }
-
-  if (*buffer != NULL) {
-    /* pull mode with a buffer from the caller: copying is unavoidable */
-    buf = *buffer;
-    GST_CAT_DEBUG_OBJECT (CAT_PERFORMANCE, src,
-        "memcpy %u bytes into the caller's buffer", length);
-    gst_mmap_window_access_begin (window);
-    length = gst_buffer_fill (buf, 0, gst_mmap_window_get_data (window,
-            offset), MIN (length, gst_buffer_get_size (buf)));
-    gst_mmap_window_access_end (window);
-    gst_buffer_set_size (buf, length);
-    if (gst_mmap_window_check_fault (window, FALSE)) {
-      gst_memory_unref (root);
-      return GST_FLOW_ERROR;
-    }
-  } else {
-    buf = gst_buffer_new ();
-    if (length > 0)
-      gst_buffer_append_memory (buf, gst_memory_share (root,
-              offset - gst_mmap_window_get_offset (window), length));
-  }
-  gst_memory_unref (root);
-
-  GST_BUFFER_OFFSET (buf) = offset;
-  GST_BUFFER_OFFSET_END (buf) = offset + length;
-  *buffer = buf;
-
-  GST_LOG_OBJECT (src, "pushing %u bytes at offset %" G_GUINT64_FORMAT,
-      length, offset);
-
-  return GST_FLOW_OK;
-
-  /* ERRORS */
-stat_failed:
-  {
-    GST_ELEMENT_ERROR (src, RESOURCE, READ,
-        ("Could not get info on \"%s\".", src->filename), GST_ERROR_SYSTEM);
-    return GST_FLOW_ERROR;
-  }
-populate_failed:
-  {
-    GST_ELEMENT_ERROR (src, RESOURCE, READ,
-        ("Could not read from file \"%s\".", src->filename),
-        ("MADV_POPULATE_READ at offset %" G_GUINT64_FORMAT ": %s", offset,
-            g_strerror (err)));
-    return GST_FLOW_ERROR;
-  }
+  /* CUSTOM_SUCCESS: not (or no longer) mapped, read it */
+  if (src->use_mmap)
+    ret = gst_mmap_src_create_mapped (src, offset, length, buffer);
+  if (ret == GST_FLOW_CUSTOM_SUCCESS)
+    ret = gst_mmap_src_create_read (basesrc, offset, length, buffer);
+  return ret;
 }
 
 /*** GSTURIHANDLER INTERFACE *************************************************/

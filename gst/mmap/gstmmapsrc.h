@@ -31,8 +31,10 @@ G_BEGIN_DECLS
 
 /**
  * GstMmapSrcMode:
- * @GST_MMAP_SRC_MODE_AUTO: map regular, non-empty files on local file
- *     systems; read() everything else
+ * @GST_MMAP_SRC_MODE_AUTO: map or read() each file, whichever is faster
+ *     for it: map regular, non-empty files on local file systems in pull
+ *     mode, and in push mode those held in large page-cache folios;
+ *     read() everything else
  * @GST_MMAP_SRC_MODE_MMAP: always map; files that cannot be mapped are an
  *     error
  * @GST_MMAP_SRC_MODE_READ: always read(), like filesrc
@@ -90,11 +92,14 @@ struct _GstMmapSrc
   gint fd;
   gboolean is_regular;
   gboolean seekable;
-  gboolean use_mmap;            /* also OBJECT_LOCK, for the property */
+  gboolean use_mmap;            /* also OBJECT_LOCK, for the property;
+                                 * mode=auto may turn it off at the
+                                 * first create() */
   GstPoll *fdset;               /* streams (FIFOs, devices) only */
   GstPollFD pollfd;
 
   /* OBJECT_LOCK */
+  GstMmapSrcMode chosen_mode;   /* AUTO until decided */
   guint64 known_size;           /* largest size seen since start() */
   guint64 shrunk_to;            /* size seen when the file shrank */
   GstMmapWindow *window;        /* current window, or NULL */
@@ -107,6 +112,11 @@ struct _GstMmapSrc
   gboolean populate_supported;
   gboolean fallback_warned;
   guint64 read_position;
+  gboolean choose_pending;      /* mode=auto, mapped: decide at the first
+                                 * create() */
+  gboolean blocksize_set;       /* the application set blocksize */
+  GstBufferPool *pool;          /* the read() path's memory, push mode */
+  guint pool_size;
 
   gint error_posted;            /* atomic */
   gint run;                     /* atomic, counts start()s */

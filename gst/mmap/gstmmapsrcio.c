@@ -32,11 +32,13 @@
 #include "gstmmapallocator.h"
 
 #include <errno.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
 GST_DEBUG_CATEGORY_EXTERN (gst_mmap_src_debug);
+GST_DEBUG_CATEGORY_EXTERN (gst_mmap_src_performance);
 #define GST_CAT_DEFAULT gst_mmap_src_debug
 
 /* push-mode windows start on this boundary, so that the kernel can map
@@ -45,6 +47,22 @@ GST_DEBUG_CATEGORY_EXTERN (gst_mmap_src_debug);
 #define WINDOW_MIN_ALIGN        4096
 /* buffers shared from one root memory before a new root is made */
 #define BUFFERS_PER_ROOT        8
+
+/* mode=auto in push mode maps up to PROBE_SIZE bytes of the first window
+ * in and counts the page faults that took. The kernel maps a large folio
+ * with one fault (a 2 MiB one with a single page-middle-directory entry),
+ * but 4 KiB pages only fault_around_bytes (64 KiB) at a time: mapping them
+ * and tearing the mapping down again costs more than copying them with
+ * read(). Fewer than PROBE_MIN bytes cannot tell the two apart. */
+#define PROBE_SIZE              (4 * 1024 * 1024)
+#define PROBE_MIN               (2 * 1024 * 1024)
+#define SMALL_PAGES_PER_FAULT   (256 * 1024)
+/* what the read() path reads at a time when the application did not set
+ * blocksize (whose default, 1 MiB, suits mapping): small enough that a
+ * block is still in the CPU's cache when the consumer reads it */
+#define READ_BLOCKSIZE          (256 * 1024)
+/* the read() path's memory starts on a page */
+#define READ_ALIGN              4095
 
 /* Posts the truncation error once per run, from whatever thread noticed.
  * A reader's thread may do so after the element stopped and got another
@@ -346,6 +364,18 @@ gst_mmap_src_read_file (GstMmapSrc * src, guint64 offset, guint length,
   }
   gst_buffer_unmap (buf, &info);
 
+  /* a short read where the file was known to be longer: it shrank between
+   * the size check and the read */
+  if (done < length) {
+    GST_OBJECT_LOCK (src);
+    size = src->known_size;
+    GST_OBJECT_UNLOCK (src);
+    if (offset + done < size && !gst_mmap_src_stat_size (src, &size, &shrunk)
+        && shrunk)
+      return gst_mmap_src_truncated (src, "read() returned fewer bytes than "
+          "the file held");
+  }
+
   if (done == 0 && length > 0) {
     GST_DEBUG_OBJECT (src, "EOS at offset %" G_GUINT64_FORMAT, offset);
     gst_buffer_resize (buf, 0, 0);
@@ -491,4 +521,270 @@ gst_mmap_src_advise (GstMmapSrc * src, GstMmapWindow * window,
         ra_end - src->advised_end, GST_MMAP_ADVICE_WILLNEED);
     src->advised_end = ra_end;
   }
+}
+
+static guint64
+thread_faults (void)
+{
+  struct rusage ru;
+
+  if (getrusage (RUSAGE_THREAD, &ru) < 0)
+    return 0;
+  return (guint64) ru.ru_minflt + (guint64) ru.ru_majflt;
+}
+
+/* mode=auto: whether to keep mapping the file, decided once per run at the
+ * first create(), from @window, which covers @offset. Pull mode maps:
+ * demuxers ask for ranges in any order, which read() would copy into fresh
+ * memory each time. Push mode maps in the first few MiB of the window and
+ * counts the faults that took. */
+static gboolean
+gst_mmap_src_choose (GstMmapSrc * src, GstMmapWindow * window, guint64 offset)
+{
+  guint64 w_off = gst_mmap_window_get_offset (window);
+  guint64 w_end = w_off + gst_mmap_window_get_length (window);
+  guint64 start = MAX (w_off, offset & ~((guint64) PROBE_MIN - 1));
+  guint64 end = MIN (w_end, start + PROBE_SIZE);
+  guint64 faults = 0, before;
+  gboolean keep = TRUE;
+  const gchar *why;
+  gint err;
+
+  if (GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PULL) {
+    why = "pull mode";
+  } else if (end - start < PROBE_MIN) {
+    why = "too little of the file to tell its page size";
+  } else {
+    before = thread_faults ();
+    err = gst_mmap_window_populate (window, start, end - start);
+    if (err == EINVAL || err == ENOSYS) {
+      /* no MADV_POPULATE_READ: touch every page instead */
+      volatile const guint8 *p = gst_mmap_window_get_data (window, start);
+      guint64 i;
+
+      gst_mmap_window_access_begin (window);
+      for (i = 0; i < end - start; i += 4096)
+        (void) p[i];
+      gst_mmap_window_access_end (window);
+      err = 0;
+    }
+    faults = thread_faults () - before;
+    if (err != 0) {
+      /* create() finds out again and reports it */
+      why = "could not fault the file in";
+    } else if (faults > 0 && (end - start) / faults < SMALL_PAGES_PER_FAULT) {
+      why = "small page-cache pages, mapped 64 KiB per fault, which costs "
+          "more than copying them";
+      keep = FALSE;
+    } else {
+      why = "large page-cache folios, which map in few faults";
+    }
+  }
+
+  GST_OBJECT_LOCK (src);
+  src->chosen_mode = keep ? GST_MMAP_SRC_MODE_MMAP : GST_MMAP_SRC_MODE_READ;
+  if (!keep) {
+    gst_mmap_src_unmap_locked (src);
+    src->use_mmap = FALSE;
+  }
+  GST_OBJECT_UNLOCK (src);
+  src->choose_pending = FALSE;
+
+  GST_INFO_OBJECT (src, "mode auto: %s \"%s\": %s (%" G_GUINT64_FORMAT
+      " faults for %" G_GUINT64_FORMAT " bytes)", keep ? "mapping" : "reading",
+      src->filename, why, faults, end - start);
+  g_object_notify (G_OBJECT (src), "chosen-mode");
+  if (!keep)
+    g_object_notify (G_OBJECT (src), "mapped");
+
+  return keep;
+}
+
+/* The mapped path of create(). Returns GST_FLOW_CUSTOM_SUCCESS when the
+ * block must be read with read() instead: the file could not be mapped
+ * further, or mode=auto chose to read it. */
+GstFlowReturn
+gst_mmap_src_create_mapped (GstMmapSrc * src, guint64 offset, guint length,
+    GstBuffer ** buffer)
+{
+  GstMmapWindow *window;
+  GstMemory *root;
+  GstBuffer *buf;
+  guint64 size;
+  gboolean shrunk;
+  gint err;
+
+  if (!gst_mmap_src_stat_size (src, &size, &shrunk)) {
+    if (shrunk)
+      return gst_mmap_src_truncated (src, "fstat reported a smaller size");
+    goto stat_failed;
+  }
+
+  if (offset >= size) {
+    GST_DEBUG_OBJECT (src, "EOS at offset %" G_GUINT64_FORMAT, offset);
+    return GST_FLOW_EOS;
+  }
+  if (length > size - offset)
+    length = size - offset;
+
+  root = gst_mmap_src_get_root (src, offset, length, size);
+  if (root == NULL)
+    return GST_FLOW_CUSTOM_SUCCESS;
+  window = gst_mmap_memory_get_window (root);
+
+  if (src->choose_pending && !gst_mmap_src_choose (src, window, offset)) {
+    gst_memory_unref (root);
+    return GST_FLOW_CUSTOM_SUCCESS;
+  }
+
+  if (length > 0 && src->prefault && src->populate_supported) {
+    err = gst_mmap_window_populate (window, offset, length);
+    if (err == EFAULT) {
+      gst_memory_unref (root);
+      /* record the size for the message */
+      gst_mmap_src_stat_size (src, &size, &shrunk);
+      return gst_mmap_src_truncated (src,
+          "MADV_POPULATE_READ found pages past the end of the file");
+    } else if (err == EINVAL || err == ENOSYS) {
+      GST_INFO_OBJECT (src, "MADV_POPULATE_READ is not supported by this "
+          "kernel: %s", g_strerror (err));
+      src->populate_supported = FALSE;
+    } else if (err != 0) {
+      gst_memory_unref (root);
+      goto populate_failed;
+    }
+  }
+
+  gst_mmap_src_advise (src, window, offset, length);
+
+  if (gst_mmap_window_check_fault (window, FALSE)) {
+    gst_memory_unref (root);
+    return GST_FLOW_ERROR;
+  }
+
+  if (*buffer != NULL) {
+    /* pull mode with a buffer from the caller: copying is unavoidable */
+    buf = *buffer;
+    GST_CAT_DEBUG_OBJECT (gst_mmap_src_performance, src,
+        "memcpy %u bytes into the caller's buffer", length);
+    gst_mmap_window_access_begin (window);
+    length = gst_buffer_fill (buf, 0, gst_mmap_window_get_data (window,
+            offset), MIN (length, gst_buffer_get_size (buf)));
+    gst_mmap_window_access_end (window);
+    gst_buffer_set_size (buf, length);
+    if (gst_mmap_window_check_fault (window, FALSE)) {
+      gst_memory_unref (root);
+      return GST_FLOW_ERROR;
+    }
+  } else {
+    buf = gst_buffer_new ();
+    if (length > 0)
+      gst_buffer_append_memory (buf, gst_memory_share (root,
+              offset - gst_mmap_window_get_offset (window), length));
+  }
+  gst_memory_unref (root);
+
+  GST_BUFFER_OFFSET (buf) = offset;
+  GST_BUFFER_OFFSET_END (buf) = offset + length;
+  *buffer = buf;
+
+  GST_LOG_OBJECT (src, "pushing %u bytes at offset %" G_GUINT64_FORMAT,
+      length, offset);
+
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+stat_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not get info on \"%s\".", src->filename), GST_ERROR_SYSTEM);
+    return GST_FLOW_ERROR;
+  }
+populate_failed:
+  {
+    GST_ELEMENT_ERROR (src, RESOURCE, READ,
+        ("Could not read from file \"%s\".", src->filename),
+        ("MADV_POPULATE_READ at offset %" G_GUINT64_FORMAT ": %s", offset,
+            g_strerror (err)));
+    return GST_FLOW_ERROR;
+  }
+}
+
+void
+gst_mmap_src_free_pool (GstMmapSrc * src)
+{
+  if (src->pool == NULL)
+    return;
+  /* buffers still out there keep the pool until they come back */
+  gst_buffer_pool_set_active (src->pool, FALSE);
+  gst_clear_object (&src->pool);
+  src->pool_size = 0;
+}
+
+/* A pool of @size-byte, page-aligned buffers in the default allocator's
+ * memory (the layered allocator's when the layeredmem tracer made it the
+ * default), with no upper bound, so that acquiring never waits. */
+static gboolean
+gst_mmap_src_ensure_pool (GstMmapSrc * src, guint size)
+{
+  GstAllocationParams params;
+  GstStructure *config;
+
+  if (src->pool && src->pool_size == size)
+    return TRUE;
+  gst_mmap_src_free_pool (src);
+
+  src->pool = gst_buffer_pool_new ();
+  gst_object_set_name (GST_OBJECT (src->pool), "mmapsrc-read-pool");
+  config = gst_buffer_pool_get_config (src->pool);
+  gst_buffer_pool_config_set_params (config, NULL, size, 0, 0);
+  gst_allocation_params_init (&params);
+  params.align = READ_ALIGN;
+  gst_buffer_pool_config_set_allocator (config, NULL, &params);
+  if (!gst_buffer_pool_set_config (src->pool, config)
+      || !gst_buffer_pool_set_active (src->pool, TRUE)) {
+    GST_WARNING_OBJECT (src, "could not set up a buffer pool");
+    gst_clear_object (&src->pool);
+    return FALSE;
+  }
+  src->pool_size = size;
+  GST_DEBUG_OBJECT (src, "reading into a pool of %u-byte buffers", size);
+
+  return TRUE;
+}
+
+/* The read() path in push mode: pread() into a buffer from our pool.
+ * Returns GST_FLOW_CUSTOM_SUCCESS if there is no pool to read into. */
+GstFlowReturn
+gst_mmap_src_read_pooled (GstMmapSrc * src, guint64 offset, guint length,
+    GstBuffer ** buffer)
+{
+  GstBuffer *buf = NULL;
+  GstFlowReturn ret;
+  GstMmapSrcMode mode;
+  guint size = gst_base_src_get_blocksize (GST_BASE_SRC (src));
+
+  GST_OBJECT_LOCK (src);
+  mode = src->mode;
+  GST_OBJECT_UNLOCK (src);
+  /* blocksize defaults to 1 MiB for mapping; when mode=auto picked read(),
+   * read in smaller blocks unless the application asked for a size */
+  if (mode == GST_MMAP_SRC_MODE_AUTO && !src->blocksize_set)
+    size = MIN (size, READ_BLOCKSIZE);
+  if (size == 0 || !gst_mmap_src_ensure_pool (src, size))
+    return GST_FLOW_CUSTOM_SUCCESS;
+  length = MIN (length, size);
+
+  ret = gst_buffer_pool_acquire_buffer (src->pool, &buf, NULL);
+  if (ret != GST_FLOW_OK)
+    return ret;
+
+  ret = gst_mmap_src_read_file (src, offset, length, buf);
+  if (ret != GST_FLOW_OK) {
+    gst_buffer_unref (buf);
+    return ret;
+  }
+  *buffer = buf;
+
+  return GST_FLOW_OK;
 }

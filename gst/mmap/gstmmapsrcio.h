@@ -59,6 +59,17 @@ GstFlowReturn gst_mmap_src_read_stream (GstMmapSrc * src, guint length,
                                         GstBuffer * buf);
 
 G_GNUC_INTERNAL
+GstFlowReturn gst_mmap_src_create_mapped (GstMmapSrc * src, guint64 offset,
+                                          guint length, GstBuffer ** buffer);
+
+G_GNUC_INTERNAL
+GstFlowReturn gst_mmap_src_read_pooled (GstMmapSrc * src, guint64 offset,
+                                        guint length, GstBuffer ** buffer);
+
+G_GNUC_INTERNAL
+void          gst_mmap_src_free_pool (GstMmapSrc * src);
+
+G_GNUC_INTERNAL
 GstFlowReturn gst_mmap_src_read_file (GstMmapSrc * src, guint64 offset,
                                       guint length, GstBuffer * buf);
 

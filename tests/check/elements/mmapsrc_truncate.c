@@ -34,6 +34,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -274,7 +275,7 @@ check_truncate_in_consumer (gboolean prefault)
         break;
     }
 
-    desc = g_strconcat ("mmapsrc name=src prefault=",
+    desc = g_strconcat ("mmapsrc name=src mode=mmap prefault=",
         prefault ? "true" : "false", " ! fakesink name=sink", NULL);
     fail_unless_equals_int (run (desc, &c), OUTCOME_ERROR);
     g_free (desc);
@@ -316,7 +317,8 @@ GST_START_TEST (test_truncate_behind_queue)
     c.trunc_to = g_rand_int_range (rand, 0, FILE_SIZE);
     thread = g_thread_new ("truncate", truncate_thread, &c);
 
-    fail_unless_equals_int (run ("mmapsrc name=src ! queue max-size-time=0 "
+    fail_unless_equals_int (run
+        ("mmapsrc name=src mode=mmap ! queue max-size-time=0 "
             "max-size-bytes=0 max-size-buffers=0 ! fakesink name=sink", &c),
         OUTCOME_ERROR);
 
@@ -364,8 +366,8 @@ GST_START_TEST (test_truncate_at_random_time)
     thread = g_thread_new ("truncate", truncate_later_thread, &c);
 
     outcome = run (iteration % 2 ?
-        "mmapsrc name=src ! queue ! fakesink name=sink" :
-        "mmapsrc name=src ! fakesink name=sink", &c);
+        "mmapsrc name=src mode=mmap ! queue ! fakesink name=sink" :
+        "mmapsrc name=src mode=mmap ! fakesink name=sink", &c);
     g_thread_join (thread);
 
     if (outcome == OUTCOME_EOS) {
@@ -398,7 +400,7 @@ GST_START_TEST (test_without_guard_sigbus_kills)
     consumer_init (&c);
     c.trunc_at = 10;
     c.trunc_to = 0;
-    run ("mmapsrc name=src handle-sigbus=false prefault=false ! "
+    run ("mmapsrc name=src mode=mmap handle-sigbus=false prefault=false ! "
         "fakesink name=sink", &c);
     _exit (0);
   }
@@ -450,7 +452,8 @@ blocked_consumer_child (gpointer data)
   c.copy = GPOINTER_TO_INT (data) & 1;
   c.trunc_at = 10;
   c.trunc_to = (GPOINTER_TO_INT (data) & 2) ? 9 * BLOCK + 100 : 0;
-  if (run ("mmapsrc name=src ! fakesink name=sink", &c) != OUTCOME_ERROR)
+  if (run ("mmapsrc name=src mode=mmap ! fakesink name=sink",
+          &c) != OUTCOME_ERROR)
     _exit (3);
   /* the bytes past the new end read as zeros */
   if (c.n_wrong == 0)
@@ -534,7 +537,9 @@ blocked_reader_child (gpointer data)
 
   held.buffers = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_buffer_unref);
-  pipeline = gst_parse_launch ("mmapsrc name=src ! fakesink name=sink", NULL);
+  pipeline =
+      gst_parse_launch ("mmapsrc name=src mode=mmap ! fakesink name=sink",
+      NULL);
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   g_object_set (src, "location", path, "blocksize", BLOCK, NULL);
@@ -608,7 +613,9 @@ GST_START_TEST (test_truncate_after_location_changed)
   write_input ();
   held.buffers = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_buffer_unref);
-  pipeline = gst_parse_launch ("mmapsrc name=src ! fakesink name=sink", NULL);
+  pipeline =
+      gst_parse_launch ("mmapsrc name=src mode=mmap ! fakesink name=sink",
+      NULL);
   fail_unless (pipeline != NULL);
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
@@ -686,7 +693,9 @@ GST_START_TEST (test_truncate_after_restart)
           NULL));
   held.buffers = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_buffer_unref);
-  pipeline = gst_parse_launch ("mmapsrc name=src ! fakesink name=sink", NULL);
+  pipeline =
+      gst_parse_launch ("mmapsrc name=src mode=mmap ! fakesink name=sink",
+      NULL);
   fail_unless (pipeline != NULL);
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
@@ -751,6 +760,81 @@ GST_START_TEST (test_truncate_after_restart)
 
 GST_END_TEST;
 
+/* The input written 4 KiB per write(), which leaves 4 KiB page-cache
+ * pages: the layout on which mode=auto reads instead of mapping. */
+static void
+write_input_small_writes (void)
+{
+  FILE *f = fopen (path, "wb");
+  gsize done;
+
+  fail_unless (f != NULL);
+  setvbuf (f, NULL, _IONBF, 0);
+  for (done = 0; done < FILE_SIZE; done += 4096)
+    fail_unless (fwrite (original + done, 4096, 1, f) == 1);
+  fail_unless (fsync (fileno (f)) == 0);
+  fail_unless (fclose (f) == 0);
+}
+
+/* The read() path keeps the same promise: a file that shrinks while it is
+ * read ends in the same RESOURCE/READ error naming it (run() checks the
+ * error), whether the consumer truncates it before, inside or after the
+ * block it holds, and behind a queue either that error or an EOS with every
+ * byte right. What was read before is never wrong: it was copied. */
+static void
+check_truncate_read_path (const gchar * mode)
+{
+  GRand *rand = g_rand_new_with_seed (31);
+  gint iteration;
+
+  for (iteration = 0; iteration < 24; iteration++) {
+    Consumer c;
+    gchar *desc;
+    guint k;
+    gboolean queue = iteration % 4 == 3;
+    Outcome outcome;
+
+    write_input_small_writes ();
+    consumer_init (&c);
+    k = g_rand_int_range (rand, 2, N_BLOCKS - 1);
+    c.trunc_at = k;
+    switch (iteration % 3) {
+      case 0:
+        c.trunc_to = g_rand_int_range (rand, 0, (k - 1) * BLOCK);
+        break;
+      case 1:
+        c.trunc_to = (k - 1) * BLOCK + g_rand_int_range (rand, 0, BLOCK);
+        break;
+      default:
+        c.trunc_to = k * BLOCK + g_rand_int_range (rand, 0,
+            FILE_SIZE - k * BLOCK);
+        break;
+    }
+    desc = g_strdup_printf ("mmapsrc name=src mode=%s ! %sfakesink name=sink",
+        mode, queue ? "queue max-size-buffers=2 ! " : "");
+    outcome = run (desc, &c);
+    if (!queue) {
+      fail_unless_equals_int (outcome, OUTCOME_ERROR);
+    } else if (outcome == OUTCOME_EOS) {
+      fail_unless_equals_uint64 (c.n_bytes, FILE_SIZE);
+    }
+    if (strcmp (mode, "read") == 0) {
+      fail_unless_equals_uint64 (c.n_wrong, 0);
+    }
+    g_free (desc);
+    consumer_clear (&c);
+  }
+  g_rand_free (rand);
+}
+
+GST_START_TEST (test_truncate_read_path)
+{
+  check_truncate_read_path ("read");
+  check_truncate_read_path ("auto");
+}
+
+GST_END_TEST;
+
 static Suite *
 mmapsrc_truncate_suite (void)
 {
@@ -768,6 +852,7 @@ mmapsrc_truncate_suite (void)
   tcase_add_test (tc, test_truncate_reader_blocks_sigbus);
   tcase_add_test (tc, test_truncate_after_location_changed);
   tcase_add_test (tc, test_truncate_after_restart);
+  tcase_add_test (tc, test_truncate_read_path);
 
   return s;
 }
