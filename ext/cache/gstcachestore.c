@@ -54,7 +54,7 @@ struct _GstCacheEntry
 {
   gint refcount;
   gchar *path;
-  guint8 *data;                 /* anonymous mapping */
+  guint8 *data;                 /* see data_alloc() */
   gsize data_size;
   GstCacheEntryKind kind;
   gsize payload_size;
@@ -320,12 +320,13 @@ gst_cache_store_begin (GstCacheStore * store, GError ** error)
       fold_pending (store, error);
 }
 
-/* the write lock if nobody holds it; *@busy if somebody does */
+/* the write lock if nobody holds it; *@busy if somebody does. For the
+ * small updates of a hit: pending ones are left to the next writer (which
+ * folds them before it evicts) and to readers of the index */
 static gboolean
 try_begin (GstCacheStore * store, gboolean * busy)
 {
-  return gst_cache_index_try_begin (store->index, busy, NULL) &&
-      fold_pending (store, NULL);
+  return gst_cache_index_try_begin (store->index, busy, NULL);
 }
 
 gboolean
@@ -366,13 +367,33 @@ fold_for_reader (GstCacheStore * store, GError ** error)
       gst_cache_store_commit (store, error);
 }
 
-static void
-checksum_entry (const guint8 * data, gsize size, guint8 * out)
-{
-  XXH128_canonical_t canon;
+/* reads all of @fd (@size bytes) into @data and returns the checksum of
+ * all but its last GST_CACHE_DIGEST_SIZE bytes: chunk by chunk, each
+ * hashed while it is still in the CPU's caches, so the entry crosses
+ * memory once */
+#define READ_CHUNK (256 * 1024)
 
-  XXH128_canonicalFromHash (&canon, XXH3_128bits (data, size));
+static gboolean
+read_and_checksum (gint fd, guint8 * data, gsize size, guint8 * out)
+{
+  XXH3_state_t state;
+  XXH128_canonical_t canon;
+  gsize covered = size - GST_CACHE_DIGEST_SIZE;
+  gsize pos;
+
+  XXH3_INITSTATE (&state);
+  XXH3_128bits_reset (&state);
+  for (pos = 0; pos < size; pos += READ_CHUNK) {
+    gsize n = MIN (READ_CHUNK, size - pos);
+
+    if (!gst_cache_pread_all (fd, data + pos, n, pos))
+      return FALSE;
+    if (pos < covered)
+      XXH3_128bits_update (&state, data + pos, MIN (n, covered - pos));
+  }
+  XXH128_canonicalFromHash (&canon, XXH3_128bits_digest (&state));
   memcpy (out, canon.digest, GST_CACHE_DIGEST_SIZE);
+  return TRUE;
 }
 
 /* count a damaged entry, and remove it, unless another process replaced it
@@ -435,6 +456,43 @@ touch_entry (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
   g_free (hex);
 }
 
+/* an entry's memory: from the heap when small, else an anonymous mapping
+ * (given back to the system at once when freed, and made read-only once
+ * it holds the checked entry) */
+#define DATA_MAP_MIN (256 * 1024)
+
+static guint8 *
+data_alloc (gsize size)
+{
+  guint8 *data;
+
+  if (size < DATA_MAP_MIN)
+    return g_try_malloc (size);
+  data = mmap (NULL, size, PROT_READ | PROT_WRITE,
+      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (data == MAP_FAILED)
+    return NULL;
+  /* fewer page faults for a large entry */
+  madvise (data, size, MADV_HUGEPAGE);
+  return data;
+}
+
+static void
+data_seal (guint8 * data, gsize size)
+{
+  if (size >= DATA_MAP_MIN)
+    mprotect (data, size, PROT_READ);
+}
+
+static void
+data_free (guint8 * data, gsize size)
+{
+  if (size < DATA_MAP_MIN)
+    g_free (data);
+  else
+    munmap (data, size);
+}
+
 GstCacheEntry *
 gst_cache_store_lookup (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], GError ** error)
@@ -480,10 +538,8 @@ gst_cache_store_lookup_full (GstCacheStore * store,
   /* read, not mapped (see GstCacheEntry): anonymous memory, given back to
    * the system as soon as the last buffer of the replay goes */
   map_size = st.st_size;
-  map = mmap (NULL, map_size, PROT_READ | PROT_WRITE,
-      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (map == MAP_FAILED) {
-    map = NULL;
+  map = data_alloc (map_size);
+  if (map == NULL) {
     gst_cache_set_errno_error (error, errno, "Could not allocate memory for "
         "cache entry", path);
     close (fd);
@@ -491,11 +547,11 @@ gst_cache_store_lookup_full (GstCacheStore * store,
     return NULL;
   }
   errno = 0;
-  if (!gst_cache_pread_all (fd, map, map_size, 0)) {
+  if (!read_and_checksum (fd, map, map_size, sum)) {
     if (errno != 0) {
       gst_cache_set_errno_error (error, errno, "Could not read cache entry",
           path);
-      munmap (map, map_size);
+      data_free (map, map_size);
       close (fd);
       g_free (path);
       return NULL;
@@ -503,7 +559,7 @@ gst_cache_store_lookup_full (GstCacheStore * store,
     why = "shorter than it was when opened";
     goto damaged;
   }
-  mprotect (map, map_size, PROT_READ);
+  data_seal (map, map_size);
 
   footer = map + st.st_size - GST_CACHE_FOOTER_SIZE;
   payload_size = gst_cache_get_le64 (footer + 16);
@@ -531,7 +587,6 @@ gst_cache_store_lookup_full (GstCacheStore * store,
     why = "stored under another key";
     goto damaged;
   }
-  checksum_entry (map, st.st_size - GST_CACHE_DIGEST_SIZE, sum);
   if (memcmp (sum, footer + 64, GST_CACHE_DIGEST_SIZE) != 0) {
     why = "checksum mismatch";
     goto damaged;
@@ -569,7 +624,7 @@ damaged:
   if (meta)
     g_key_file_unref (meta);
   if (map)
-    munmap (map, map_size);
+    data_free (map, map_size);
   close (fd);
   g_free (path);
   return NULL;
@@ -587,7 +642,7 @@ gst_cache_entry_unref (GstCacheEntry * entry)
 {
   if (!g_atomic_int_dec_and_test (&entry->refcount))
     return;
-  munmap (entry->data, entry->data_size);
+  data_free (entry->data, entry->data_size);
   g_key_file_unref (entry->meta);
   g_free (entry->path);
   g_free (entry);
