@@ -32,6 +32,8 @@
  *   sysmem   gst_allocator_alloc() on the default system memory allocator
  *   pool     gst_buffer_pool_acquire_buffer() on a plain GstBufferPool over
  *            system memory, released with gst_buffer_unref()
+ *   layered-pool  the same on a GstLayeredBufferPool: a GstBuffer each
+ *            time, like pool, so the two compare equal work
  * Prints the operations done, a checksum of one byte per page of what was
  * written (so that every source must really have written), and the
  * seconds the threads took, from the first operation to the last (set-up
@@ -123,7 +125,8 @@ main (int argc, char **argv)
   gint64 max_cached = -1;
   GOptionEntry entries[] = {
     {"source", 0, 0, G_OPTION_ARG_STRING, &source,
-        "layered, sysmem or pool", "SOURCE"},
+        "layered, sysmem, pool (GstBufferPool) or layered-pool "
+          "(GstLayeredBufferPool)", "SOURCE"},
     {"size", 0, 0, G_OPTION_ARG_INT64, &size, "bytes per allocation",
         "BYTES"},
     {"iterations", 0, 0, G_OPTION_ARG_INT64, &iterations,
@@ -172,11 +175,15 @@ main (int argc, char **argv)
   } else if (g_str_equal (source, "sysmem")) {
     src = SOURCE_SYSMEM;
     allocator = gst_allocator_find (GST_ALLOCATOR_SYSMEM);
-  } else if (g_str_equal (source, "pool")) {
+  } else if (g_str_equal (source, "pool")
+      || g_str_equal (source, "layered-pool")) {
     GstStructure *config;
 
+    /* the same work either way: a GstBuffer acquired from a pool and
+     * released to it */
     src = SOURCE_POOL;
-    pool = gst_buffer_pool_new ();
+    pool = g_str_equal (source, "pool") ? gst_buffer_pool_new () :
+        gst_layered_buffer_pool_new ();
     config = gst_buffer_pool_get_config (pool);
     gst_buffer_pool_config_set_params (config, NULL, size, 0, 0);
     if (!gst_buffer_pool_set_config (pool, config) ||
