@@ -688,11 +688,9 @@ read_list (const gchar * path, GPtrArray * inputs, GError ** error)
 }
 
 static gint
-usage_error (GOptionContext * ctx, const gchar * msg)
+usage_error (const gchar * msg)
 {
   fprintf (stderr, "gst-reuse-batch: %s\n(see gst-reuse-batch --help)\n", msg);
-  if (ctx)
-    g_option_context_free (ctx);
   return EXIT_USAGE;
 }
 
@@ -735,7 +733,7 @@ main (int argc, char **argv)
   };
   GOptionContext *ctx;
   GError *err = NULL;
-  GPtrArray *inputs;
+  GPtrArray *inputs = NULL;
   gdouble wall;
   guint i;
   gint status;
@@ -753,20 +751,26 @@ main (int argc, char **argv)
     gchar *msg = g_strdup (err->message);
 
     g_clear_error (&err);
-    status = usage_error (ctx, msg);
+    status = usage_error (msg);
     g_free (msg);
-    return status;
+    goto out;
   }
-  if (rest == NULL || rest[0] == NULL)
-    return usage_error (ctx, "no pipeline template");
+  if (rest == NULL || rest[0] == NULL) {
+    status = usage_error ("no pipeline template");
+    goto out;
+  }
   app.tmpl = g_strdup (rest[0]);
   if (app.jobs == -1)
     app.jobs = (gint) g_get_num_processors ();
-  if (app.jobs < 1)
-    return usage_error (ctx, "-j needs a number of pipelines, 1 or more");
-  if (app.timeout < 0 || app.stop_timeout <= 0)
-    return usage_error (ctx, "--timeout and --stop-timeout need a number "
-        "of seconds above 0");
+  if (app.jobs < 1) {
+    status = usage_error ("-j needs a number of pipelines, 1 or more");
+    goto out;
+  }
+  if (app.timeout < 0 || app.stop_timeout <= 0) {
+    status = usage_error ("--timeout and --stop-timeout need a number of "
+        "seconds above 0");
+    goto out;
+  }
   if (app.outdir == NULL)
     app.outdir = g_strdup (".");
   if (!batch_template_check (app.tmpl, &err)
@@ -774,9 +778,9 @@ main (int argc, char **argv)
     gchar *msg = g_strdup_printf ("bad template: %s", err->message);
 
     g_clear_error (&err);
-    status = usage_error (ctx, msg);
+    status = usage_error (msg);
     g_free (msg);
-    return status;
+    goto out;
   }
 
   inputs = g_ptr_array_new_with_free_func (g_free);
@@ -787,13 +791,14 @@ main (int argc, char **argv)
         err->message);
 
     g_clear_error (&err);
-    status = usage_error (ctx, msg);
+    status = usage_error (msg);
     g_free (msg);
-    return status;
+    goto out;
   }
-  if (inputs->len == 0)
-    return usage_error (ctx, "no inputs");
-  g_option_context_free (ctx);
+  if (inputs->len == 0) {
+    status = usage_error ("no inputs");
+    goto out;
+  }
 
   app.all_jobs = g_ptr_array_new ();
   for (i = 0; i < inputs->len; i++) {
@@ -803,7 +808,6 @@ main (int argc, char **argv)
     job->input = g_strdup (g_ptr_array_index (inputs, i));
     g_ptr_array_add (app.all_jobs, job);
   }
-  g_ptr_array_unref (inputs);
 
   if (dry_run) {
     status = 0;
@@ -824,13 +828,14 @@ main (int argc, char **argv)
       g_free (desc);
       batch_vars_clear (&vars);
     }
-    return status;
+    goto out;
   }
 
   if (g_mkdir_with_parents (app.outdir, 0777) != 0) {
     fprintf (stderr, "gst-reuse-batch: cannot create %s: %s\n", app.outdir,
         g_strerror (errno));
-    return EXIT_USAGE;
+    status = EXIT_USAGE;
+    goto out;
   }
 #ifdef HAVE_GST_LAYERED
   /* layered memory for every pipeline of the process: the user runs this
@@ -909,7 +914,8 @@ main (int argc, char **argv)
   else
     status = 0;
 
-  for (i = 0; i < app.all_jobs->len; i++) {
+out:
+  for (i = 0; app.all_jobs && i < app.all_jobs->len; i++) {
     Job *job = g_ptr_array_index (app.all_jobs, i);
 
     batch_run_clear (&job->run);
@@ -917,8 +923,11 @@ main (int argc, char **argv)
     g_free (job->input);
     g_free (job);
   }
-  g_ptr_array_unref (app.all_jobs);
-  g_main_loop_unref (app.loop);
+  g_clear_pointer (&app.all_jobs, g_ptr_array_unref);
+  g_clear_pointer (&inputs, g_ptr_array_unref);
+  g_clear_pointer (&ctx, g_option_context_free);
+  g_clear_pointer (&app.loop, g_main_loop_unref);
+  g_clear_pointer (&app.workers, g_ptr_array_unref);
   if (app.layered)
     gst_object_unref (app.layered);
   g_free (app.tmpl);
