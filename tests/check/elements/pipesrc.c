@@ -566,6 +566,27 @@ GST_START_TEST (test_group_outlives_command)
 
 GST_END_TEST;
 
+/* The stream ends with the pipe, as a shell's $(...) does: what a process
+ * left by the command writes after the command exited is part of it, and
+ * the EOS comes when that process closes the pipe. */
+GST_START_TEST (test_stream_ends_with_pipe)
+{
+  Src *s = src_new ("command",
+      "sh -c '(sleep 0.2; printf late) & printf early; exit 0'", NULL);
+  GByteArray *out = pull_all (s->h, NULL);
+  gint exit_status;
+
+  fail_unless_equals_int (out->len, 9);
+  fail_unless (memcmp (out->data, "earlylate", 9) == 0);
+  fail_if (gst_bus_pop_filtered (s->bus, GST_MESSAGE_ERROR));
+  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 0);
+  g_byte_array_unref (out);
+  src_free (s);
+}
+
+GST_END_TEST;
+
 static Suite *
 pipesrc_suite (void)
 {
@@ -589,6 +610,7 @@ pipesrc_suite (void)
   tcase_add_test (tc, test_not_seekable);
   tcase_add_test (tc, test_no_fd_leaks);
   tcase_add_test (tc, test_group_outlives_command);
+  tcase_add_test (tc, test_stream_ends_with_pipe);
 
   return s;
 }
