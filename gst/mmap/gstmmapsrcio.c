@@ -63,6 +63,10 @@ GST_DEBUG_CATEGORY_EXTERN (gst_mmap_src_performance);
 #define READ_BLOCKSIZE          (256 * 1024)
 /* the read() path's memory starts on a page */
 #define READ_ALIGN              4095
+/* smaller blocks come from malloc's heap, which recycles them as well as a
+ * pool would and without the pool's two system calls per buffer (GStreamer
+ * 1.22's GstBufferPool signals through a socket pair) */
+#define READ_POOL_MIN           (64 * 1024)
 
 /* Posts the truncation error once per run, from whatever thread noticed.
  * A reader's thread may do so after the element stopped and got another
@@ -771,7 +775,7 @@ gst_mmap_src_read_pooled (GstMmapSrc * src, guint64 offset, guint length,
    * read in smaller blocks unless the application asked for a size */
   if (mode == GST_MMAP_SRC_MODE_AUTO && !src->blocksize_set)
     size = MIN (size, READ_BLOCKSIZE);
-  if (size == 0 || !gst_mmap_src_ensure_pool (src, size))
+  if (size < READ_POOL_MIN || !gst_mmap_src_ensure_pool (src, size))
     return GST_FLOW_CUSTOM_SUCCESS;
   length = MIN (length, size);
 
