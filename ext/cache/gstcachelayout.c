@@ -145,6 +145,28 @@ audio_copy (GstBuffer * buf, const GstAudioInfo * info, const gchar ** why)
   return copy;
 }
 
+/* the metas that records keep, onto the copy: the layout metas describe
+ * the old layout (copying an audio meta would even check its offsets
+ * against the new buffer) */
+static void
+copy_other_metas (GstBuffer * copy, GstBuffer * buf)
+{
+  GstMetaTransformCopy whole = { FALSE, 0, (gsize) - 1 };
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  while ((meta = gst_buffer_iterate_meta (buf, &state))) {
+    GType api = meta->info->api;
+
+    if (api == GST_VIDEO_META_API_TYPE ||
+        api == GST_VIDEO_CROP_META_API_TYPE || api == GST_AUDIO_META_API_TYPE ||
+        meta->info->transform_func == NULL)
+      continue;
+    meta->info->transform_func (copy, meta, buf,
+        _gst_meta_transform_copy, &whole);
+  }
+}
+
 GstBuffer *
 gst_cache_layout_normalize (GstBuffer * buf, const GstVideoInfo * vinfo,
     const GstAudioInfo * ainfo, const gchar ** why)
@@ -173,13 +195,6 @@ gst_cache_layout_normalize (GstBuffer * buf, const GstVideoInfo * vinfo,
     return NULL;
   gst_buffer_copy_into (copy, buf, GST_BUFFER_COPY_FLAGS |
       GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
-  /* the other metas, which the records keep */
-  gst_buffer_copy_into (copy, buf, GST_BUFFER_COPY_META, 0, -1);
-  while ((vmeta = gst_buffer_get_video_meta (copy)))
-    gst_buffer_remove_meta (copy, (GstMeta *) vmeta);
-  while ((crop = gst_buffer_get_video_crop_meta (copy)))
-    gst_buffer_remove_meta (copy, (GstMeta *) crop);
-  while ((ameta = gst_buffer_get_audio_meta (copy)))
-    gst_buffer_remove_meta (copy, (GstMeta *) ameta);
+  copy_other_metas (copy, buf);
   return copy;
 }
