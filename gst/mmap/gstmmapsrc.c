@@ -39,8 +39,9 @@
  * Files that cannot be mapped are read with read() instead (#GstMmapSrc:mode
  * says when): FIFOs, character devices, files that report a size of 0 such
  * as those in /proc, and files on network and FUSE file systems. So are, in
- * push mode, files that the page cache holds in small pages, where mapping
- * costs more than copying; #GstMmapSrc:chosen-mode reports the choice.
+ * push mode, files that the page cache holds in small pages where mapping
+ * them costs more than copying; #GstMmapSrc:chosen-mode reports the
+ * choice.
  *
  * ## Files that shrink while they are read
  *
@@ -253,8 +254,7 @@ gst_mmap_src_class_init (GstMmapSrcClass * klass)
    * host is not visible to fstat() in time. Other regular files are mapped
    * in pull mode; in push mode they are mapped if the page cache holds
    * them in large folios, and read into recycled, page-aligned memory if it
-   * holds them in small pages, which cost more to map than to copy (judged
-   * from the page faults that mapping the first few MiB takes; see
+   * holds them in small pages that cost more to map than to copy (see
    * #GstMmapSrc:chosen-mode). `mmap` always maps and fails the state change
    * on files that cannot be mapped; `read` always reads, like filesrc (with
    * mmapsrc's truncation check).
@@ -351,9 +351,10 @@ gst_mmap_src_class_init (GstMmapSrcClass * klass)
    * `read`. With #GstMmapSrc:mode `auto` it says `auto` until the element
    * has decided, which for a regular file it does at the first buffer: in
    * pull mode it maps; in push mode it maps where the page cache holds the
-   * file in large folios and reads into recycled memory where it holds it
-   * in 4 KiB pages, judged from the page faults it takes to map the first
-   * few MiB. The decision is logged at INFO level and notified.
+   * file in large folios (judged from the page faults it takes to map the
+   * first few MiB), and where it holds it in small pages it maps or reads
+   * into recycled memory, whichever its measurement of both on those MiB
+   * found cheaper. The decision is logged at INFO level and notified.
    *
    * Since: 1.22
    */
@@ -463,7 +464,6 @@ gst_mmap_src_set_property (GObject * object, guint prop_id,
       break;
     case PROP_BLOCKSIZE:
       gst_base_src_set_blocksize (GST_BASE_SRC (src), g_value_get_uint (value));
-      src->blocksize_set = TRUE;
       break;
     case PROP_MODE:
       GST_OBJECT_LOCK (src);

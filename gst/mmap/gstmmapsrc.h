@@ -114,7 +114,6 @@ struct _GstMmapSrc
   guint64 read_position;
   gboolean choose_pending;      /* mode=auto, mapped: decide at the first
                                  * create() */
-  gboolean blocksize_set;       /* the application set blocksize */
   GstBufferPool *pool;          /* the read() path's memory, push mode */
   guint pool_size;
 

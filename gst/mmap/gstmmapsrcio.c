@@ -32,6 +32,7 @@
 #include "gstmmapallocator.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -48,19 +49,20 @@ GST_DEBUG_CATEGORY_EXTERN (gst_mmap_src_performance);
 /* buffers shared from one root memory before a new root is made */
 #define BUFFERS_PER_ROOT        8
 
-/* mode=auto in push mode maps up to PROBE_SIZE bytes of the first window
- * in and counts the page faults that took. The kernel maps a large folio
- * with one fault (a 2 MiB one with a single page-middle-directory entry),
- * but 4 KiB pages only fault_around_bytes (64 KiB) at a time: mapping them
- * and tearing the mapping down again costs more than copying them with
- * read(). Fewer than PROBE_MIN bytes cannot tell the two apart. */
+/* mode=auto in push mode maps PROBE_SIZE bytes of the first window in,
+ * PROBE_STEP at a time, and counts the page faults that took. The kernel
+ * maps a large folio with one fault (a 2 MiB one with a single
+ * page-middle-directory entry): mapping wins. Small pages and folios it
+ * maps only fault_around_bytes (64 KiB) per fault, which costs about as
+ * much as copying them, more or less depending on the machine and the
+ * kernel: then mmapsrc also reads the same bytes with pread() and keeps
+ * the cheaper path, comparing the fastest step of each so that a step
+ * interrupted by another thread does not decide. Fewer than PROBE_MIN
+ * bytes cannot tell. */
 #define PROBE_SIZE              (4 * 1024 * 1024)
+#define PROBE_STEP              (1024 * 1024)
 #define PROBE_MIN               (2 * 1024 * 1024)
 #define SMALL_PAGES_PER_FAULT   (256 * 1024)
-/* what the read() path reads at a time when the application did not set
- * blocksize (whose default, 1 MiB, suits mapping): small enough that a
- * block is still in the CPU's cache when the consumer reads it */
-#define READ_BLOCKSIZE          (256 * 1024)
 /* the read() path's memory starts on a page */
 #define READ_ALIGN              4095
 /* smaller blocks come from malloc's heap, which recycles them as well as a
@@ -537,11 +539,68 @@ thread_faults (void)
   return (guint64) ru.ru_minflt + (guint64) ru.ru_majflt;
 }
 
+/* Maps [start, end) of @window in, PROBE_STEP at a time: the page faults
+ * that took and the fastest step's time, or -1 on error. */
+static gint64
+probe_map (GstMmapWindow * window, guint64 start, guint64 end, guint64 * faults)
+{
+  guint64 before = thread_faults (), off;
+  gint64 best = G_MAXINT64;
+
+  for (off = start; off < end; off += PROBE_STEP) {
+    gsize len = MIN (PROBE_STEP, end - off);
+    gint64 t0 = g_get_monotonic_time ();
+    gint err = gst_mmap_window_populate (window, off, len);
+
+    if (err == EINVAL || err == ENOSYS) {
+      /* no MADV_POPULATE_READ: touch every page instead */
+      volatile const guint8 *p = gst_mmap_window_get_data (window, off);
+      gsize i;
+
+      gst_mmap_window_access_begin (window);
+      for (i = 0; i < len; i += 4096)
+        (void) p[i];
+      gst_mmap_window_access_end (window);
+    } else if (err != 0) {
+      return -1;
+    }
+    best = MIN (best, g_get_monotonic_time () - t0);
+  }
+  *faults = thread_faults () - before;
+
+  return best;
+}
+
+/* Reads [start, end) with pread(), PROBE_STEP at a time into one buffer:
+ * the fastest step's time, or -1 on error. */
+static gint64
+probe_read (gint fd, guint64 start, guint64 end)
+{
+  gpointer buf = NULL;
+  gint64 best = G_MAXINT64;
+  guint64 off;
+
+  if (posix_memalign (&buf, 4096, PROBE_STEP) != 0)
+    return -1;
+  for (off = start; off < end; off += PROBE_STEP) {
+    gsize len = MIN (PROBE_STEP, end - off);
+    gint64 t0 = g_get_monotonic_time ();
+
+    if (pread (fd, buf, len, off) != (gssize) len) {
+      best = -1;
+      break;
+    }
+    best = MIN (best, g_get_monotonic_time () - t0);
+  }
+  free (buf);
+
+  return best;
+}
+
 /* mode=auto: whether to keep mapping the file, decided once per run at the
  * first create(), from @window, which covers @offset. Pull mode maps:
  * demuxers ask for ranges in any order, which read() would copy into fresh
- * memory each time. Push mode maps in the first few MiB of the window and
- * counts the faults that took. */
+ * memory each time. Push mode measures, see PROBE_SIZE. */
 static gboolean
 gst_mmap_src_choose (GstMmapSrc * src, GstMmapWindow * window, guint64 offset)
 {
@@ -549,40 +608,34 @@ gst_mmap_src_choose (GstMmapSrc * src, GstMmapWindow * window, guint64 offset)
   guint64 w_end = w_off + gst_mmap_window_get_length (window);
   guint64 start = MAX (w_off, offset & ~((guint64) PROBE_MIN - 1));
   guint64 end = MIN (w_end, start + PROBE_SIZE);
-  guint64 faults = 0, before;
+  guint64 faults = 0;
+  gint64 map_us = 0, read_us = 0;
   gboolean keep = TRUE;
   const gchar *why;
-  gint err;
+  /* for tests, and to override the measurement on small pages */
+  const gchar *small = g_getenv ("GST_MMAPSRC_SMALL_PAGES");
 
   if (GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PULL) {
     why = "pull mode";
   } else if (end - start < PROBE_MIN) {
     why = "too little of the file to tell its page size";
+  } else if ((map_us = probe_map (window, start, end, &faults)) < 0) {
+    /* create() finds out again and reports it */
+    why = "could not fault the file in";
+  } else if (faults == 0 || (end - start) / faults >= SMALL_PAGES_PER_FAULT) {
+    why = "large page-cache folios, which map in few faults";
+  } else if (g_strcmp0 (small, "read") == 0) {
+    why = "small page-cache pages, GST_MMAPSRC_SMALL_PAGES=read";
+    keep = FALSE;
+  } else if (g_strcmp0 (small, "mmap") == 0) {
+    why = "small page-cache pages, GST_MMAPSRC_SMALL_PAGES=mmap";
+  } else if ((read_us = probe_read (src->fd, start, end)) < 0) {
+    why = "small page-cache pages, but read() failed";
+  } else if (map_us > read_us) {
+    why = "small page-cache pages, which cost more to map than to copy";
+    keep = FALSE;
   } else {
-    before = thread_faults ();
-    err = gst_mmap_window_populate (window, start, end - start);
-    if (err == EINVAL || err == ENOSYS) {
-      /* no MADV_POPULATE_READ: touch every page instead */
-      volatile const guint8 *p = gst_mmap_window_get_data (window, start);
-      guint64 i;
-
-      gst_mmap_window_access_begin (window);
-      for (i = 0; i < end - start; i += 4096)
-        (void) p[i];
-      gst_mmap_window_access_end (window);
-      err = 0;
-    }
-    faults = thread_faults () - before;
-    if (err != 0) {
-      /* create() finds out again and reports it */
-      why = "could not fault the file in";
-    } else if (faults > 0 && (end - start) / faults < SMALL_PAGES_PER_FAULT) {
-      why = "small page-cache pages, mapped 64 KiB per fault, which costs "
-          "more than copying them";
-      keep = FALSE;
-    } else {
-      why = "large page-cache folios, which map in few faults";
-    }
+    why = "small page-cache pages, which cost less to map than to copy";
   }
 
   GST_OBJECT_LOCK (src);
@@ -595,8 +648,10 @@ gst_mmap_src_choose (GstMmapSrc * src, GstMmapWindow * window, guint64 offset)
   src->choose_pending = FALSE;
 
   GST_INFO_OBJECT (src, "mode auto: %s \"%s\": %s (%" G_GUINT64_FORMAT
-      " faults for %" G_GUINT64_FORMAT " bytes)", keep ? "mapping" : "reading",
-      src->filename, why, faults, end - start);
+      " faults for %" G_GUINT64_FORMAT " bytes; per MiB: mapping %"
+      G_GINT64_FORMAT " us, read() %" G_GINT64_FORMAT " us)",
+      keep ? "mapping" : "reading", src->filename, why, faults, end - start,
+      map_us, read_us);
   g_object_notify (G_OBJECT (src), "chosen-mode");
   if (!keep)
     g_object_notify (G_OBJECT (src), "mapped");
@@ -765,16 +820,8 @@ gst_mmap_src_read_pooled (GstMmapSrc * src, guint64 offset, guint length,
 {
   GstBuffer *buf = NULL;
   GstFlowReturn ret;
-  GstMmapSrcMode mode;
   guint size = gst_base_src_get_blocksize (GST_BASE_SRC (src));
 
-  GST_OBJECT_LOCK (src);
-  mode = src->mode;
-  GST_OBJECT_UNLOCK (src);
-  /* blocksize defaults to 1 MiB for mapping; when mode=auto picked read(),
-   * read in smaller blocks unless the application asked for a size */
-  if (mode == GST_MMAP_SRC_MODE_AUTO && !src->blocksize_set)
-    size = MIN (size, READ_BLOCKSIZE);
   if (size < READ_POOL_MIN || !gst_mmap_src_ensure_pool (src, size))
     return GST_FLOW_CUSTOM_SUCCESS;
   length = MIN (length, size);

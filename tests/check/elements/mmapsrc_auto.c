@@ -247,6 +247,50 @@ GST_START_TEST (test_small_writes)
 
 GST_END_TEST;
 
+/* Small pages whose mapping costs more than copying them (the measurement
+ * overridden, so that the switch from the mapping to read() is taken on
+ * any machine): read, byte-exact; a file of large folios stays mapped. */
+GST_START_TEST (test_small_pages_read)
+{
+  const gsize size = 40 * 1024 * 1024 + 4321;
+  gchar *path = make_file ("small.bin", size, LAYOUT_SMALL_WRITES);
+  GstElement *src;
+  GstHarness *h;
+  GstBuffer *buf;
+
+  g_setenv ("GST_MMAPSRC_SMALL_PAGES", "read", TRUE);
+  check_push (path, size, "auto");
+  check_pull (path, size, "auto");
+
+  src = gst_element_factory_make ("mmapsrc", NULL);
+  g_object_set (src, "location", path, NULL);
+  h = gst_harness_new_with_element (src, NULL, "src");
+  gst_harness_play (h);
+  buf = gst_harness_pull (h);
+  fail_unless (buf != NULL);
+  gst_buffer_unref (buf);
+  fail_unless_equals_string (chosen_mode (src), "read");
+  gst_harness_teardown (h);
+  gst_object_unref (src);
+
+  /* and the other way round */
+  g_setenv ("GST_MMAPSRC_SMALL_PAGES", "mmap", TRUE);
+  src = gst_element_factory_make ("mmapsrc", NULL);
+  g_object_set (src, "location", path, NULL);
+  h = gst_harness_new_with_element (src, NULL, "src");
+  gst_harness_play (h);
+  buf = gst_harness_pull (h);
+  fail_unless (buf != NULL);
+  gst_buffer_unref (buf);
+  fail_unless_equals_string (chosen_mode (src), "mmap");
+  gst_harness_teardown (h);
+  gst_object_unref (src);
+  g_unsetenv ("GST_MMAPSRC_SMALL_PAGES");
+  g_free (path);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_large_writes)
 {
   check_layout (LAYOUT_LARGE_WRITES);
@@ -388,6 +432,8 @@ check_read_path_recycles (const gchar * mode, Layout layout)
         g_hash_table_size (seen.pointers), seen.n_buffers);
   } else {
     fail_unless_equals_string (mode, "auto");
+    fail_if (g_strcmp0 (g_getenv ("GST_MMAPSRC_SMALL_PAGES"), "read") == 0,
+        "a file of 4 KiB writes was mapped");
   }
 
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
@@ -402,7 +448,9 @@ check_read_path_recycles (const gchar * mode, Layout layout)
 GST_START_TEST (test_read_path_recycles)
 {
   check_read_path_recycles ("read", LAYOUT_LARGE_WRITES);
+  g_setenv ("GST_MMAPSRC_SMALL_PAGES", "read", TRUE);
   check_read_path_recycles ("auto", LAYOUT_SMALL_WRITES);
+  g_unsetenv ("GST_MMAPSRC_SMALL_PAGES");
 }
 
 GST_END_TEST;
@@ -416,6 +464,7 @@ mmapsrc_auto_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_small_writes);
+  tcase_add_test (tc, test_small_pages_read);
   tcase_add_test (tc, test_large_writes);
   tcase_add_test (tc, test_dropped_from_cache);
   tcase_add_test (tc, test_small_files);

@@ -830,6 +830,11 @@ check_truncate_read_path (const gchar * mode)
 GST_START_TEST (test_truncate_read_path)
 {
   check_truncate_read_path ("read");
+  /* auto, having switched from the mapping to read() */
+  g_setenv ("GST_MMAPSRC_SMALL_PAGES", "read", TRUE);
+  check_truncate_read_path ("auto");
+  g_unsetenv ("GST_MMAPSRC_SMALL_PAGES");
+  /* auto, whatever it picks */
   check_truncate_read_path ("auto");
 }
 
