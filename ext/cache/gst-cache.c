@@ -69,22 +69,33 @@ static const gchar description[] =
     "  chains/, stat/XX/        memos (canonical chains, input stat\n"
     "                           manifests), at most 1000 and 64 per shard\n"
     "\n"
+    "REMOTE STORAGE\n"
+    "  A local miss asks the remote backends in order (http://, https://,\n"
+    "  redis://, redis+unix:); a remote entry is verified like a local\n"
+    "  one (and its signature, with key-file=) before it is kept and\n"
+    "  replayed; stored results are uploaded. A backend that fails is\n"
+    "  skipped for the rest of the process. See docs/remote-cache.md.\n"
+    "\n"
     "EXIT STATUS\n"
     "  0 on success; 1 when --verify found damaged entries (they are\n"
-    "  removed); 2 on a usage error or when the cache cannot be used.\n"
+    "  removed) or --check-remote found a backend failing; 2 on a usage\n"
+    "  error or when the cache cannot be used.\n"
     "\n"
     "EXAMPLES\n"
     "  gst-cache -s                       what the cache did, how big it is\n"
     "  gst-cache --dir /srv/cache -M 20G  limit a shared cache to 20 GB\n"
     "  gst-cache --evict-older-than 7d    drop what nobody used for a week\n"
     "  gst-cache --verify                 check every entry\n"
+    "  gst-cache --remote-storage \"http://cache:8080/gst|layout=subdirs\"\n"
+    "                                     share results with a fleet\n"
     "\n" "See docs/gst-cache.md in gst-reuse.";
 
 static gchar *opt_dir;
 static gboolean opt_show_stats, opt_json, opt_zero_stats, opt_clear;
 static gchar *opt_max_size, *opt_max_files, *opt_evict_older_than;
 static gboolean opt_list, opt_verify, opt_cleanup, opt_version;
-static gchar *opt_inspect;
+static gchar *opt_inspect, *opt_remote_storage;
+static gboolean opt_check_remote;
 
 static GOptionEntry entries[] = {
   {"dir", 'd', 0, G_OPTION_ARG_FILENAME, &opt_dir,
@@ -114,6 +125,14 @@ static GOptionEntry entries[] = {
   {"inspect", 'i', 0, G_OPTION_ARG_STRING, &opt_inspect,
       "Show an entry (a unique key prefix will do): its metadata, the "
         "record its key was made of, and whether it is intact", "KEY"},
+  {"remote-storage", 0, 0, G_OPTION_ARG_STRING, &opt_remote_storage,
+      "Set the remote backends (space-separated URLs with |attr=value "
+        "suffixes, as ccache's remote_storage; \"\": none), kept in the "
+        "directory's configuration; cachebin uses them when its own "
+        "remote-storage property is unset", "\"URL ...\""},
+  {"check-remote", 0, 0, G_OPTION_ARG_NONE, &opt_check_remote,
+      "Try each remote backend (write, read back and delete a probe; read "
+        "only for read-only ones) and exit with 1 if any failed", NULL},
   {"show-stats", 's', 0, G_OPTION_ARG_NONE, &opt_show_stats,
       "Show the counters, the size and the limits", NULL},
   {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
@@ -224,6 +243,59 @@ json_string (const gchar * s)
   return g_string_free (out, FALSE);
 }
 
+/* the remote tier: totals, then each backend (remote-NAME@URL) */
+static void
+show_remote_stats (GstCacheStore * store, GArray * c)
+{
+  gchar **urls = gst_cache_store_get_remote_urls (store);
+  GPtrArray *seen = g_ptr_array_new ();
+  guint i, j;
+
+  for (i = 0; i < c->len; i++) {
+    const gchar *at = strchr (g_array_index (c, GstCacheCounter, i).name, '@');
+    gboolean known = FALSE;
+
+    if (!g_str_has_prefix (g_array_index (c, GstCacheCounter, i).name,
+            "remote-") || at == NULL)
+      continue;
+    for (j = 0; j < seen->len; j++)
+      if (!strcmp (g_ptr_array_index (seen, j), at + 1))
+        known = TRUE;
+    if (!known)
+      g_ptr_array_add (seen, (gpointer) (at + 1));
+  }
+  printf ("Remote storage:   %s\n", urls[0] ? "" : "none configured");
+  for (i = 0; urls[i]; i++)
+    printf ("  %s\n", urls[i]);
+  if (seen->len > 0) {
+    printf ("Remote hits:      %" G_GUINT64_FORMAT "\n",
+        counter (c, "remote-hits"));
+    printf ("Remote misses:    %" G_GUINT64_FORMAT "\n",
+        counter (c, "remote-misses"));
+    printf ("Remote errors:    %" G_GUINT64_FORMAT "\n",
+        counter (c, "remote-errors"));
+    printf ("Remote uploads:   %" G_GUINT64_FORMAT "\n",
+        counter (c, "remote-uploads"));
+  }
+  for (j = 0; j < seen->len; j++) {
+    const gchar *url = g_ptr_array_index (seen, j);
+
+    printf ("  %s\n", url);
+    for (i = 0; i < c->len; i++) {
+      GstCacheCounter *k = &g_array_index (c, GstCacheCounter, i);
+      const gchar *at = strchr (k->name, '@');
+
+      if (g_str_has_prefix (k->name, "remote-") && at && !strcmp (at + 1, url))
+        printf ("    %-20.*s %" G_GUINT64_FORMAT "%s\n",
+            (gint) (at - k->name - strlen ("remote-")),
+            k->name + strlen ("remote-"), k->value,
+            g_str_has_prefix (k->name, "remote-time@") ? " ns" : "");
+    }
+  }
+  g_ptr_array_unref (seen);
+  g_strfreev (urls);
+}
+
 static gboolean
 show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
     GError ** error)
@@ -247,8 +319,10 @@ show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
     for (i = 0; i < c->len; i++) {
       GstCacheCounter *k = &g_array_index (c, GstCacheCounter, i);
 
-      printf ("%s\n    \"%s\": %" G_GUINT64_FORMAT, i ? "," : "", k->name,
-          k->value);
+      gchar *name = json_string (k->name);
+
+      printf ("%s\n    %s: %" G_GUINT64_FORMAT, i ? "," : "", name, k->value);
+      g_free (name);
     }
     printf ("\n  }\n}\n");
   } else {
@@ -294,6 +368,7 @@ show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
         counter (c, "input-modified"));
     printf ("Too large:        %" G_GUINT64_FORMAT "\n",
         counter (c, "too-large"));
+    show_remote_stats (store, c);
     printf ("Cache size:       %s of %s (%.1f %%)\n", size, max,
         max_size ? 100.0 * bytes / max_size : 0.0);
     printf ("Entries:          %" G_GUINT64_FORMAT, n);
@@ -466,6 +541,23 @@ main (int argc, char **argv)
     fprintf (stderr, "gst-cache: %s\n", gst_cache_store_get_notice (store));
 
 
+  if (opt_remote_storage) {
+    /* only what parses is kept */
+    if (!gst_cache_store_set_remote_storage (store, opt_remote_storage, &err)) {
+      fprintf (stderr, "gst-cache: %s\n", err->message);
+      g_clear_error (&err);
+      status = 2;
+      goto out;
+    }
+    if (!gst_cache_store_set_config_string (store, "remote-storage",
+            opt_remote_storage, &err))
+      goto failed;
+  }
+  if (!gst_cache_store_set_remote_storage (store, NULL, &err)) {
+    fprintf (stderr, "gst-cache: %s\n", err->message);
+    g_clear_error (&err);
+  }
+
   status = set_limit (store, "max-size", opt_max_size);
   if (status == 0)
     status = set_limit (store, "max-entries", opt_max_files);
@@ -529,6 +621,20 @@ main (int argc, char **argv)
     goto failed;
   if (opt_inspect && !inspect (store, opt_inspect, &err))
     goto failed;
+  if (opt_check_remote) {
+    GString *report = g_string_new (NULL);
+    gchar **urls = gst_cache_store_get_remote_urls (store);
+
+    if (urls[0] == NULL) {
+      fprintf (stderr, "gst-cache: no remote storage configured\n");
+      status = 1;
+    } else if (!gst_cache_store_check_remote (store, report)) {
+      status = 1;
+    }
+    printf ("%s", report->str);
+    g_string_free (report, TRUE);
+    g_strfreev (urls);
+  }
   if (opt_show_stats && !show_stats (store, max_size, max_files, &err))
     goto failed;
 out:

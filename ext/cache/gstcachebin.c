@@ -113,6 +113,7 @@ enum
   PROP_TRUST_STAT,
   PROP_KEY,
   PROP_INPUT_DIGEST,
+  PROP_REMOTE_STORAGE,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -246,6 +247,30 @@ gst_cache_bin_class_init (GstCacheBinClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
+  /**
+   * GstCacheBin:remote-storage:
+   *
+   * Remote backends below the local cache, as ccache's remote_storage: a
+   * space-separated list of URLs (`http://`, `https://`, `redis://`,
+   * `redis+unix:`), each with optional `|attribute=value` suffixes
+   * (`layout=subdirs|flat|bazel`, `read-only`, `connect-timeout=` and
+   * `operation-timeout=` in ms, `max-entry-size=`, `bearer-token-file=`,
+   * `basic-auth-file=`, `password-file=`, `key-file=` to sign entries). A
+   * local miss asks each backend in order; a remote entry is verified,
+   * kept in the local cache and replayed (the message's `source` is
+   * `remote`); a stored miss is uploaded to each writable backend. Unset:
+   * the cache directory's configuration (`gst-cache --remote-storage`);
+   * an empty string: no remote storage. See docs/remote-cache.md.
+   *
+   * Since: 1.0
+   */
+  g_object_class_install_property (gobject_class, PROP_REMOTE_STORAGE,
+      g_param_spec_string ("remote-storage", "Remote storage",
+          "Space-separated backend URLs with |attr=value suffixes (unset: "
+          "the cache directory's configuration; empty: none)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
@@ -335,6 +360,7 @@ gst_cache_bin_finalize (GObject * object)
   g_free (self->description);
   g_free (self->cache_dir);
   g_free (self->name_space);
+  g_free (self->remote_storage);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -373,6 +399,10 @@ gst_cache_bin_set_property (GObject * object, guint prop_id,
       break;
     case PROP_TRUST_STAT:
       self->trust_stat = g_value_get_boolean (value);
+      break;
+    case PROP_REMOTE_STORAGE:
+      g_free (self->remote_storage);
+      self->remote_storage = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -416,6 +446,9 @@ gst_cache_bin_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_KEY:
       g_value_set_string (value, self->key_hex[0] ? self->key_hex : NULL);
       break;
+    case PROP_REMOTE_STORAGE:
+      g_value_set_string (value, self->remote_storage);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -436,6 +469,19 @@ run_name (GstCacheBinRun run)
     default:
       return "none";
   }
+}
+
+/* what the remote backends did wrong (the store counts it): warnings */
+static void
+gst_cache_bin_post_remote_warnings (GstCacheBin * self)
+{
+  gchar *text = self->store ?
+      gst_cache_store_take_remote_warnings (self->store) : NULL;
+
+  if (text)
+    GST_ELEMENT_WARNING (self, RESOURCE, READ, ("%s", text),
+        ("remote storage; the pipeline goes on without it"));
+  g_free (text);
 }
 
 void
@@ -469,6 +515,18 @@ gst_cache_bin_post_result (GstCacheBin * self, guint64 bytes, gboolean stored)
   if (self->store)
     gst_structure_set (s, "cache-dir", G_TYPE_STRING,
         gst_cache_store_get_dir (self->store), NULL);
+  if (self->run == GST_CACHE_BIN_RUN_HIT && self->entry) {
+    guint64 remote_ns = 0;
+    const gchar *remote = gst_cache_entry_get_remote (self->entry,
+        &remote_ns);
+
+    gst_structure_set (s, "source", G_TYPE_STRING, remote ? "remote" :
+        "local", NULL);
+    if (remote)
+      gst_structure_set (s, "remote", G_TYPE_STRING, remote, "remote-time",
+          G_TYPE_UINT64, remote_ns, NULL);
+  }
+  gst_cache_bin_post_remote_warnings (self);
 
   GST_INFO_OBJECT (self, "%s: key %s, %" G_GUINT64_FORMAT " bytes, hash %"
       GST_TIME_FORMAT ", lookup %" GST_TIME_FORMAT ", run %" GST_TIME_FORMAT
@@ -593,6 +651,7 @@ lookup (GstCacheBin * self)
 
   self->entry = gst_cache_store_lookup (self->store, self->key, &err);
   self->lookup_ns = (g_get_monotonic_time () - t0) * 1000;
+  gst_cache_bin_post_remote_warnings (self);
   if (err) {
     /* the store counts damaged entries itself */
     if (g_error_matches (err, GST_CACHE_STORE_ERROR,
@@ -612,7 +671,7 @@ lookup (GstCacheBin * self)
 static gboolean
 prepare_run (GstCacheBin * self)
 {
-  gchar *description, *cache_dir, *name_space;
+  gchar *description, *cache_dir, *name_space, *remote_storage;
   gboolean read_only, trust_stat, ok = FALSE;
   GstCacheBinKeyMode key_mode;
   guint64 max_size;
@@ -627,6 +686,7 @@ prepare_run (GstCacheBin * self)
   trust_stat = self->trust_stat;
   key_mode = self->key_mode;
   max_size = self->max_size;
+  remote_storage = g_strdup (self->remote_storage);
   self->key_hex[0] = '\0';
   GST_OBJECT_UNLOCK (self);
 
@@ -655,6 +715,11 @@ prepare_run (GstCacheBin * self)
   if (self->limit == 0)
     self->limit = GST_CACHE_DEFAULT_MAX_SIZE;
   self->max_entries = gst_cache_store_get_config_max_entries (self->store);
+  if (!gst_cache_store_set_remote_storage (self->store, remote_storage, &err)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s", err->message),
+        ("remote-storage: the backends that parse are used"));
+    g_clear_error (&err);
+  }
 
   if (!gst_cache_bin_identify_input (self, trust_stat))
     goto setup_chain;
@@ -747,6 +812,7 @@ out:
   g_free (description);
   g_free (cache_dir);
   g_free (name_space);
+  g_free (remote_storage);
   return ok;
 }
 

@@ -96,6 +96,7 @@ struct _GstCacheBin
   gboolean trust_stat;
   GstCacheBinKeyMode key_mode;
   GstCacheBinInputDigest input_digest;
+  gchar *remote_storage;
 
   /* the run, set up in READY->PAUSED under the state lock */
   GstCacheBinRun run;

@@ -49,9 +49,20 @@ struct _GstCacheStore
   gchar *notice;                /* the index was rebuilt: why */
   GPtrArray *folded;            /* pending updates folded into this
                                  * transaction */
+  GPtrArray *remotes;           /* GstCacheRemote, process-wide, or NULL */
+  GMutex remote_lock;           /* remote_warnings */
+  GPtrArray *remote_warnings;   /* for the element or the tool to tell */
 };
 
 /* gstcachestore.c */
+GstCacheEntry *gst_cache_store_lookup_local (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, gboolean * missing,
+    GError ** error);
+GstCacheEntry *gst_cache_store_load_entry (const guint8 key[GST_CACHE_KEY_SIZE],
+    gint fd, gsize size, const gchar ** why, GError ** error);
+void gst_cache_entry_set_origin (GstCacheEntry * entry, const gchar * path,
+    const gchar * remote, guint64 remote_ns);
+const guint8 *gst_cache_entry_get_data (GstCacheEntry * entry, gsize * size);
 gchar *gst_cache_store_entry_path (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], gchar ** dir_out);
 gboolean gst_cache_store_need_index (GstCacheStore * store, GError ** error);
@@ -68,6 +79,19 @@ void gst_cache_store_unlink_all (GPtrArray * doomed);
  * bounds, oldest first; @empty: removes them all */
 guint gst_cache_store_prune_memos (GstCacheStore * store,
     const gchar * shard, gboolean empty);
+
+/* gstcachewriter.c: a writer's temporary file, and its installation as it
+ * is (a complete entry file of @size bytes, from a remote backend) */
+gint gst_cache_writer_get_fd (GstCacheWriter * writer);
+gboolean gst_cache_writer_install (GstCacheWriter * writer, guint64 size,
+    guint64 payload_size, GKeyFile * meta, guint64 max_size,
+    guint64 max_entries, gchar ** path_out, GError ** error);
+
+/* gstcachetier.c: the remote backends, below the local cache */
+GstCacheEntry *gst_cache_tier_fetch (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE]);
+void gst_cache_tier_upload (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], const gchar * path);
 
 G_END_DECLS
 

@@ -59,6 +59,8 @@ struct _GstCacheEntry
   GstCacheEntryKind kind;
   gsize payload_size;
   GKeyFile *meta;
+  gchar *remote;                /* the backend it came from, or NULL */
+  guint64 remote_ns;
 };
 
 G_DEFINE_QUARK (gst - cache - store - error - quark, gst_cache_store_error);
@@ -177,6 +179,8 @@ gst_cache_store_open (const gchar * dir, GError ** error)
   store->chains_dir = g_build_filename (dir, "chains", NULL);
   store->pending_dir = g_build_filename (dir, "pending", NULL);
   store->folded = g_ptr_array_new_with_free_func (g_free);
+  store->remote_warnings = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&store->remote_lock);
 
   subdirs[0] = store->entries_dir;
   subdirs[1] = store->tmp_dir;
@@ -221,6 +225,10 @@ gst_cache_store_free (GstCacheStore * store)
   g_ptr_array_unref (store->folded);
   g_free (store->read_only_why);
   g_free (store->notice);
+  if (store->remotes)
+    g_ptr_array_unref (store->remotes);
+  g_ptr_array_unref (store->remote_warnings);
+  g_mutex_clear (&store->remote_lock);
   gst_cache_index_close (store->index);
   g_free (store);
 }
@@ -257,6 +265,21 @@ config_get (GstCacheStore * store, const gchar * name)
   return v;
 }
 
+/* a string of the config, or NULL when it is not set */
+gchar *
+gst_cache_store_get_config_string (GstCacheStore * store, const gchar * name)
+{
+  gchar *path = g_build_filename (store->dir, "config", NULL);
+  GKeyFile *kf = g_key_file_new ();
+  gchar *v = NULL;
+
+  if (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL))
+    v = g_key_file_get_string (kf, "cache", name, NULL);
+  g_key_file_unref (kf);
+  g_free (path);
+  return v;
+}
+
 guint64
 gst_cache_store_get_config_max_size (GstCacheStore * store)
 {
@@ -269,9 +292,9 @@ gst_cache_store_get_config_max_entries (GstCacheStore * store)
   return config_get (store, "max-entries");
 }
 
-gboolean
-gst_cache_store_set_config (GstCacheStore * store, const gchar * name,
-    guint64 value, GError ** error)
+static gboolean
+set_config (GstCacheStore * store, const gchar * name, guint64 value,
+    const gchar * string, GError ** error)
 {
   gchar *path = g_build_filename (store->dir, "config", NULL);
   GKeyFile *kf = g_key_file_new ();
@@ -280,7 +303,10 @@ gst_cache_store_set_config (GstCacheStore * store, const gchar * name,
   gboolean ok;
 
   g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
-  g_key_file_set_uint64 (kf, "cache", name, value);
+  if (string)
+    g_key_file_set_string (kf, "cache", name, string);
+  else
+    g_key_file_set_uint64 (kf, "cache", name, value);
   data = g_key_file_to_data (kf, &len, NULL);
   ok = gst_cache_replace_file (path, data, len);
   if (!ok)
@@ -289,6 +315,20 @@ gst_cache_store_set_config (GstCacheStore * store, const gchar * name,
   g_key_file_unref (kf);
   g_free (path);
   return ok;
+}
+
+gboolean
+gst_cache_store_set_config (GstCacheStore * store, const gchar * name,
+    guint64 value, GError ** error)
+{
+  return set_config (store, name, value, NULL, error);
+}
+
+gboolean
+gst_cache_store_set_config_string (GstCacheStore * store, const gchar * name,
+    const gchar * value, GError ** error)
+{
+  return set_config (store, name, 0, value, error);
 }
 
 /* entries */
@@ -493,34 +533,146 @@ data_free (guint8 * data, gsize size)
     munmap (data, size);
 }
 
+/* the local cache first; on a miss, the remote backends (gstcachetier.c) */
 GstCacheEntry *
 gst_cache_store_lookup (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], GError ** error)
 {
-  return gst_cache_store_lookup_full (store, key, TRUE, error);
+  GstCacheEntry *entry;
+  gboolean missing = FALSE;
+
+  entry = gst_cache_store_lookup_local (store, key, TRUE, &missing, error);
+  if (entry == NULL && missing && store->remotes && store->remotes->len > 0)
+    entry = gst_cache_tier_fetch (store, key);
+  return entry;
 }
 
+/* reads and checks the entry of @key from @fd (@size bytes): the entry,
+ * or NULL with *@why (damaged) or @error (could not read it) */
 GstCacheEntry *
-gst_cache_store_lookup_full (GstCacheStore * store,
-    const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, GError ** error)
+gst_cache_store_load_entry (const guint8 key[GST_CACHE_KEY_SIZE], gint fd,
+    gsize size, const gchar ** why, GError ** error)
 {
   GstCacheEntry *entry;
-  gchar *path = gst_cache_store_entry_path (store, key, NULL);
-  const gchar *why = NULL;
-  struct stat st;
   guint8 *map = NULL;
   gsize map_size = 0;
   const guint8 *footer;
   guint8 sum[GST_CACHE_DIGEST_SIZE];
   guint64 payload_size, meta_size;
   GKeyFile *meta = NULL;
+
+  *why = NULL;
+  if (size < GST_CACHE_FOOTER_SIZE) {
+    *why = "shorter than its footer";
+    return NULL;
+  }
+  /* read, not mapped (see GstCacheEntry): anonymous memory, given back to
+   * the system as soon as the last buffer of the replay goes */
+  map_size = size;
+  map = data_alloc (map_size);
+  if (map == NULL) {
+    g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
+        "Could not allocate memory for cache entry: %s", g_strerror (errno));
+    return NULL;
+  }
+  errno = 0;
+  if (!read_and_checksum (fd, map, map_size, sum)) {
+    if (errno != 0) {
+      g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_IO,
+          "Could not read cache entry: %s", g_strerror (errno));
+      data_free (map, map_size);
+      return NULL;
+    }
+    *why = "shorter than it was when opened";
+    goto damaged;
+  }
+  data_seal (map, map_size);
+
+  footer = map + size - GST_CACHE_FOOTER_SIZE;
+  payload_size = gst_cache_get_le64 (footer + 16);
+  meta_size = gst_cache_get_le64 (footer + 24);
+  if (memcmp (footer, ENTRY_MAGIC, 8) != 0) {
+    *why = "bad magic";
+    goto damaged;
+  }
+  if (gst_cache_get_le32 (footer + 8) != GST_CACHE_ENTRY_VERSION) {
+    *why = "unknown format version";
+    goto damaged;
+  }
+  if (gst_cache_get_le32 (footer + 12) != GST_CACHE_ENTRY_KIND_BYTES &&
+      gst_cache_get_le32 (footer + 12) != GST_CACHE_ENTRY_KIND_STREAM) {
+    *why = "unknown payload kind";
+    goto damaged;
+  }
+  if (payload_size > (guint64) size || meta_size > (guint64) size
+      || payload_size + meta_size + GST_CACHE_FOOTER_SIZE != (guint64) size) {
+    *why = "lengths do not match the file size";
+    goto damaged;
+  }
+  if (memcmp (footer + 32, key, GST_CACHE_KEY_SIZE) != 0) {
+    *why = "stored under another key";
+    goto damaged;
+  }
+  if (memcmp (sum, footer + 64, GST_CACHE_DIGEST_SIZE) != 0) {
+    *why = "checksum mismatch";
+    goto damaged;
+  }
+  meta = g_key_file_new ();
+  if (!g_key_file_load_from_data (meta, (const gchar *) map + payload_size,
+          meta_size, G_KEY_FILE_NONE, NULL)) {
+    *why = "unreadable metadata";
+    goto damaged;
+  }
+  if (gst_cache_get_le32 (footer + 12) == GST_CACHE_ENTRY_KIND_STREAM &&
+      !gst_cache_records_valid (map, payload_size)) {
+    *why = "bad records";
+    goto damaged;
+  }
+
+  entry = g_new0 (GstCacheEntry, 1);
+  entry->refcount = 1;
+  entry->data = map;
+  entry->data_size = map_size;
+  entry->kind = gst_cache_get_le32 (footer + 12);
+  entry->payload_size = payload_size;
+  entry->meta = meta;
+  return entry;
+
+damaged:
+  if (meta)
+    g_key_file_unref (meta);
+  data_free (map, map_size);
+  return NULL;
+}
+
+GstCacheEntry *
+gst_cache_store_lookup_full (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, GError ** error)
+{
+  return gst_cache_store_lookup_local (store, key, touch, NULL, error);
+}
+
+GstCacheEntry *
+gst_cache_store_lookup_local (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, gboolean * missing,
+    GError ** error)
+{
+  GstCacheEntry *entry;
+  gchar *path = gst_cache_store_entry_path (store, key, NULL);
+  const gchar *why = NULL;
+  GError *err = NULL;
+  struct stat st;
   gint fd;
 
+  if (missing)
+    *missing = FALSE;
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno != ENOENT)
       gst_cache_set_errno_error (error, errno, "Could not open cache entry",
           path);
+    else if (missing)
+      *missing = TRUE;
     g_free (path);
     return NULL;
   }
@@ -531,103 +683,28 @@ gst_cache_store_lookup_full (GstCacheStore * store,
     g_free (path);
     return NULL;
   }
-  if (st.st_size < GST_CACHE_FOOTER_SIZE) {
-    why = "shorter than its footer";
-    goto damaged;
-  }
-  /* read, not mapped (see GstCacheEntry): anonymous memory, given back to
-   * the system as soon as the last buffer of the replay goes */
-  map_size = st.st_size;
-  map = data_alloc (map_size);
-  if (map == NULL) {
-    gst_cache_set_errno_error (error, errno, "Could not allocate memory for "
-        "cache entry", path);
+  entry = gst_cache_store_load_entry (key, fd, st.st_size, &why, &err);
+  if (entry == NULL && why == NULL) {
+    g_set_error (error, err->domain, err->code, "%s (\"%s\")", err->message,
+        path);
+    g_error_free (err);
     close (fd);
     g_free (path);
     return NULL;
   }
-  errno = 0;
-  if (!read_and_checksum (fd, map, map_size, sum)) {
-    if (errno != 0) {
-      gst_cache_set_errno_error (error, errno, "Could not read cache entry",
-          path);
-      data_free (map, map_size);
-      close (fd);
-      g_free (path);
-      return NULL;
-    }
-    why = "shorter than it was when opened";
-    goto damaged;
+  if (entry == NULL) {
+    g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_DAMAGED,
+        "Damaged cache entry \"%s\" (%s): removed", path, why);
+    remove_damaged (store, key, path, &st);
+    close (fd);
+    g_free (path);
+    return NULL;
   }
-  data_seal (map, map_size);
-
-  footer = map + st.st_size - GST_CACHE_FOOTER_SIZE;
-  payload_size = gst_cache_get_le64 (footer + 16);
-  meta_size = gst_cache_get_le64 (footer + 24);
-  if (memcmp (footer, ENTRY_MAGIC, 8) != 0) {
-    why = "bad magic";
-    goto damaged;
-  }
-  if (gst_cache_get_le32 (footer + 8) != GST_CACHE_ENTRY_VERSION) {
-    why = "unknown format version";
-    goto damaged;
-  }
-  if (gst_cache_get_le32 (footer + 12) != GST_CACHE_ENTRY_KIND_BYTES &&
-      gst_cache_get_le32 (footer + 12) != GST_CACHE_ENTRY_KIND_STREAM) {
-    why = "unknown payload kind";
-    goto damaged;
-  }
-  if (payload_size > (guint64) st.st_size || meta_size > (guint64) st.st_size
-      || payload_size + meta_size + GST_CACHE_FOOTER_SIZE !=
-      (guint64) st.st_size) {
-    why = "lengths do not match the file size";
-    goto damaged;
-  }
-  if (memcmp (footer + 32, key, GST_CACHE_KEY_SIZE) != 0) {
-    why = "stored under another key";
-    goto damaged;
-  }
-  if (memcmp (sum, footer + 64, GST_CACHE_DIGEST_SIZE) != 0) {
-    why = "checksum mismatch";
-    goto damaged;
-  }
-  meta = g_key_file_new ();
-  if (!g_key_file_load_from_data (meta, (const gchar *) map + payload_size,
-          meta_size, G_KEY_FILE_NONE, NULL)) {
-    why = "unreadable metadata";
-    goto damaged;
-  }
-  if (gst_cache_get_le32 (footer + 12) == GST_CACHE_ENTRY_KIND_STREAM &&
-      !gst_cache_records_valid (map, payload_size)) {
-    why = "bad records";
-    goto damaged;
-  }
-
   if (touch)
     touch_entry (store, key, fd);
   close (fd);
-
-  entry = g_new0 (GstCacheEntry, 1);
-  entry->refcount = 1;
   entry->path = path;
-  entry->data = map;
-  entry->data_size = map_size;
-  entry->kind = gst_cache_get_le32 (footer + 12);
-  entry->payload_size = payload_size;
-  entry->meta = meta;
   return entry;
-
-damaged:
-  g_set_error (error, GST_CACHE_STORE_ERROR, GST_CACHE_STORE_ERROR_DAMAGED,
-      "Damaged cache entry \"%s\" (%s): removed", path, why);
-  remove_damaged (store, key, path, &st);
-  if (meta)
-    g_key_file_unref (meta);
-  if (map)
-    data_free (map, map_size);
-  close (fd);
-  g_free (path);
-  return NULL;
 }
 
 GstCacheEntry *
@@ -645,6 +722,7 @@ gst_cache_entry_unref (GstCacheEntry * entry)
   data_free (entry->data, entry->data_size);
   g_key_file_unref (entry->meta);
   g_free (entry->path);
+  g_free (entry->remote);
   g_free (entry);
 }
 
@@ -671,6 +749,32 @@ const gchar *
 gst_cache_entry_get_path (GstCacheEntry * entry)
 {
   return entry->path;
+}
+
+const gchar *
+gst_cache_entry_get_remote (GstCacheEntry * entry, guint64 * time_ns)
+{
+  if (time_ns)
+    *time_ns = entry->remote_ns;
+  return entry->remote;
+}
+
+void
+gst_cache_entry_set_origin (GstCacheEntry * entry, const gchar * path,
+    const gchar * remote, guint64 remote_ns)
+{
+  g_free (entry->path);
+  entry->path = g_strdup (path);
+  g_free (entry->remote);
+  entry->remote = g_strdup (remote);
+  entry->remote_ns = remote_ns;
+}
+
+const guint8 *
+gst_cache_entry_get_data (GstCacheEntry * entry, gsize * size)
+{
+  *size = entry->data_size;
+  return entry->data;
 }
 
 /* counters */

@@ -99,6 +99,30 @@ guint64 gst_cache_store_get_config_max_size (GstCacheStore * store);
 guint64 gst_cache_store_get_config_max_entries (GstCacheStore * store);
 gboolean gst_cache_store_set_config (GstCacheStore * store,
     const gchar * name, guint64 value, GError ** error);
+gchar *gst_cache_store_get_config_string (GstCacheStore * store,
+    const gchar * name);
+gboolean gst_cache_store_set_config_string (GstCacheStore * store,
+    const gchar * name, const gchar * value, GError ** error);
+
+/* the remote tier (ccache's remote_storage): space-separated URLs, each
+ * with |attr=value suffixes; NULL: the directory's config (remote-storage,
+ * set by gst-cache --remote-storage); "": none. A local miss asks each
+ * backend in order; a verified remote entry is installed in the local
+ * cache and served. After a store, the entry is uploaded to each writable
+ * backend. URLs that do not parse are left out and told in @error (the
+ * others are used). A backend that fails is skipped for the rest of the
+ * process. */
+gboolean gst_cache_store_set_remote_storage (GstCacheStore * store,
+    const gchar * config, GError ** error);
+/* the backends' URLs, without credentials, or NULL */
+gchar **gst_cache_store_get_remote_urls (GstCacheStore * store);
+/* what went wrong with the backends since the last call (one message per
+ * line), or NULL: for the element or the tool to tell the user */
+gchar *gst_cache_store_take_remote_warnings (GstCacheStore * store);
+/* tries each backend (write, read back, remove; read only for read-only
+ * ones): one line per backend in @report; FALSE if any failed */
+gboolean gst_cache_store_check_remote (GstCacheStore * store,
+    GString * report);
 
 /* input digests */
 gboolean gst_cache_hash_file (GstCacheStore * store, const gchar * path,
@@ -128,6 +152,10 @@ const guint8 *gst_cache_entry_get_payload (GstCacheEntry * entry,
     gsize * size);
 GKeyFile *gst_cache_entry_get_meta (GstCacheEntry * entry);
 const gchar *gst_cache_entry_get_path (GstCacheEntry * entry);
+/* the backend (URL without credentials) that the entry was fetched from
+ * in this lookup and the time that took, or NULL: a local hit */
+const gchar *gst_cache_entry_get_remote (GstCacheEntry * entry,
+    guint64 * time_ns);
 
 GstCacheWriter *gst_cache_writer_new (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], guint64 max_size, GError ** error);

@@ -115,16 +115,107 @@ gst_cache_writer_get_size (GstCacheWriter * w)
   return w->size;
 }
 
-gboolean
-gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
-    GKeyFile * meta, guint64 max_size, guint64 max_entries, guint * evicted,
-    GError ** error)
+/* the complete entry file in tmp/ (@size bytes, fsynced) goes into place
+ * with its index row; @stored: a new result (the stores counters) */
+static gboolean
+install (GstCacheWriter * w, guint64 size, guint64 payload_size,
+    GKeyFile * meta, guint64 max_size, guint64 max_entries, gboolean stored,
+    guint * evicted, gchar ** path_out, GError ** error)
 {
   GstCacheStore *store = w->store;
   GPtrArray *doomed = g_ptr_array_new_with_free_func (g_free);
   GstCacheEntryInfo info = { NULL, };
   guint64 freed = 0;
   guint n_evicted = 0;
+  gchar *dir = NULL, *path = NULL;
+  gboolean new_dir;
+  gchar shard[3];
+
+  path = gst_cache_store_entry_path (store, w->key, &dir);
+  new_dir = !g_file_test (dir, G_FILE_TEST_IS_DIR);
+  if (new_dir && g_mkdir_with_parents (dir, 0700) != 0) {
+    gst_cache_set_errno_error (error, errno, "Could not create", dir);
+    goto failed;
+  }
+
+  /* under the index's write lock: the row goes in, least recently used
+   * entries go out until the cache fits again, and the entry file is
+   * renamed into place last, just before the commit; so the index never
+   * exceeds the limits at a commit, every process sees files and rows
+   * change together, and a writer killed before its commit leaves at most
+   * rows without files (an over-count: harmless) or, if it dies between
+   * its rename and its commit, an entry that gst-cache --cleanup indexes */
+  if (!gst_cache_store_begin (store, error))
+    goto failed;
+  info.key = gst_cache_digest_to_hex (w->key, GST_CACHE_KEY_SIZE);
+  info.size = size;
+  info.last_use_ns = g_get_real_time () * 1000;
+  info.created_s = g_key_file_get_int64 (meta, "entry", "created", NULL);
+  info.name_space = g_key_file_get_string (meta, "entry", "namespace", NULL);
+  info.description = g_key_file_get_string (meta, "entry", "description", NULL);
+  if (!gst_cache_index_put (store->index, &info, error) ||
+      !gst_cache_store_evict_locked (store, max_size, max_entries, 0,
+          info.key, doomed, &n_evicted, &freed, error) ||
+      (stored && !gst_cache_index_add (store->index, "stores", 1, error)) ||
+      (stored && !gst_cache_index_add (store->index, "bytes-stored",
+              payload_size, error)) || (n_evicted > 0
+          && (!gst_cache_index_add (store->index, "evictions", n_evicted, error)
+              || !gst_cache_index_add (store->index, "bytes-evicted", freed,
+                  error)))) {
+    gst_cache_store_rollback (store);
+    gst_cache_entry_info_clear (&info);
+    goto failed;
+  }
+  if (g_rename (w->tmp_path, path) != 0) {
+    gst_cache_set_errno_error (error, errno, "Could not rename into", path);
+    gst_cache_store_rollback (store);
+    gst_cache_entry_info_clear (&info);
+    goto failed;
+  }
+  if (!gst_cache_store_commit (store, error)) {
+    /* the entry is in place and valid: gst-cache --cleanup indexes it */
+    gst_cache_entry_info_clear (&info);
+    goto failed_after_rename;
+  }
+  /* the rename is durable once the directory is */
+  gst_cache_fsync_dir (dir);
+  if (new_dir)
+    gst_cache_fsync_dir (store->entries_dir);
+  gst_cache_store_unlink_all (doomed);
+  /* the memos stay bounded: chains/, and the stat/ shard of this key's
+   * first byte (keys are uniform, so every shard's turn comes) */
+  shard[0] = info.key[0];
+  shard[1] = info.key[1];
+  shard[2] = '\0';
+  gst_cache_store_prune_memos (store, shard, FALSE);
+  gst_cache_entry_info_clear (&info);
+  if (evicted)
+    *evicted = n_evicted;
+
+  g_ptr_array_unref (doomed);
+  g_free (dir);
+  *path_out = path;
+  close (w->fd);
+  w->fd = -1;
+  g_free (w->tmp_path);
+  w->tmp_path = NULL;
+  return TRUE;
+
+failed_after_rename:
+  g_clear_pointer (&w->tmp_path, g_free);
+failed:
+  g_ptr_array_unref (doomed);
+  g_free (dir);
+  g_free (path);
+  return FALSE;
+}
+
+gboolean
+gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
+    GKeyFile * meta, guint64 max_size, guint64 max_entries, guint * evicted,
+    GError ** error)
+{
+  GstCacheStore *store = w->store;
   guint8 footer[GST_CACHE_FOOTER_SIZE];
   gsize meta_size;
   gchar *meta_text = g_key_file_to_data (meta, &meta_size, NULL);
@@ -132,10 +223,8 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
   gsize body = payload_size + meta_size;
   XXH3_state_t state;
   XXH128_canonical_t canon;
-  gchar *dir = NULL, *path = NULL;
-  gboolean new_dir;
+  gchar *path = NULL;
   guint8 *map = NULL;
-  gchar shard[3];
 
   if (max_size > 0 && body + GST_CACHE_FOOTER_SIZE > max_size) {
     g_set_error (error, GST_CACHE_STORE_ERROR,
@@ -182,85 +271,39 @@ gst_cache_writer_commit (GstCacheWriter * w, GstCacheEntryKind kind,
     goto failed;
   }
 
-  path = gst_cache_store_entry_path (store, w->key, &dir);
-  new_dir = !g_file_test (dir, G_FILE_TEST_IS_DIR);
-  if (new_dir && g_mkdir_with_parents (dir, 0700) != 0) {
-    gst_cache_set_errno_error (error, errno, "Could not create", dir);
-    goto failed;
-  }
-
-  /* under the index's write lock: the row goes in, least recently used
-   * entries go out until the cache fits again, and the entry file is
-   * renamed into place last, just before the commit; so the index never
-   * exceeds the limits at a commit, every process sees files and rows
-   * change together, and a writer killed before its commit leaves at most
-   * rows without files (an over-count: harmless) or, if it dies between
-   * its rename and its commit, an entry that gst-cache --cleanup indexes */
-  if (!gst_cache_store_begin (store, error))
-    goto failed;
-  info.key = gst_cache_digest_to_hex (w->key, GST_CACHE_KEY_SIZE);
-  info.size = body + GST_CACHE_FOOTER_SIZE;
-  info.last_use_ns = g_get_real_time () * 1000;
-  info.created_s = g_key_file_get_int64 (meta, "entry", "created", NULL);
-  info.name_space = g_key_file_get_string (meta, "entry", "namespace", NULL);
-  info.description = g_key_file_get_string (meta, "entry", "description", NULL);
-  if (!gst_cache_index_put (store->index, &info, error) ||
-      !gst_cache_store_evict_locked (store, max_size, max_entries, 0,
-          info.key, doomed, &n_evicted, &freed, error) ||
-      !gst_cache_index_add (store->index, "stores", 1, error) ||
-      !gst_cache_index_add (store->index, "bytes-stored", payload_size,
-          error) || (n_evicted > 0
-          && (!gst_cache_index_add (store->index, "evictions", n_evicted, error)
-              || !gst_cache_index_add (store->index, "bytes-evicted", freed,
-                  error)))) {
-    gst_cache_store_rollback (store);
-    gst_cache_entry_info_clear (&info);
-    goto failed;
-  }
-  if (g_rename (w->tmp_path, path) != 0) {
-    gst_cache_set_errno_error (error, errno, "Could not rename into", path);
-    gst_cache_store_rollback (store);
-    gst_cache_entry_info_clear (&info);
-    goto failed;
-  }
-  if (!gst_cache_store_commit (store, error)) {
-    /* the entry is in place and valid: gst-cache --cleanup indexes it */
-    gst_cache_entry_info_clear (&info);
-    goto failed_after_rename;
-  }
-  /* the rename is durable once the directory is */
-  gst_cache_fsync_dir (dir);
-  if (new_dir)
-    gst_cache_fsync_dir (store->entries_dir);
-  gst_cache_store_unlink_all (doomed);
-  /* the memos stay bounded: chains/, and the stat/ shard of this key's
-   * first byte (keys are uniform, so every shard's turn comes) */
-  shard[0] = info.key[0];
-  shard[1] = info.key[1];
-  shard[2] = '\0';
-  gst_cache_store_prune_memos (store, shard, FALSE);
-  gst_cache_entry_info_clear (&info);
-  if (evicted)
-    *evicted = n_evicted;
-
-  g_ptr_array_unref (doomed);
   g_free (meta_text);
-  g_free (dir);
+  meta_text = NULL;
+  if (!install (w, body + GST_CACHE_FOOTER_SIZE, payload_size, meta, max_size,
+          max_entries, TRUE, evicted, &path, error))
+    goto failed;
+  /* write-through: the remote backends get the new entry */
+  if (store->remotes && store->remotes->len > 0)
+    gst_cache_tier_upload (store, w->key, path);
   g_free (path);
-  close (w->fd);
-  w->fd = -1;
-  g_free (w->tmp_path);
-  w->tmp_path = NULL;
   return TRUE;
 
-failed_after_rename:
-  g_clear_pointer (&w->tmp_path, g_free);
 failed:
-  g_ptr_array_unref (doomed);
   g_free (meta_text);
-  g_free (dir);
-  g_free (path);
   return FALSE;
+}
+
+gint
+gst_cache_writer_get_fd (GstCacheWriter * w)
+{
+  return w->fd;
+}
+
+gboolean
+gst_cache_writer_install (GstCacheWriter * w, guint64 size,
+    guint64 payload_size, GKeyFile * meta, guint64 max_size,
+    guint64 max_entries, gchar ** path_out, GError ** error)
+{
+  if (fsync (w->fd) != 0) {
+    gst_cache_set_errno_error (error, errno, "Could not flush", w->tmp_path);
+    return FALSE;
+  }
+  return install (w, size, payload_size, meta, max_size, max_entries, FALSE,
+      NULL, path_out, error);
 }
 
 void
