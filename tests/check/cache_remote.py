@@ -252,29 +252,61 @@ class Ctx:
             self.env['LD_PRELOAD'] = self.env['GST_REUSE_SANITIZER_PRELOAD']
         self.outputs = []       # everything the runs printed, for secrets
         self.n = 0
+        self.lock = threading.Lock()
 
-    def run(self, cache, src, remote=None, debug=False, branches=1):
+    def run(self, cache, src, remote=None, debug=False, branches=1,
+            fsize=None):
         """a cachebin pipeline (or @branches independent ones in one
-        process, on src, src.2, ...); returns the messages, the warnings
-        and the outputs"""
+        process, on src, src.1, ...); returns the messages, gst-launch's
+        output, the output files and whether the chain ran. @fsize: files
+        the process writes stop at that size (RLIMIT_FSIZE, as on a full
+        disk); the output then goes through a pipe"""
         args = [self.launch, '-m', '-v']
         outs = []
+        pipe = None
         for b in range(branches):
-            self.n += 1
-            out = os.path.join(self.work, f'out-{self.n}')
+            with self.lock:
+                self.n += 1
+                out = os.path.join(self.work, f'out-{self.n}')
             outs.append(out)
             s = src if b == 0 else f'{src}.{b}'
             args += ['filesrc', f'location={s}', 'blocksize=16384', '!',
                      'cachebin', f'cache-dir={cache}']
             if remote is not None:
                 args.append(f'remote-storage="{remote}"')
-            args += ['description="identity silent=false"', '!', 'filesink',
-                     f'location={out}']
+            args += ['description="identity silent=false"', '!']
+            if fsize is None:
+                args += ['filesink', f'location={out}']
+            else:
+                pipe = os.pipe()
+                args += ['fdsink', f'fd={pipe[1]}']
         env = dict(self.env)
         if debug:
             env['GST_DEBUG'] = '*cache*:7'
+
+        def limit():
+            import resource
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+        reader = None
+        if pipe:
+            got = []
+
+            def drain():
+                with os.fdopen(pipe[0], 'rb') as f:
+                    got.append(f.read())
+            reader = threading.Thread(target=drain)
+            reader.start()
         proc = subprocess.run(args, env=env, capture_output=True,
-                              text=True, timeout=300)
+                              text=True, timeout=300,
+                              pass_fds=(pipe[1],) if pipe else (),
+                              preexec_fn=limit if fsize else None)
+        if pipe:
+            os.close(pipe[1])
+            reader.join()
+            with open(outs[0], 'wb') as f:
+                f.write(got[0])
         self.outputs.append(proc.stdout + proc.stderr)
         if proc.returncode != 0:
             fail(f'pipeline failed ({proc.returncode}):\n{proc.stdout}'
@@ -535,6 +567,129 @@ class Test:
               c.get('remote-uploads') is None, f'read-only: {c}')
         print('read-only: asked, never written (no PUT in the access log)')
 
+    def redis_limits(self, redis):
+        """an entry above Redis's max-entry-size: skipped on both sides"""
+        remote = f'redis+unix:{redis.socket}'
+        a, b = self.caches()
+        src = self.new_input()
+        key = self.miss_upload(a, src, remote)
+        # a reader whose limit is below the entry: not downloaded, and its
+        # own result not uploaded either (counted twice)
+        self.expect_fallback(b, src, remote + '|max-entry-size=1000',
+                             'max-entry-size', 'remote-too-large', 2)
+        check(self.ctx.counters(b).get('remote-uploads') is None,
+              'too large: uploaded')
+        # a writer whose limit is below the entry: not uploaded
+        redis.cli('FLUSHALL')
+        c, _ = self.caches()
+        msgs, out, outs, ran = self.ctx.run(c, src,
+                                            remote + '|max-entry-size=1000')
+        check(msgs[0]['result'] == 'miss' and read(outs[0]) == read(src),
+              'redis too large: output')
+        check('max-entry-size' in out, f'redis too large: no warning:\n{out}')
+        check(self.ctx.counters(c).get('remote-too-large') == 1,
+              'redis too large: not counted')
+        check(redis.cli('EXISTS', 'gst-reuse:' + key).strip() == b'0',
+              'redis too large: stored all the same')
+        print('redis max-entry-size: not downloaded, not uploaded, counted, '
+              'warned')
+
+    def full_disk(self, nginx):
+        """the local disk fills while the remote entry is downloaded (the
+        process may write no file beyond 1 MiB): a warning, the chain runs,
+        the output is exact"""
+        a, b = self.caches()
+        src = self.new_input(3 << 20)
+        # A writes to a pipe too: whether downstream seeks is in the key
+        msgs, out, outs, ran = self.ctx.run(a, src, nginx.url(),
+                                            fsize=1 << 40)
+        check(msgs[0]['result'] == 'miss' and read(outs[0]) == read(src),
+              f'full disk: A: {msgs}')
+        ca = self.ctx.counters(a)
+        check(ca.get('remote-uploads') == 1, f'full disk: A: {ca}')
+        self.ctx.run(b, self.new_input(1000), '')       # index and config
+        msgs, out, outs, ran = self.ctx.run(b, src, nginx.url(),
+                                            fsize=1 << 20)
+        check(msgs[0]['result'] == 'miss' and ran, f'full disk: {msgs}')
+        check(read(outs[0]) == read(src), 'full disk: wrong output')
+        check('File too large' in out or 'No space' in out,
+              f'full disk: no warning:\n{out}')
+        c = self.ctx.counters(b)
+        check(c.get('remote-errors-local') == 1 and
+              c.get('remote-hits') is None, f'full disk: {c}')
+        check(not os.listdir(os.path.join(b, 'tmp')),
+              'full disk: a partial download was left in tmp/')
+        print('full disk while downloading: warned, chain ran, exact output, '
+              'nothing left in tmp/')
+
+    def hammer(self, nginx):
+        """4 processes at a time on each of 2 hosts, one server, the same
+        inputs in random orders: exact outputs, nothing damaged, and the
+        counters add up to what the runs reported and the server saw"""
+        nginx.wipe()
+        hosts = self.caches()
+        inputs = [self.new_input(200000) for _ in range(5)]
+        puts_before = len(re.findall(r'"PUT [^"]*" 20[14] ', nginx.log()))
+        results = {h: [] for h in hosts}
+        errors = []
+
+        def worker(host, seed):
+            order = list(inputs)
+            random.Random(seed).shuffle(order)
+            for src in order:
+                try:
+                    msgs, out, outs, ran = self.ctx.run(host, src,
+                                                        nginx.url())
+                    if read(outs[0]) != read(src):
+                        errors.append(f'wrong output for {src}')
+                    if 'WARNING' in out:
+                        errors.append(f'a warning:\n{out}')
+                    results[host].append(msgs[0])
+                except SystemExit:
+                    errors.append('a run failed')
+
+        threads = [threading.Thread(target=worker, args=(h, i * 2 + j))
+                   for i, h in enumerate(hosts) for j in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        check(not errors, f'hammer: {errors[:3]}')
+        uploads = already = 0
+        for h in hosts:
+            msgs = results[h]
+            check(len(msgs) == 4 * len(inputs), 'hammer: missing runs')
+            local = sum(m['result'] == 'hit' and m['source'] == 'local'
+                        for m in msgs)
+            remote = sum(m['result'] == 'hit' and m['source'] == 'remote'
+                         for m in msgs)
+            misses = sum(m['result'] == 'miss' for m in msgs)
+            stored = sum(m.get('stored') == 'true' for m in msgs)
+            c = self.ctx.counters(h)
+            check(c.get('hits', 0) == local + remote and
+                  c.get('misses', 0) == misses and
+                  c.get('remote-hits', 0) == remote and
+                  c.get('remote-hits', 0) + c.get('remote-misses', 0) ==
+                  remote + misses and
+                  c.get('remote-uploads', 0) +
+                  c.get('remote-already-there', 0) == stored,
+                  f'hammer: counters {c} against local {local}, remote '
+                  f'{remote}, misses {misses}, stored {stored}')
+            for bad in ('damaged', 'remote-damaged', 'remote-errors',
+                        'remote-untrusted', 'errors'):
+                check(bad not in c, f'hammer: {bad} {c}')
+            self.ctx.tool(h, '--verify')
+            uploads += c.get('remote-uploads', 0)
+            already += c.get('remote-already-there', 0)
+            print(f'hammer host: {local} local hits, {remote} remote hits, '
+                  f'{misses} misses, {c.get("remote-uploads", 0)} uploads')
+        puts = len(re.findall(r'"PUT [^"]*" 20[14] ', nginx.log()))
+        check(puts - puts_before == uploads, f'hammer: {uploads} uploads '
+              f'counted, {puts - puts_before} PUTs on the server')
+        check(len(nginx.files()) == len(inputs), 'hammer: server entries')
+        print(f'hammer: 8 processes, 2 hosts, exact outputs, {uploads} '
+              f'uploads = PUTs, {already} already there')
+
     # 3. signing
     def signing(self, nginx):
         k1 = os.path.join(self.top, 'key1')
@@ -628,6 +783,9 @@ def main():
         t = Test(ctx, top)
         t.share(nginx, redis, redis_unix)
         t.failures(nginx)
+        t.redis_limits(redis_unix)
+        t.full_disk(nginx)
+        t.hammer(nginx)
         secrets = t.signing(nginx)
         t.secrets_and_tool(nginx, redis, secrets)
     finally:
