@@ -526,8 +526,14 @@ GST_START_TEST (test_child_signal_state)
   lines = g_strsplit (out, "\n", -1);
   for (l = lines; *l && **l; l++) {
     const gchar *hex = strchr (*l, ':') + 1;
+    /* signals 32 and 33 are glibc's own (thread cancellation, setxid): no
+     * program can change them through glibc, and a test started by
+     * posix_spawn() (make, in a package build) has them ignored already */
+    guint64 glibc_own = (G_GUINT64_CONSTANT (1) << 31) |
+        (G_GUINT64_CONSTANT (1) << 32);
 
-    fail_unless (g_ascii_strtoull (hex, NULL, 16) == 0, "child has %s", *l);
+    fail_unless ((g_ascii_strtoull (hex, NULL, 16) & ~glibc_own) == 0,
+        "child has %s", *l);
   }
   fail_unless (g_strv_length (lines) >= 2);
   g_strfreev (lines);
