@@ -65,6 +65,7 @@
 #endif
 
 #include "gstlayeredallocator.h"
+#include "gstlayeredmalloc.h"
 #include "gstlayeredarena.h"
 #include "gstlayeredlock.h"
 
@@ -80,6 +81,7 @@ GST_DEBUG_CATEGORY_STATIC (CAT_PERFORMANCE);
 #define DEFAULT_IDLE_LEVEL      (G_GUINT64_CONSTANT (64) * 1024 * 1024)
 #define DEFAULT_IDLE_TIMEOUT    (5 * GST_SECOND)
 #define DEFAULT_HUGE_PAGES      FALSE
+#define DEFAULT_HUGE_PAGES_MIN_SIZE 0
 #define DEFAULT_BACKTRACES      FALSE
 
 enum
@@ -91,6 +93,7 @@ enum
   PROP_IDLE_LEVEL,
   PROP_IDLE_TIMEOUT,
   PROP_HUGE_PAGES,
+  PROP_HUGE_PAGES_MIN_SIZE,
   PROP_BACKTRACES,
   PROP_PREALLOC,
   PROP_STATS,
@@ -117,6 +120,7 @@ struct _GstLayeredAllocator
   guint min_align;
   guint64 max_class_size;
   gboolean huge_pages;
+  guint64 huge_pages_min_size;
 
   /* OBJECT_LOCK */
   guint64 max_cached;
@@ -395,6 +399,27 @@ gst_layered_allocator_class_init (GstLayeredAllocatorClass * klass)
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
+   * GstLayeredAllocator:huge-pages-min-size:
+   *
+   * Huge pages by size class: frame classes of this size and more (and
+   * memory above #GstLayeredAllocator:max-class-size of this size and
+   * more) are mapped and advised as with #GstLayeredAllocator:huge-pages,
+   * smaller ones are not. For example 33554432 (32 MiB) gives huge pages
+   * to 8K frames and 4K frames of 16 bits, whose copies fault in tens of
+   * thousands of pages each, and not to 1080p frames, whose first touch
+   * would cost more with them. 0 (the default) turns this off; sizes under
+   * 2 MiB count as 2 MiB. #GstLayeredAllocator:huge-pages=%TRUE gives huge
+   * pages to every chunk of 2 MiB and more whatever this says.
+   *
+   * Since: 1.22
+   */
+  obj_props[PROP_HUGE_PAGES_MIN_SIZE] =
+      g_param_spec_uint64 ("huge-pages-min-size", "Huge pages minimum size",
+      "Ask for transparent huge pages for size classes of this many bytes "
+      "and more (0: off)", 0, G_MAXUINT64, DEFAULT_HUGE_PAGES_MIN_SIZE,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
    * GstLayeredAllocator:backtraces:
    *
    * Record a backtrace for every memory allocated while this is on, for
@@ -448,6 +473,7 @@ gst_layered_allocator_init (GstLayeredAllocator * self)
   self->min_align = DEFAULT_MIN_ALIGN;
   self->max_class_size = DEFAULT_MAX_CLASS_SIZE;
   self->huge_pages = DEFAULT_HUGE_PAGES;
+  self->huge_pages_min_size = DEFAULT_HUGE_PAGES_MIN_SIZE;
   self->max_cached = DEFAULT_MAX_CACHED;
   self->idle_level = DEFAULT_IDLE_LEVEL;
   self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
@@ -470,6 +496,7 @@ gst_layered_allocator_constructed (GObject * object)
   config.min_align = self->min_align;
   config.max_class_size = self->max_class_size;
   config.huge_pages = self->huge_pages;
+  config.huge_pages_min_size = self->huge_pages_min_size;
   config.tag_free = free_header;
   /* memory that passes through has its header in the same malloc, as
    * system memory does */
@@ -554,6 +581,9 @@ gst_layered_allocator_set_property (GObject * object, guint prop_id,
     case PROP_HUGE_PAGES:
       self->huge_pages = g_value_get_boolean (value);
       break;
+    case PROP_HUGE_PAGES_MIN_SIZE:
+      self->huge_pages_min_size = g_value_get_uint64 (value);
+      break;
     case PROP_MAX_CACHED:
     case PROP_IDLE_LEVEL:
     case PROP_IDLE_TIMEOUT:{
@@ -605,6 +635,9 @@ gst_layered_allocator_get_property (GObject * object, guint prop_id,
       break;
     case PROP_HUGE_PAGES:
       g_value_set_boolean (value, self->huge_pages);
+      break;
+    case PROP_HUGE_PAGES_MIN_SIZE:
+      g_value_set_uint64 (value, self->huge_pages_min_size);
       break;
     case PROP_MAX_CACHED:
       GST_OBJECT_LOCK (self);
@@ -1034,9 +1067,15 @@ gst_is_layered_memory (GstMemory * mem)
  * registering it if the `layered` plugin has not) the default allocator of
  * the process, which every buffer pool and element that does not ask for a
  * particular allocator then uses. Call it after gst_init(), before
- * building pipelines. A @config that sets min-align, max-class-size or
- * huge-pages (which an existing allocator cannot change) registers a new
- * allocator in place of the old one.
+ * building pipelines. A @config that sets min-align, max-class-size,
+ * huge-pages or huge-pages-min-size (which an existing allocator cannot
+ * change) registers a new allocator in place of the old one.
+ *
+ * @config may also hold the #gboolean field `malloc-tuning` (default
+ * %FALSE): %TRUE also calls gst_layered_malloc_tune() with the defaults, so
+ * that the memory codec libraries allocate with malloc, which no
+ * #GstAllocator sees, is kept and reused as well; it changes malloc for
+ * the whole process (see gst_layered_malloc_tune()).
  *
  * Returns: (transfer full): the allocator.
  */
@@ -1044,6 +1083,23 @@ GstAllocator *
 gst_layered_memory_init (const GstStructure * config)
 {
   GstAllocator *allocator;
+  GstStructure *copy = NULL;
+  gboolean tune = FALSE;
+
+  /* not a setting of the allocator */
+  if (config && gst_structure_has_field (config, "malloc-tuning")) {
+    if (!gst_structure_get_boolean (config, "malloc-tuning", &tune))
+      GST_WARNING ("malloc-tuning is not a boolean: not tuning malloc");
+    copy = gst_structure_copy (config);
+    gst_structure_remove_field (copy, "malloc-tuning");
+    config = gst_structure_n_fields (copy) ? copy : NULL;
+  }
+  if (tune) {
+    GstStructure *done = gst_layered_malloc_tune (NULL);
+
+    if (done)
+      gst_structure_free (done);
+  }
 
   allocator = gst_allocator_find (GST_LAYERED_MEMORY_ALLOCATOR_NAME);
   if (allocator && !GST_IS_LAYERED_ALLOCATOR (allocator)) {
@@ -1056,7 +1112,8 @@ gst_layered_memory_init (const GstStructure * config)
    * registered one (memory from the old one keeps it alive until freed) */
   if (allocator && config && (gst_structure_has_field (config, "min-align")
           || gst_structure_has_field (config, "max-class-size")
-          || gst_structure_has_field (config, "huge-pages"))) {
+          || gst_structure_has_field (config, "huge-pages")
+          || gst_structure_has_field (config, "huge-pages-min-size"))) {
     gst_object_unref (allocator);
     allocator = NULL;
   }
@@ -1072,6 +1129,8 @@ gst_layered_memory_init (const GstStructure * config)
 
   gst_allocator_set_default (gst_object_ref (allocator));
   GST_INFO_OBJECT (allocator, "layered memory is now the default allocator");
+  if (copy)
+    gst_structure_free (copy);
 
   return allocator;
 }

@@ -90,7 +90,8 @@ struct _GstLayeredArena
 {
   gsize min_align;
   guint64 max_class_size;
-  gboolean huge_pages;
+  gboolean huge_pages;          /* any chunk gets huge pages */
+  gsize huge_min;               /* chunks of this size and more do */
   gsize page_size;
   GDestroyNotify tag_free;
   gsize tag_size;

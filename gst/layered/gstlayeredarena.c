@@ -177,6 +177,7 @@ gst_layered_arena_config_init (GstLayeredArenaConfig * config)
   config->idle_level = 64 * MiB;
   config->idle_timeout_us = 5 * G_USEC_PER_SEC;
   config->huge_pages = FALSE;
+  config->huge_pages_min_size = 0;
   config->tag_free = NULL;
   config->tag_size = 0;
 }
@@ -212,7 +213,11 @@ gst_layered_arena_new (const GstLayeredArenaConfig * config)
 
   arena->min_align = config->min_align;
   arena->max_class_size = MAX (config->max_class_size, GEO_MAX);
-  arena->huge_pages = config->huge_pages;
+  /* the smallest chunk that gets huge pages (G_MAXSIZE: none) */
+  arena->huge_min = config->huge_pages ? HUGE_PAGE :
+      config->huge_pages_min_size == 0 ? G_MAXSIZE :
+      (gsize) MIN (MAX (config->huge_pages_min_size, HUGE_PAGE), G_MAXSIZE);
+  arena->huge_pages = arena->huge_min != G_MAXSIZE;
   arena->tag_free = config->tag_free;
   /* the data after the tag stays aligned as malloc aligns */
   arena->tag_size = (config->tag_size + 15) & ~(gsize) 15;
@@ -389,7 +394,7 @@ new_chunk (GstLayeredArena * arena, Class * cls)
 
   if (cls->exact || cls->block_size > GEO_MAX) {
     size = cls->block_size;
-    huge = arena->huge_pages && size >= HUGE_PAGE;
+    huge = size >= arena->huge_min;
   } else {
     size = GST_LAYERED_ARENA_CHUNK_SIZE;
     huge = FALSE;

@@ -59,6 +59,8 @@ typedef struct
   guint64 idle_level;           /* cached bytes kept once idle */
   gint64 idle_timeout_us;       /* a class unused this long is idle */
   gboolean huge_pages;          /* MADV_HUGEPAGE on chunks >= 2 MiB */
+  guint64 huge_pages_min_size;  /* and on classes of this size and more
+                                 * (0: off) */
   GDestroyNotify tag_free;      /* for tags the arena drops (may be NULL) */
   gsize tag_size;               /* a block that passes through comes with
                                  * this many bytes for a tag in front of it,

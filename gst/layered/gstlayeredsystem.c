@@ -119,7 +119,7 @@ gst_layered_arena_alloc_oversized (GstLayeredArena * arena, gsize size,
   if (size > G_MAXSIZE - arena->page_size)
     return FALSE;
   rounded = (size + arena->page_size - 1) & ~(arena->page_size - 1);
-  huge = arena->huge_pages && rounded >= HUGE_PAGE;
+  huge = rounded >= arena->huge_min;
   /* mapped at a multiple of the alignment: no slack needed */
   c = gst_layered_arena_map_chunk (arena, rounded, align_mask + 1, huge);
   if (c == NULL)

@@ -25,5 +25,6 @@
 #include <gst/layered/layered-prelude.h>
 #include <gst/layered/gstlayeredallocator.h>
 #include <gst/layered/gstlayeredbufferpool.h>
+#include <gst/layered/gstlayeredmalloc.h>
 
 #endif /* __GST_LAYERED_H__ */

@@ -14,7 +14,8 @@
 # parameters take effect, and bad parameters give one warning and the
 # defaults; a bus sync handler that builds pipelines while the tracer posts
 # does not deadlock, and pipelines that never started get nothing posted; a
-# cap of 0 passes memory through without trimming. Run with a Python that
+# cap of 0 passes memory through without trimming; malloc tuning is applied
+# and reported as documented. Run with a Python that
 # has PyGObject (GStreamer's own parser reads the records).
 
 import os
@@ -206,6 +207,29 @@ def main():
           stats[-1].get_value('pool-hits') == 0 and
           stats[-1].get_value('bytes-mapped') == 0,
           'max-size=0: memory passes through, no trims', out)
+
+    # 7. malloc tuning: on by default, reported; malloc-tuning=false leaves
+    # malloc alone; huge-pages-min-size is a size like max-size
+    line = [launch, 'videotestsrc', 'num-buffers=5', '!', 'fakesink']
+    tuned = re.compile(r'malloc tuning: layered-malloc-tuning, '
+                       r'mmap-threshold=\(guint64\)(\d+), '
+                       r'trim-threshold=\(guint64\)(\d+)')
+    for params, expect in (('', True), ('(malloc-tuning=true)', True),
+                           ('(malloc-tuning=false)', False)):
+        rc, out = run(line, 'layeredmem' + params)
+        m = tuned.search(out)
+        if expect:
+            check(rc == 0 and m is not None and
+                  int(m.group(1)) == 32 << 20 and
+                  int(m.group(2)) == 256 << 20,
+                  f'layeredmem{params}: malloc tuned and reported', out)
+        else:
+            check(rc == 0 and m is None and 'malloc tuning: none' in out,
+                  f'layeredmem{params}: malloc left alone, reported', out)
+    rc, out = run(line, 'layeredmem(huge-pages-min-size=32MiB)')
+    check(rc == 0 and 'WARNING' not in out and
+          'huge-pages-min-size=(guint64)33554432' in out,
+          'huge-pages-min-size=32MiB taken', out)
 
     print(f'{len(failures)} failure(s)')
     return 1 if failures else 0

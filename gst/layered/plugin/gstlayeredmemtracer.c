@@ -45,6 +45,13 @@
  * * `max-class-size`, `idle-level` (sizes), `idle-timeout` (seconds),
  *   `huge-pages`, `backtraces` (booleans, false by default): as the
  *   allocator's properties
+ * * `huge-pages-min-size`: huge pages for size classes of this size and
+ *   more (a size; default 0, off): as the allocator's property
+ * * `malloc-tuning`: also tune glibc's malloc (gst_layered_malloc_tune()),
+ *   so that what codec libraries allocate with malloc is kept and reused
+ *   (boolean, default true): mmap threshold 32 MiB, trim threshold
+ *   256 MiB, for the whole process; `malloc-tuning=false` leaves malloc
+ *   alone
  * * `interval`: log the statistics every so many seconds (default 0: off)
  *
  * A parameter that is unknown or has a bad value is reported in one
@@ -92,6 +99,11 @@ struct _GstLayeredMemTracer
 
 #define gst_layered_mem_tracer_parent_class parent_class
 G_DEFINE_TYPE (GstLayeredMemTracer, gst_layered_mem_tracer, GST_TYPE_TRACER);
+
+/* what the tracer does when not told: decided by scripts/bench mem and
+ * alloc (docs/layered.md) */
+#define DEFAULT_MALLOC_TUNING           TRUE
+#define DEFAULT_HUGE_PAGES_MIN_SIZE     0
 
 static GstTracerRecord *tr_stats;
 static GstTracerRecord *tr_leaks;
@@ -265,7 +277,8 @@ take_param (GQuark field, const GValue * value, gpointer user_data)
   gboolean b;
 
   if (!strcmp (name, "max-size") || !strcmp (name, "max-cached") ||
-      !strcmp (name, "idle-level") || !strcmp (name, "max-class-size")) {
+      !strcmp (name, "idle-level") || !strcmp (name, "max-class-size") ||
+      !strcmp (name, "huge-pages-min-size")) {
     const gchar *prop = strcmp (name, "max-size") ? name : "max-cached";
 
     if (!parse_size (value, &size))
@@ -287,7 +300,8 @@ take_param (GQuark field, const GValue * value, gpointer user_data)
     else
       gst_structure_set (p->config, name, G_TYPE_UINT64,
           (guint64) (d * GST_SECOND), NULL);
-  } else if (!strcmp (name, "huge-pages") || !strcmp (name, "backtraces")) {
+  } else if (!strcmp (name, "huge-pages") || !strcmp (name, "backtraces")
+      || !strcmp (name, "malloc-tuning")) {
     if (!parse_boolean (value, &b))
       problem (p, name, value, "not true or false");
     else
@@ -339,10 +353,20 @@ read_params (GstLayeredMemTracer * self)
     GST_WARNING_OBJECT (self, "bad parameters: %s", p.problems->str);
     g_warning ("layeredmem: %s; using the defaults for these. Parameters: "
         "max-size, align, prealloc, max-class-size, idle-level, "
-        "idle-timeout, huge-pages, backtraces, interval.", p.problems->str);
+        "idle-timeout, huge-pages, huge-pages-min-size, malloc-tuning, "
+        "backtraces, interval.", p.problems->str);
   }
   g_string_free (p.problems, TRUE);
   g_free (params);
+
+  /* the tracer's defaults, where they differ from the library's */
+  if (!gst_structure_has_field (p.config, "malloc-tuning"))
+    gst_structure_set (p.config, "malloc-tuning", G_TYPE_BOOLEAN,
+        DEFAULT_MALLOC_TUNING, NULL);
+  if (!gst_structure_has_field (p.config, "huge-pages-min-size"))
+    gst_structure_set (p.config, "huge-pages-min-size", G_TYPE_UINT64,
+        (guint64) DEFAULT_HUGE_PAGES_MIN_SIZE, NULL);
+
   return p.config;
 }
 
@@ -483,7 +507,7 @@ static void
 gst_layered_mem_tracer_constructed (GObject * object)
 {
   GstLayeredMemTracer *self = GST_LAYERED_MEM_TRACER (object);
-  GstStructure *config;
+  GstStructure *config, *tuning;
 
   G_OBJECT_CLASS (parent_class)->constructed (object);
 
@@ -492,6 +516,12 @@ gst_layered_mem_tracer_constructed (GObject * object)
   GST_INFO_OBJECT (self, "layered memory is the default allocator: %"
       GST_PTR_FORMAT, config);
   gst_structure_free (config);
+  tuning = gst_layered_malloc_get_tuning ();
+  if (tuning)
+    GST_INFO_OBJECT (self, "malloc tuning: %" GST_PTR_FORMAT, tuning);
+  else
+    GST_INFO_OBJECT (self, "malloc tuning: none");
+  g_clear_pointer (&tuning, gst_structure_free);
 
   gst_tracing_register_hook (GST_TRACER (self), "element-new",
       G_CALLBACK (do_element_new));
