@@ -83,14 +83,11 @@ set_ctx_error (GstCacheRemoteRedis * r, const gchar * what, GError ** error)
   r->ctx = NULL;
 }
 
-static struct timeval
-ms_to_tv (guint ms)
+static void
+ms_to_tv (guint ms, struct timeval *tv)
 {
-  struct timeval tv;
-
-  tv.tv_sec = ms / 1000;
-  tv.tv_usec = (ms % 1000) * 1000;
-  return tv;
+  tv->tv_sec = ms / 1000;
+  tv->tv_usec = (ms % 1000) * 1000;
 }
 
 /* a reply that must be a status "OK" (AUTH, SELECT) */
@@ -116,10 +113,12 @@ command_ok (GstCacheRemoteRedis * r, redisReply * reply, const gchar * what,
 static gboolean
 ensure_connected (GstCacheRemoteRedis * r, GError ** error)
 {
-  struct timeval ctv = ms_to_tv (r->parent.connect_timeout_ms);
+  struct timeval ctv, otv;
 
   if (r->ctx)
     return TRUE;
+  ms_to_tv (r->parent.connect_timeout_ms, &ctv);
+  ms_to_tv (r->parent.operation_timeout_ms, &otv);
   if (r->socket)
     r->ctx = redisConnectUnixWithTimeout (r->socket, ctv);
   else
@@ -136,7 +135,7 @@ ensure_connected (GstCacheRemoteRedis * r, GError ** error)
     r->ctx = NULL;
     return FALSE;
   }
-  redisSetTimeout (r->ctx, ms_to_tv (r->parent.operation_timeout_ms));
+  redisSetTimeout (r->ctx, otv);
   if (r->password) {
     redisReply *reply = r->user ?
         redisCommand (r->ctx, "AUTH %s %s", r->user, r->password) :
