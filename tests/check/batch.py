@@ -26,8 +26,11 @@
 #    has any, no temporary file is left.
 # 6. cachebin: a batch with repeated inputs through cachebin: the report
 #    has each input's cachebin result and the totals.
-# 7. usage: bad usage exits with 2.
-# 8. docs: the gst-reuse-batch lines of docs/batch.md and README.md run.
+# 7. partial: a pipeline that fails part way leaves nothing of what its
+#    filesink and multifilesink wrote, and a file that was at the location
+#    before stays.
+# 8. usage: bad usage exits with 2.
+# 9. docs: the gst-reuse-batch lines of docs/batch.md and README.md run.
 
 import json
 import os
@@ -365,6 +368,39 @@ def test_cachebin(ctx, good):
     print('cachebin: 3 misses then 3 hits in the report')
 
 
+def test_partial(ctx, good):
+    """a pipeline that fails part way: what its filesink and its
+    multifilesink wrote is gone, a file that was there before stays; the
+    same pipeline done lists every numbered file"""
+    out = os.path.join(ctx.work, 'partial')
+    os.makedirs(out)
+    old = os.path.join(out, 'clip10.mjpeg')
+    with open(old, 'w') as f:
+        f.write('from before')
+    frames = ('videotestsrc num-buffers=20 ! video/x-raw,width=32,height=24 '
+              '! jpegenc ! tee name=t ! queue ! multifilesink '
+              'location={outdir}/{stem}-%02d.jpg t. ! queue ! ')
+    report = os.path.join(ctx.work, 'partial.json')
+    ctx.run('-o', out, '--json', report, frames + 'identity error-after=8 '
+            '! filesink location={outdir}/{stem}.mjpeg', good[10], expect=1)
+    with open(report) as f:
+        r = json.load(f)['inputs'][0]
+    check(r['outcome'] == 'failed' and 'identity' in r['debug'], f'{r}')
+    check(os.listdir(out) == ['clip10.mjpeg'], f'{os.listdir(out)}')
+    with open(old) as f:
+        check(f.read() == 'from before', 'the earlier file was touched')
+    ctx.run('-o', out, '--json', report, frames + 'filesink '
+            'location={outdir}/{stem}.mjpeg', good[10], expect=0)
+    with open(report) as f:
+        r = json.load(f)['inputs'][0]
+    files = sorted(os.path.join(out, f'clip10-{i:02d}.jpg')
+                   for i in range(20)) + [old]
+    check(sorted(r['outputs']) == sorted(files), f'{r["outputs"]}')
+    check(r['bytes-out'] == sum(os.path.getsize(f) for f in files), f'{r}')
+    print('partial: a failed pipeline\'s files removed, an earlier file '
+          'kept')
+
+
 def test_usage(ctx, good):
     for args in ([], [THUMB], ['filesrc location={inptu} ! fakesink', 'x'],
                  ['-j', '0', THUMB, good[0]], ['--bogus', THUMB, good[0]],
@@ -424,6 +460,7 @@ def main():
         test_timeout(ctx, good)
         test_interrupt(ctx, good)
         test_cachebin(ctx, good)
+        test_partial(ctx, good)
         test_docs(ctx, good)
     finally:
         shutil.rmtree(work, ignore_errors=True)
