@@ -78,6 +78,7 @@ typedef struct
   BatchRunCtl ctl;
   Job *job;                     /* under ctl.lock */
   gboolean in_fallback;         /* under ctl.lock */
+  gint64 run_start;             /* under ctl.lock */
 } Worker;
 
 struct _App
@@ -296,7 +297,8 @@ abandon_worker (App * app, Worker * w, const gchar * why)
     run->outcome = w->ctl.stop ? BATCH_OUTCOME_INTERRUPTED :
         BATCH_OUTCOME_TIMEOUT;
     run->error = g_strdup (why);
-    run->seconds = elapsed (app);
+    run->seconds = (g_get_monotonic_time () - w->run_start) /
+        (gdouble) G_USEC_PER_SEC;
     if (w->in_fallback)
       job->has_fallback = TRUE;
     else if (app->on_error && !stopping)
@@ -441,6 +443,7 @@ run_template (Worker * w, Job * job, const gchar * tmpl, gboolean fallback)
   g_mutex_lock (&w->ctl.lock);
   w->job = job;
   w->in_fallback = fallback;
+  w->run_start = g_get_monotonic_time ();
   w->ctl.deadline = app->timeout > 0 ? g_get_monotonic_time () +
       (gint64) (app->timeout * G_USEC_PER_SEC) : 0;
   g_mutex_unlock (&w->ctl.lock);
