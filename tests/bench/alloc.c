@@ -21,7 +21,7 @@
 
 /* Usage: gst-reuse-bench-alloc --source=SOURCE --size=BYTES
  *            --iterations=N [--threads=T] [--write] [--huge-pages]
- *            [--max-cached=BYTES]
+ *            [--huge-pages-min-size=BYTES] [--max-cached=BYTES]
  *
  * In the manner of upstream's gstpoolstress: T threads each take memory of
  * BYTES bytes N times, optionally map it for writing and fill all of it,
@@ -122,7 +122,7 @@ main (int argc, char **argv)
   gint64 size = 0, iterations = 0;
   gint threads = 1;
   gboolean write = FALSE, huge_pages = FALSE;
-  gint64 max_cached = -1;
+  gint64 max_cached = -1, huge_min = 0;
   GOptionEntry entries[] = {
     {"source", 0, 0, G_OPTION_ARG_STRING, &source,
         "layered, sysmem, pool (GstBufferPool) or layered-pool "
@@ -136,6 +136,8 @@ main (int argc, char **argv)
         "map and fill every allocation", NULL},
     {"huge-pages", 0, 0, G_OPTION_ARG_NONE, &huge_pages,
         "layered: huge-pages=true", NULL},
+    {"huge-pages-min-size", 0, 0, G_OPTION_ARG_INT64, &huge_min,
+        "layered: huge-pages-min-size", "BYTES"},
     {"max-cached", 0, 0, G_OPTION_ARG_INT64, &max_cached,
         "layered: max-cached (default: the allocator's)", "BYTES"},
     {NULL}
@@ -164,7 +166,9 @@ main (int argc, char **argv)
 
   if (g_str_equal (source, "layered")) {
     GstStructure *config = gst_structure_new ("layered-allocator-config",
-        "huge-pages", G_TYPE_BOOLEAN, huge_pages, NULL);
+        "huge-pages", G_TYPE_BOOLEAN, huge_pages,
+        "huge-pages-min-size", G_TYPE_UINT64, (guint64) MAX (huge_min, 0),
+        NULL);
 
     if (max_cached >= 0)
       gst_structure_set (config, "max-cached", G_TYPE_UINT64,
