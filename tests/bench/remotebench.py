@@ -106,12 +106,13 @@ def scenario(CacheScenario, Variant):
             super().prepare(ctx)
             w = self.work
             self.server = os.path.join(w, 'server')
+            # a server and hosts of this run only
+            subprocess.run(['rm', '-rf', self.server, f'{w}/a', f'{w}/b',
+                            f'{w}/c'], check=True)
             port = start_nginx(self.server)
             self.url = f'http://127.0.0.1:{port}/cache/'
             self.up = f'http://127.0.0.1:{port}/up/'
             self.dead = f'http://127.0.0.1:{free_port()}/cache/'
-            subprocess.run(['rm', '-rf', f'{w}/a', f'{w}/b', f'{w}/c'],
-                           check=True)
             # host A fills the server; B and C get an index and the entry
             for host in ('a', 'b'):
                 subprocess.run(['sh', '-c', self.rline(
