@@ -31,7 +31,6 @@
 #    backends; --check-remote passes on a live backend and fails (exit 1)
 #    on a dead one.
 
-import hashlib
 import json
 import os
 import random
@@ -192,7 +191,8 @@ class Liar:
     """an HTTP server that answers GET and HEAD of any path with @body, in
     one of these ways: 500, cut (Content-Length of the whole, half of it
     sent, then the connection closed), short (a Content-Length 100 bytes
-    less than the body, and that many bytes)"""
+    less than the body, and that many bytes), redirect (302 to the URL in
+    @body)"""
 
     def __init__(self, body, mode):
         self.body = body
@@ -223,11 +223,16 @@ class Liar:
                 return
             data += chunk
         line = data.split(b'\r\n')[0].decode()
-        self.requests.append(line)
+        self.requests.append(data.decode(errors='replace'))
         body = self.body
         if self.mode == '500':
             c.sendall(b'HTTP/1.1 500 Internal Server Error\r\n'
                       b'Content-Length: 0\r\nConnection: close\r\n\r\n')
+        elif self.mode == 'redirect':
+            # to another host that has the entry
+            c.sendall(b'HTTP/1.1 302 Found\r\nLocation: %s\r\n'
+                      b'Content-Length: 0\r\nConnection: close\r\n\r\n'
+                      % self.body)
         elif self.mode == 'cut':
             c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n'
                       b'Connection: close\r\n\r\n' % len(body))
@@ -485,6 +490,26 @@ class Test:
         src = self.new_input()
         key = self.miss_upload(a, src, nginx.url())
         entry = read(self.server_file(nginx, key))
+        # a redirect to a server that has the entry is not followed; the
+        # bearer token goes to the configured server only, in a header
+        token = os.path.join(self.top, 'token-redirect')
+        with open(token, 'w') as f:
+            f.write('token-Redirect-5521\n')
+        liar = Liar(self.server_file(nginx, key).replace(
+            os.path.join(nginx.dir, 'data'), nginx.url()[:-1]).encode(),
+            'redirect')
+        _, b = self.caches()
+        gets = nginx.log().count('"GET ')
+        self.expect_fallback(b, src, f'http://127.0.0.1:{liar.port}/cache/'
+                             f'|read-only|bearer-token-file={token}',
+                             'HTTP status 302', 'remote-errors-status')
+        check(nginx.log().count('"GET ') == gets, 'the redirect was followed')
+        check(len(liar.requests) == 1 and 'Authorization: Bearer '
+              'token-Redirect-5521\r\n' in liar.requests[0],
+              f'the bearer token was not sent: {liar.requests}')
+        liar.sock.close()
+        print('redirect: not followed (nginx saw no GET), warning, '
+              'remote-errors-status=1; the bearer token sent in a header')
         for mode, warning, counter in (
                 ('500', 'HTTP status 500', 'remote-errors-status'),
                 ('cut', 'not used again', 'remote-errors-protocol'),
@@ -723,7 +748,8 @@ class Test:
         token = os.path.join(self.top, 'token')
         with open(token, 'w') as f:
             f.write('token-Vb7731\n')
-        secrets = secrets + ['token-Vb7731', redis.password]
+        secrets = secrets + ['token-Vb7731', 'token-Redirect-5521',
+                             redis.password]
         remote = (f'{nginx.url()}|bearer-token-file={token} '
                   f'redis://:{redis.password}@127.0.0.1:{redis.port}/0 '
                   f'http://127.0.0.1:{free_port()}/dead/')
