@@ -58,6 +58,7 @@ struct _GstCacheStore
 GstCacheEntry *gst_cache_store_lookup_local (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, gboolean * missing,
     GError ** error);
+/* gstcacheentry.c: an entry read whole into memory and checked */
 GstCacheEntry *gst_cache_store_load_entry (const guint8 key[GST_CACHE_KEY_SIZE],
     gint fd, gsize size, const gchar ** why, GError ** error);
 void gst_cache_entry_set_origin (GstCacheEntry * entry, const gchar * path,
