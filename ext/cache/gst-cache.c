@@ -63,6 +63,7 @@ static const gchar description[] =
     "                           rebuilt from the entries when damaged or\n"
     "                           lost\n"
     "  config                   the limits set with --max-size, --max-files\n"
+    "                           and the backends of --remote-storage\n"
     "  tmp/                     entries being written\n"
     "  pending/                 recency and counters of hits that found the\n"
     "                           index locked, for the next writer\n"
@@ -264,7 +265,8 @@ show_remote_stats (GstCacheStore * store, GArray * c)
     if (!known)
       g_ptr_array_add (seen, (gpointer) (at + 1));
   }
-  printf ("Remote storage:   %s\n", urls[0] ? "" : "none configured");
+  printf ("Remote storage:   %s\n", urls[0] ? "" :
+      "none in this directory's configuration");
   for (i = 0; urls[i]; i++)
     printf ("  %s\n", urls[i]);
   if (seen->len > 0) {
