@@ -32,12 +32,12 @@
 #include <gst/check/gstharness.h>
 #include <glib/gstdio.h>
 
+#include "pipetest.h"
 #include "reusetest.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -96,41 +96,23 @@ harness_for (GstElement * sink)
   return h;
 }
 
-typedef struct
-{
-  GstHarness *h;
-  GstBus *bus;
-} Sink;
-
 /* A running pipesink for @command, with more settings given as pairs of
  * property names and string values. */
-static Sink *
+static PipeTestElement *
 sink_new (const gchar * command, ...)
 {
-  Sink *s = g_new0 (Sink, 1);
+  PipeTestElement *s = g_new0 (PipeTestElement, 1);
   GstElement *sink = make_sink ("command", command);
-  const gchar *prop;
   va_list args;
 
   va_start (args, command);
-  while ((prop = va_arg (args, const gchar *)))
-      gst_util_set_object_arg (G_OBJECT (sink), prop, va_arg (args,
-            const gchar *));
+  pipe_test_set_properties_valist (sink, args);
   va_end (args);
 
   s->h = harness_for (sink);
   s->bus = gst_bus_new ();
   gst_element_set_bus (s->h->element, s->bus);
   return s;
-}
-
-static void
-sink_free (Sink * s)
-{
-  gst_harness_teardown (s->h);
-  gst_bus_set_flushing (s->bus, TRUE);
-  gst_object_unref (s->bus);
-  g_free (s);
 }
 
 /* Pushes @total bytes in buffers of @block, each its own pattern range;
@@ -163,25 +145,6 @@ wait_end (GstBus * bus)
   return msg;
 }
 
-static void
-assert_error (GstMessage * msg, GQuark domain, gint code,
-    const gchar * text_part)
-{
-  GError *err = NULL;
-  gchar *debug = NULL;
-
-  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_ERROR);
-  gst_message_parse_error (msg, &err, &debug);
-  fail_unless (err->domain == domain && err->code == code,
-      "wrong error: %s (%s)", err->message, debug);
-  if (text_part)
-    fail_unless (strstr (err->message, text_part) != NULL ||
-        (debug && strstr (debug, text_part) != NULL),
-        "\"%s\" not in: %s / %s", text_part, err->message, debug);
-  g_error_free (err);
-  g_free (debug);
-}
-
 static gint
 details_int (GstMessage * msg, const gchar * field)
 {
@@ -192,46 +155,6 @@ details_int (GstMessage * msg, const gchar * field)
   fail_unless (details != NULL);
   fail_unless (gst_structure_get_int (details, field, &v));
   return v;
-}
-
-/* Live processes of process group @pgid (zombies, which only wait for
- * their parent, do not count). */
-static gint
-group_members (gint pgid)
-{
-  GDir *dir = g_dir_open ("/proc", 0, NULL);
-  const gchar *name;
-  gint n = 0;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *path, *stat = NULL, *p;
-    gchar state;
-    gint ppid, pgrp;
-
-    if (!g_ascii_isdigit (*name))
-      continue;
-    path = g_build_filename ("/proc", name, "stat", NULL);
-    if (g_file_get_contents (path, &stat, NULL, NULL) &&
-        (p = strrchr (stat, ')')) != NULL &&
-        sscanf (p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
-        pgrp == pgid && state != 'Z' && state != 'X')
-      n++;
-    g_free (stat);
-    g_free (path);
-  }
-  if (dir)
-    g_dir_close (dir);
-  return n;
-}
-
-/* Nothing of the child's process group is left, and the child itself is
- * reaped (no zombie). */
-static void
-assert_group_gone (gint pid)
-{
-  fail_unless (pid > 0);
-  fail_unless_equals_int (group_members (pid), 0);
-  fail_unless (kill (pid, 0) < 0 && errno == ESRCH, "pid %d not reaped", pid);
 }
 
 /* Waits until @path exists (the child says how far it got). */
@@ -255,17 +178,12 @@ touch (const gchar * path)
 GST_START_TEST (test_every_byte_arrives)
 {
   const gsize total = 3 * 1024 * 1024 + 17;
-  gchar *expected = g_build_filename (tmpdir, "expected", NULL);
+  gchar *expected = pipe_test_make_pattern_file (tmpdir, "expected", total);
   gchar *command;
-  guint8 *data = g_malloc (total);
   GstMessage *msg;
   gint exit_status;
-  gsize i;
-  Sink *s;
+  PipeTestElement *s;
 
-  for (i = 0; i < total; i++)
-    data[i] = reuse_test_pattern (i);
-  fail_unless (g_file_set_contents (expected, (gchar *) data, total, NULL));
   command = g_strdup_printf ("sh -c 'cmp - \"%s\" && test \"$(wc -c < \"%s\")\""
       " -eq %" G_GSIZE_FORMAT "'", expected, expected, total);
 
@@ -279,9 +197,8 @@ GST_START_TEST (test_every_byte_arrives)
   g_object_get (s->h->element, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 0);
 
-  sink_free (s);
+  pipe_test_element_free (s);
   g_free (command);
-  g_free (data);
   g_free (expected);
 }
 
@@ -292,16 +209,16 @@ GST_END_TEST;
 GST_START_TEST (test_wrong_bytes_fail)
 {
   GstMessage *msg;
-  Sink *s = sink_new ("sh -c 'test \"$(wc -c)\" -eq 999'", NULL);
+  PipeTestElement *s = sink_new ("sh -c 'test \"$(wc -c)\" -eq 999'", NULL);
 
   push_pattern (s->h, 1000, 100);
   gst_harness_push_event (s->h, gst_event_new_eos ());
   msg = wait_end (s->bus);
-  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
       "exited with code 1");
   fail_unless_equals_int (details_int (msg, "exit-status"), 1);
   gst_message_unref (msg);
-  sink_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -315,7 +232,7 @@ GST_START_TEST (test_multi_memory_buffers)
   GstBuffer *buf;
   gchar *contents;
   gsize len, i;
-  Sink *s = sink_new (command, NULL);
+  PipeTestElement *s = sink_new (command, NULL);
 
   gst_harness_set_src_caps_str (s->h, "application/octet-stream");
   buf = gst_buffer_new ();
@@ -339,7 +256,7 @@ GST_START_TEST (test_multi_memory_buffers)
     fail_unless_equals_int ((guint8) contents[i], reuse_test_pattern (i));
 
   g_free (contents);
-  sink_free (s);
+  pipe_test_element_free (s);
   g_free (command);
   g_free (out);
 }
@@ -352,12 +269,12 @@ GST_START_TEST (test_false_exit_code)
 {
   GstMessage *msg;
   gint exit_status;
-  Sink *s = sink_new ("false", NULL);
+  PipeTestElement *s = sink_new ("false", NULL);
 
   push_pattern (s->h, 1000, 100);
   gst_harness_push_event (s->h, gst_event_new_eos ());
   msg = wait_end (s->bus);
-  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
       "exited with code 1");
   fail_unless (strstr (GST_MESSAGE_SRC_NAME (msg), "pipesink") != NULL);
   fail_unless_equals_int (details_int (msg, "exit-status"), 1);
@@ -365,7 +282,7 @@ GST_START_TEST (test_false_exit_code)
   gst_message_unref (msg);
   g_object_get (s->h->element, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 1);
-  sink_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -383,7 +300,7 @@ check_start_error (const gchar * command, gint code, const gchar * part)
       GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
-  assert_error (msg, GST_RESOURCE_ERROR, code, part);
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, code, part);
   gst_message_unref (msg);
   gst_element_set_state (sink, GST_STATE_NULL);
   gst_element_set_bus (sink, NULL);
@@ -426,20 +343,21 @@ GST_START_TEST (test_killed_by_signal)
 {
   GstMessage *msg;
   gint exit_status;
-  Sink *s = sink_new ("sh -c 'echo about to die >&2; kill -9 $$'", NULL);
+  PipeTestElement *s =
+      sink_new ("sh -c 'echo about to die >&2; kill -9 $$'", NULL);
 
   push_pattern (s->h, 100000, 1000);
   gst_harness_push_event (s->h, gst_event_new_eos ());
   msg = wait_end (s->bus);
-  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
       "killed by signal 9");
-  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
       "about to die");
   fail_unless_equals_int (details_int (msg, "signal"), SIGKILL);
   gst_message_unref (msg);
   g_object_get (s->h->element, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 128 + SIGKILL);
-  sink_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -457,7 +375,8 @@ GST_START_TEST (test_head_consumer)
     GstMessage *msg;
     gchar *contents;
     gsize len, i;
-    Sink *s = sink_new (command, "on-broken-pipe", policy ? "eos" : "error",
+    PipeTestElement *s =
+        sink_new (command, "on-broken-pipe", policy ? "eos" : "error",
         NULL);
     ret = push_pattern (s->h, 10 * 1024 * 1024, 65536);
     if (policy) {
@@ -468,7 +387,7 @@ GST_START_TEST (test_head_consumer)
     } else {
       fail_unless_equals_int (ret, GST_FLOW_ERROR);
       msg = wait_end (s->bus);
-      assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+      pipe_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
           "stopped reading");
     }
     gst_message_unref (msg);
@@ -478,7 +397,7 @@ GST_START_TEST (test_head_consumer)
     for (i = 0; i < len; i++)
       fail_unless_equals_int ((guint8) contents[i], reuse_test_pattern (i));
     g_free (contents);
-    sink_free (s);
+    pipe_test_element_free (s);
   }
   g_free (command);
   g_free (out);
@@ -521,7 +440,7 @@ GST_START_TEST (test_stuck_child_shutdown)
       GST_STATE_CHANGE_SUCCESS);
 
   /* reaped: the pid is gone, not a zombie, and so is its group */
-  assert_group_gone (pid);
+  pipe_test_assert_group_gone (pid);
   g_object_get (sink, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 128 + SIGTERM);
   /* and the shutdown said it had to use a signal */
@@ -538,7 +457,7 @@ GST_END_TEST;
 GST_START_TEST (test_stderr_flood)
 {
   GstMessage *msg;
-  Sink *s = sink_new ("sh -c 'yes flood | head -c 5000000 >&2; "
+  PipeTestElement *s = sink_new ("sh -c 'yes flood | head -c 5000000 >&2; "
       "test \"$(wc -c)\" -eq 1000000'", NULL);
 
   fail_unless_equals_int (push_pattern (s->h, 1000000, 10000), GST_FLOW_OK);
@@ -546,7 +465,7 @@ GST_START_TEST (test_stderr_flood)
   msg = wait_end (s->bus);
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
-  sink_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -555,15 +474,15 @@ GST_END_TEST;
 GST_START_TEST (test_eos_timeout)
 {
   GstMessage *msg;
-  Sink *s = sink_new ("sh -c 'cat > /dev/null; sleep 1000'",
+  PipeTestElement *s = sink_new ("sh -c 'cat > /dev/null; sleep 1000'",
       "eos-timeout", "200000000", "kill-timeout", "100000000", NULL);
   push_pattern (s->h, 1000, 100);
   gst_harness_push_event (s->h, gst_event_new_eos ());
   msg = wait_end (s->bus);
-  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
       "did not exit");
   gst_message_unref (msg);
-  sink_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -600,34 +519,17 @@ GST_END_TEST;
 
 /* --- pauses, flushes and shutdown ------------------------------------------ */
 
-/* The pipeline is paused while pipesink waits for the child at the end of
- * the stream: the change to PAUSED completes, and back in PLAYING the EOS
- * comes once the child has exited. */
-GST_START_TEST (test_eos_wait_survives_pause)
+/* Pauses @pipeline while its child waits for the file @go: the change to
+ * PAUSED completes, and no EOS or error comes while paused. Then the child
+ * may go on, and back in PLAYING the EOS comes, with its exit status 0. */
+static void
+pause_then_finish (GstElement * pipeline, GstElement * sink, GstBus * bus,
+    const gchar * go)
 {
-  gchar *ready = g_build_filename (tmpdir, "ready", NULL);
-  gchar *go = g_build_filename (tmpdir, "go", NULL);
-  GstElement *pipeline, *sink;
   GstMessage *msg;
   GstState state;
-  GstBus *bus;
-  gint exit_status, pid;
+  gint exit_status;
 
-  pipeline = gst_parse_launch ("fakesrc num-buffers=5 sizetype=fixed "
-      "sizemax=100 ! pipesink name=sink command=\"sh -c 'cat > /dev/null; "
-      "touch ready; while [ ! -e go ]; do sleep 0.01; done'\"", NULL);
-  fail_unless (pipeline != NULL);
-  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
-  g_object_set (sink, "cwd", tmpdir, NULL);
-  bus = gst_element_get_bus (pipeline);
-
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  /* the child read to the end: pipesink closed its input and waits */
-  wait_for_file (ready);
-  g_object_get (sink, "pid", &pid, NULL);
-
-  /* a hang fails the test by its timeout */
   fail_if (gst_element_set_state (pipeline, GST_STATE_PAUSED) ==
       GST_STATE_CHANGE_FAILURE);
   fail_unless_equals_int (gst_element_get_state (pipeline, &state, NULL,
@@ -645,10 +547,39 @@ GST_START_TEST (test_eos_wait_survives_pause)
   gst_message_unref (msg);
   g_object_get (sink, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 0);
+}
+
+/* The pipeline is paused while pipesink waits for the child at the end of
+ * the stream: the change to PAUSED completes, and back in PLAYING the EOS
+ * comes once the child has exited. */
+GST_START_TEST (test_eos_wait_survives_pause)
+{
+  gchar *ready = g_build_filename (tmpdir, "ready", NULL);
+  gchar *go = g_build_filename (tmpdir, "go", NULL);
+  GstElement *pipeline, *sink;
+  GstBus *bus;
+  gint pid;
+
+  pipeline = gst_parse_launch ("fakesrc num-buffers=5 sizetype=fixed "
+      "sizemax=100 ! pipesink name=sink command=\"sh -c 'cat > /dev/null; "
+      "touch ready; while [ ! -e go ]; do sleep 0.01; done'\"", NULL);
+  fail_unless (pipeline != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_object_set (sink, "cwd", tmpdir, NULL);
+  bus = gst_element_get_bus (pipeline);
+
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  /* the child read to the end: pipesink closed its input and waits */
+  wait_for_file (ready);
+  g_object_get (sink, "pid", &pid, NULL);
+
+  /* a hang fails the test by its timeout */
+  pause_then_finish (pipeline, sink, bus, go);
 
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
-  assert_group_gone (pid);
+  pipe_test_assert_group_gone (pid);
   gst_object_unref (bus);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
@@ -666,12 +597,9 @@ GST_START_TEST (test_blocked_write_survives_pause)
   gchar *go = g_build_filename (tmpdir, "go", NULL);
   gchar *desc;
   GstElement *pipeline, *sink;
-  GstMessage *msg;
-  GstState state;
   GstBus *bus;
   gint64 written = 0;
   guint pipe_size;
-  gint exit_status;
 
   desc = g_strdup_printf ("fakesrc num-buffers=%d sizetype=fixed sizemax=%d "
       "filltype=zero ! pipesink name=sink command=\"sh -c 'while [ ! -e go ]; "
@@ -692,21 +620,7 @@ GST_START_TEST (test_blocked_write_survives_pause)
       g_usleep (10000);
   g_usleep (50000);
 
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PAUSED) ==
-      GST_STATE_CHANGE_FAILURE);
-  fail_unless_equals_int (gst_element_get_state (pipeline, &state, NULL,
-          GST_CLOCK_TIME_NONE), GST_STATE_CHANGE_SUCCESS);
-  fail_unless_equals_int (state, GST_STATE_PAUSED);
-
-  touch (go);
-  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
-  gst_message_unref (msg);
-  g_object_get (sink, "exit-status", &exit_status, NULL);
-  fail_unless_equals_int (exit_status, 0);
+  pause_then_finish (pipeline, sink, bus, go);
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (bus);
@@ -733,7 +647,7 @@ GST_START_TEST (test_eos_wait_flush)
   GstMessage *msg;
   GThread *thread;
   gint exit_status;
-  Sink *s = sink_new ("sh -c 'cat > /dev/null; touch ready; "
+  PipeTestElement *s = sink_new ("sh -c 'cat > /dev/null; touch ready; "
       "while [ ! -e go ]; do sleep 0.01; done'", "cwd", tmpdir, NULL);
 
   fail_unless_equals_int (push_pattern (s->h, 1000, 100), GST_FLOW_OK);
@@ -752,7 +666,7 @@ GST_START_TEST (test_eos_wait_flush)
   gst_message_unref (msg);
   g_object_get (s->h->element, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 0);
-  sink_free (s);
+  pipe_test_element_free (s);
   g_free (go);
   g_free (ready);
 }
@@ -772,7 +686,7 @@ GST_START_TEST (test_broken_pipe_wait_flush)
   gchar *closed = g_build_filename (tmpdir, "closed", NULL);
   GThread *thread;
   gint pid = -1;
-  Sink *s = sink_new ("sh -c 'exec 0<&-; touch closed; sleep 1000'",
+  PipeTestElement *s = sink_new ("sh -c 'exec 0<&-; touch closed; sleep 1000'",
       "cwd", tmpdir, "kill-timeout", "10000000000", NULL);
 
   g_object_get (s->h->element, "pid", &pid, NULL);
@@ -790,8 +704,8 @@ GST_START_TEST (test_broken_pipe_wait_flush)
 
   /* spare the teardown the grace period */
   kill (-pid, SIGKILL);
-  sink_free (s);
-  assert_group_gone (pid);
+  pipe_test_element_free (s);
+  pipe_test_assert_group_gone (pid);
   g_free (closed);
 }
 
@@ -816,7 +730,7 @@ GST_START_TEST (test_kill_timeout_none)
       GST_STATE_CHANGE_SUCCESS);
   g_object_get (sink, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 128 + SIGTERM);
-  assert_group_gone (pid);
+  pipe_test_assert_group_gone (pid);
   gst_object_unref (sink);
 }
 
@@ -832,7 +746,7 @@ GST_START_TEST (test_group_outlives_command)
   for (policy = 0; policy < 2; policy++) {
     GstMessage *msg;
     gint pid = -1, exit_status;
-    Sink *s = sink_new ("sh -c 'exec 3<&0; sleep 1000 <&3 3<&- & "
+    PipeTestElement *s = sink_new ("sh -c 'exec 3<&0; sleep 1000 <&3 3<&- & "
         "touch started; exit 0'",
         "cwd", tmpdir, "kill-timeout", "50000000", NULL);
 
@@ -848,11 +762,11 @@ GST_START_TEST (test_group_outlives_command)
       g_object_get (s->h->element, "exit-status", &exit_status, NULL);
       fail_unless_equals_int (exit_status, 0);
     }
-    fail_unless (group_members (pid) > 0);
+    fail_unless (pipe_test_group_members (pid) > 0);
     fail_unless_equals_int (gst_element_set_state (s->h->element,
             GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-    assert_group_gone (pid);
-    sink_free (s);
+    pipe_test_assert_group_gone (pid);
+    pipe_test_element_free (s);
     g_unlink (started);
   }
   g_free (started);
@@ -867,7 +781,8 @@ GST_START_TEST (test_env_and_cwd)
   gchar *out = g_build_filename (tmpdir, "env", NULL);
   GstMessage *msg;
   gchar *contents;
-  Sink *s = sink_new ("sh -c 'cat > /dev/null; echo \"$GREETING\" > env; "
+  PipeTestElement *s =
+      sink_new ("sh -c 'cat > /dev/null; echo \"$GREETING\" > env; "
       "pwd >> env'", "cwd", tmpdir, "env", "GREETING='hello there' OTHER=1",
       NULL);
   push_pattern (s->h, 10, 10);
@@ -886,7 +801,7 @@ GST_START_TEST (test_env_and_cwd)
     free (real);
   }
   g_free (contents);
-  sink_free (s);
+  pipe_test_element_free (s);
   g_free (out);
 }
 
@@ -898,7 +813,7 @@ GST_START_TEST (test_not_seekable)
   gboolean seekable = TRUE;
   GstMessage *msg;
   GstSegment segment;
-  Sink *s = sink_new ("sh -c 'cat > /dev/null'", NULL);
+  PipeTestElement *s = sink_new ("sh -c 'cat > /dev/null'", NULL);
 
   /* as a muxer asks: on the sink pad */
   query = gst_query_new_seeking (GST_FORMAT_BYTES);
@@ -916,9 +831,10 @@ GST_START_TEST (test_not_seekable)
   gst_harness_push_event (s->h, gst_event_new_segment (&segment));
   msg = gst_bus_timed_pop_filtered (s->bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
-  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SEEK, NULL);
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SEEK,
+      NULL);
   gst_message_unref (msg);
-  sink_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -928,16 +844,9 @@ read_fd_all (gpointer data)
 {
   gint fd = GPOINTER_TO_INT (data);
   GByteArray *out = g_byte_array_new ();
-  guint8 buf[8192];
-  gssize n;
 
-  while ((n = read (fd, buf, sizeof (buf))) != 0) {
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      break;
-    g_byte_array_append (out, buf, n);
-  }
+  /* a read error shows as missing bytes */
+  pipe_test_read_to_end (fd, out);
   close (fd);
   return out;
 }
@@ -949,18 +858,6 @@ open_and_read_fifo (gpointer data)
 
   fail_unless (fd >= 0);
   return read_fd_all (GINT_TO_POINTER (fd));
-}
-
-static void
-check_received (GByteArray * out, gsize total)
-{
-  gsize i;
-
-  fail_unless_equals_int (out->len, total);
-  /* one assertion, not one per byte: each costs a message to the parent
-   * process of the check framework */
-  for (i = 0; i < total && out->data[i] == reuse_test_pattern (i); i++);
-  fail_unless (i == total, "byte %" G_GSIZE_FORMAT " is wrong", i);
 }
 
 /* A FIFO instead of a command. */
@@ -987,7 +884,7 @@ GST_START_TEST (test_fifo_location)
   gst_harness_teardown (h);
 
   out = g_thread_join (reader);
-  check_received (out, 500000);
+  pipe_test_check_pattern (out, 500000);
   g_byte_array_unref (out);
   gst_object_unref (bus);
   g_free (fifo);
@@ -1021,7 +918,7 @@ GST_START_TEST (test_fd)
   fail_unless_equals_int (fcntl (fds[1], F_GETFL), flags);
   close (fds[1]);
   out = g_thread_join (reader);
-  check_received (out, 300000);
+  pipe_test_check_pattern (out, 300000);
   g_byte_array_unref (out);
 }
 
@@ -1048,7 +945,7 @@ GST_START_TEST (test_fd_socket)
   fail_unless_equals_int (fcntl (fds[1], F_GETFL), flags);
   shutdown (fds[1], SHUT_WR);
   out = g_thread_join (reader);
-  check_received (out, 300000);
+  pipe_test_check_pattern (out, 300000);
   g_byte_array_unref (out);
   close (fds[1]);
   g_free (fd);
@@ -1159,7 +1056,7 @@ check_location_error (const gchar * location, gint code)
       GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
-  assert_error (msg, GST_RESOURCE_ERROR, code, location);
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, code, location);
   gst_message_unref (msg);
   gst_element_set_state (sink, GST_STATE_NULL);
   gst_element_set_bus (sink, NULL);
@@ -1190,20 +1087,20 @@ GST_START_TEST (test_stderr_discard)
   GstMessage *msg;
   GError *err = NULL;
   gchar *debug = NULL;
-  Sink *s = sink_new ("sh -c 'echo secret-noise >&2; exit 2'",
+  PipeTestElement *s = sink_new ("sh -c 'echo secret-noise >&2; exit 2'",
       "stderr", "discard", NULL);
 
   push_pattern (s->h, 10, 10);
   gst_harness_push_event (s->h, gst_event_new_eos ());
   msg = wait_end (s->bus);
-  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
       "exited with code 2");
   gst_message_parse_error (msg, &err, &debug);
   fail_if (debug && strstr (debug, "secret-noise"));
   g_error_free (err);
   g_free (debug);
   gst_message_unref (msg);
-  sink_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -1220,7 +1117,8 @@ GST_START_TEST (test_one_target_only)
   fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
       GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS, NULL);
+  pipe_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+      NULL);
   gst_message_unref (msg);
   gst_element_set_state (sink, GST_STATE_NULL);
   gst_element_set_bus (sink, NULL);

@@ -30,12 +30,11 @@
 #include <gst/check/gstharness.h>
 #include <glib/gstdio.h>
 
+#include "pipetest.h"
 #include "reusetest.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -59,28 +58,19 @@ teardown (void)
   g_clear_pointer (&tmpdir, g_free);
 }
 
-typedef struct
-{
-  GstHarness *h;
-  GstBus *bus;
-} Src;
-
 /* A pipesrc with @prop = @value and more property/value string pairs,
  * started. */
-static Src *
+static PipeTestElement *
 src_new (const gchar * prop, const gchar * value, ...)
 {
   GstElement *element = gst_element_factory_make ("pipesrc", NULL);
-  Src *s = g_new0 (Src, 1);
-  const gchar *p;
+  PipeTestElement *s = g_new0 (PipeTestElement, 1);
   va_list args;
 
   fail_unless (element != NULL);
   gst_util_set_object_arg (G_OBJECT (element), prop, value);
   va_start (args, value);
-  while ((p = va_arg (args, const gchar *)))
-      gst_util_set_object_arg (G_OBJECT (element), p, va_arg (args,
-            const gchar *));
+  pipe_test_set_properties_valist (element, args);
   va_end (args);
 
   s->bus = gst_bus_new ();
@@ -89,15 +79,6 @@ src_new (const gchar * prop, const gchar * value, ...)
   gst_object_unref (element);
   gst_harness_play (s->h);
   return s;
-}
-
-static void
-src_free (Src * s)
-{
-  gst_harness_teardown (s->h);
-  gst_bus_set_flushing (s->bus, TRUE);
-  gst_object_unref (s->bus);
-  g_free (s);
 }
 
 /* Everything up to EOS (or the end of data after an error). */
@@ -123,103 +104,29 @@ pull_all (GstHarness * h, guint * n_buffers)
   return out;
 }
 
+/* The next error on @bus, as pipe_test_assert_error() checks it. */
 static void
 assert_error (GstBus * bus, GQuark domain, gint code, const gchar * part)
 {
   GstMessage *msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
       GST_MESSAGE_ERROR);
-  GError *err = NULL;
-  gchar *debug = NULL;
 
   fail_unless (msg != NULL, "no error");
-  gst_message_parse_error (msg, &err, &debug);
-  fail_unless (err->domain == domain && err->code == code,
-      "wrong error: %s (%s)", err->message, debug);
-  if (part)
-    fail_unless (strstr (err->message, part) || (debug && strstr (debug,
-                part)), "\"%s\" not in %s / %s", part, err->message, debug);
-  g_error_free (err);
-  g_free (debug);
+  pipe_test_assert_error (msg, domain, code, part);
   gst_message_unref (msg);
-}
-
-static gchar *
-make_file (gsize size)
-{
-  gchar *path = g_build_filename (tmpdir, "input", NULL);
-  guint8 *data = g_malloc (size);
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    data[i] = reuse_test_pattern (i);
-  fail_unless (g_file_set_contents (path, (gchar *) data, size, NULL));
-  g_free (data);
-  return path;
-}
-
-static void
-check_pattern (GByteArray * out, gsize size)
-{
-  gsize i;
-
-  fail_unless_equals_int (out->len, size);
-  /* one assertion, not one per byte: each costs a message to the parent
-   * process of the check framework */
-  for (i = 0; i < size && out->data[i] == reuse_test_pattern (i); i++);
-  fail_unless (i == size, "byte %" G_GSIZE_FORMAT " is wrong", i);
-}
-
-/* Live processes of process group @pgid (zombies, which only wait for
- * their parent, do not count). */
-static gint
-group_members (gint pgid)
-{
-  GDir *dir = g_dir_open ("/proc", 0, NULL);
-  const gchar *name;
-  gint n = 0;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *path, *stat = NULL, *p;
-    gchar state;
-    gint ppid, pgrp;
-
-    if (!g_ascii_isdigit (*name))
-      continue;
-    path = g_build_filename ("/proc", name, "stat", NULL);
-    if (g_file_get_contents (path, &stat, NULL, NULL) &&
-        (p = strrchr (stat, ')')) != NULL &&
-        sscanf (p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
-        pgrp == pgid && state != 'Z' && state != 'X')
-      n++;
-    g_free (stat);
-    g_free (path);
-  }
-  if (dir)
-    g_dir_close (dir);
-  return n;
-}
-
-/* Nothing of the child's process group is left, and the child itself is
- * reaped (no zombie). */
-static void
-assert_group_gone (gint pid)
-{
-  fail_unless (pid > 0);
-  fail_unless_equals_int (group_members (pid), 0);
-  fail_unless (kill (pid, 0) < 0 && errno == ESRCH, "pid %d not reaped", pid);
 }
 
 GST_START_TEST (test_every_byte_arrives)
 {
   const gsize size = 2 * 1024 * 1024 + 3;
-  gchar *path = make_file (size);
+  gchar *path = pipe_test_make_pattern_file (tmpdir, "input", size);
   gchar *command = g_strdup_printf ("cat '%s'", path);
-  Src *s = src_new ("command", command, NULL);
+  PipeTestElement *s = src_new ("command", command, NULL);
   GByteArray *out;
   gint exit_status, pid;
 
   out = pull_all (s->h, NULL);
-  check_pattern (out, size);
+  pipe_test_check_pattern (out, size);
   g_object_get (s->h->element, "exit-status", &exit_status, "pid", &pid, NULL);
   fail_unless_equals_int (exit_status, 0);
   fail_unless_equals_int (pid, -1);
@@ -227,7 +134,7 @@ GST_START_TEST (test_every_byte_arrives)
   fail_if (gst_bus_pop_filtered (s->bus, GST_MESSAGE_ERROR));
 
   g_byte_array_unref (out);
-  src_free (s);
+  pipe_test_element_free (s);
   g_free (command);
   g_free (path);
 }
@@ -236,7 +143,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_exit_code)
 {
-  Src *s = src_new ("command", "sh -c 'printf abc; echo broken >&2; exit 4'",
+  PipeTestElement *s =
+      src_new ("command", "sh -c 'printf abc; echo broken >&2; exit 4'",
       NULL);
   GByteArray *out = pull_all (s->h, NULL);
   gint exit_status;
@@ -249,26 +157,27 @@ GST_START_TEST (test_exit_code)
   g_object_get (s->h->element, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 4);
   g_byte_array_unref (out);
-  src_free (s);
+  pipe_test_element_free (s);
 
   s = src_new ("command", "sh -c 'echo broken >&2; exit 4'", NULL);
   out = pull_all (s->h, NULL);
   assert_error (s->bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, "broken");
   g_byte_array_unref (out);
-  src_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_killed_by_signal)
 {
-  Src *s = src_new ("command", "sh -c 'printf x; kill -KILL $$'", NULL);
+  PipeTestElement *s =
+      src_new ("command", "sh -c 'printf x; kill -KILL $$'", NULL);
   GByteArray *out = pull_all (s->h, NULL);
 
   assert_error (s->bus, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
       "killed by signal 9");
   g_byte_array_unref (out);
-  src_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -295,13 +204,13 @@ GST_END_TEST;
 /* The child's standard input is /dev/null: cat ends at once. */
 GST_START_TEST (test_stdin_is_dev_null)
 {
-  Src *s = src_new ("command", "cat", NULL);
+  PipeTestElement *s = src_new ("command", "cat", NULL);
   GByteArray *out = pull_all (s->h, NULL);
 
   fail_unless_equals_int (out->len, 0);
   fail_if (gst_bus_pop_filtered (s->bus, GST_MESSAGE_ERROR));
   g_byte_array_unref (out);
-  src_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -309,14 +218,14 @@ GST_END_TEST;
 /* A child that floods its standard error never blocks. */
 GST_START_TEST (test_stderr_flood)
 {
-  Src *s = src_new ("command",
+  PipeTestElement *s = src_new ("command",
       "sh -c 'yes flood | head -c 5000000 >&2; printf done'", NULL);
   GByteArray *out = pull_all (s->h, NULL);
 
   fail_unless_equals_int (out->len, 4);
   fail_unless (memcmp (out->data, "done", 4) == 0);
   g_byte_array_unref (out);
-  src_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -325,7 +234,8 @@ GST_END_TEST;
  * once, and the child is stopped and reaped. */
 GST_START_TEST (test_stuck_child_shutdown)
 {
-  Src *s = src_new ("command", "sleep 1000", "kill-timeout", "100000000",
+  PipeTestElement *s =
+      src_new ("command", "sleep 1000", "kill-timeout", "100000000",
       NULL);
   gint pid = -1, exit_status;
 
@@ -336,10 +246,10 @@ GST_START_TEST (test_stuck_child_shutdown)
    * child was stopped */
   fail_unless_equals_int (gst_element_set_state (s->h->element,
           GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-  assert_group_gone (pid);
+  pipe_test_assert_group_gone (pid);
   g_object_get (s->h->element, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 128 + SIGTERM);
-  src_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -348,7 +258,7 @@ GST_END_TEST;
  * its pipe closed, nothing is left behind. */
 GST_START_TEST (test_early_stop)
 {
-  Src *s = src_new ("command", "yes", "num-buffers", "3", NULL);
+  PipeTestElement *s = src_new ("command", "yes", "num-buffers", "3", NULL);
   guint n;
   GByteArray *out = pull_all (s->h, &n);
   gint pid = -1;
@@ -357,9 +267,9 @@ GST_START_TEST (test_early_stop)
   g_object_get (s->h->element, "pid", &pid, NULL);
   fail_unless (pid > 0);
   gst_element_set_state (s->h->element, GST_STATE_NULL);
-  assert_group_gone (pid);
+  pipe_test_assert_group_gone (pid);
   g_byte_array_unref (out);
-  src_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -387,17 +297,17 @@ GST_START_TEST (test_fifo_location)
   gchar *fifo = g_build_filename (tmpdir, "fifo", NULL);
   GThread *writer;
   GByteArray *out;
-  Src *s;
+  PipeTestElement *s;
 
   fail_unless (mkfifo (fifo, 0600) == 0);
   s = src_new ("location", fifo, NULL);
   g_usleep (100000);
   writer = g_thread_new ("writer", write_fifo, fifo);
   out = pull_all (s->h, NULL);
-  check_pattern (out, 300000);
+  pipe_test_check_pattern (out, 300000);
   g_thread_join (writer);
   g_byte_array_unref (out);
-  src_free (s);
+  pipe_test_element_free (s);
   g_free (fifo);
 }
 
@@ -409,7 +319,7 @@ GST_START_TEST (test_fd)
   gchar *fd;
   GThread *writer;
   GByteArray *out;
-  Src *s;
+  PipeTestElement *s;
   gchar *fifo = g_build_filename (tmpdir, "fifo", NULL);
 
   /* a descriptor of ours: the read end of a FIFO */
@@ -423,9 +333,9 @@ GST_START_TEST (test_fd)
   out = pull_all (s->h, NULL);
   /* the open file description may be shared: its flags are left alone */
   fail_unless_equals_int (fcntl (fds[0], F_GETFL), flags);
-  check_pattern (out, 300000);
+  pipe_test_check_pattern (out, 300000);
   g_thread_join (writer);
-  src_free (s);
+  pipe_test_element_free (s);
   /* not closed by pipesrc */
   fail_unless (fcntl (fds[0], F_GETFD) >= 0);
   close (fds[0]);
@@ -444,7 +354,7 @@ GST_START_TEST (test_fd_flags_untouched)
   gint fds[2], flags;
   gchar *fd;
   GstBuffer *buf;
-  Src *s;
+  PipeTestElement *s;
 
   fail_unless (pipe (fds) == 0);
   flags = fcntl (fds[0], F_GETFL);
@@ -460,7 +370,7 @@ GST_START_TEST (test_fd_flags_untouched)
   fail_unless_equals_int (gst_element_set_state (s->h->element,
           GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
   fail_unless_equals_int (fcntl (fds[0], F_GETFL), flags);
-  src_free (s);
+  pipe_test_element_free (s);
   close (fds[0]);
   close (fds[1]);
   g_free (fd);
@@ -474,7 +384,7 @@ GST_START_TEST (test_fd_socket)
   gint fds[2], flags;
   GByteArray *out;
   gchar *fd;
-  Src *s;
+  PipeTestElement *s;
 
   fail_unless (socketpair (AF_UNIX, SOCK_STREAM, 0, fds) == 0);
   flags = fcntl (fds[0], F_GETFL);
@@ -486,7 +396,7 @@ GST_START_TEST (test_fd_socket)
   fail_unless_equals_int (out->len, 5);
   fail_unless (memcmp (out->data, "hello", 5) == 0);
   fail_unless_equals_int (fcntl (fds[0], F_GETFL), flags);
-  src_free (s);
+  pipe_test_element_free (s);
   fail_unless_equals_int (fcntl (fds[0], F_GETFL), flags);
   g_byte_array_unref (out);
   close (fds[0]);
@@ -498,7 +408,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_not_seekable)
 {
-  Src *s = src_new ("command", "sleep 1000", "kill-timeout", "0", NULL);
+  PipeTestElement *s =
+      src_new ("command", "sleep 1000", "kill-timeout", "0", NULL);
   GstQuery *query = gst_query_new_seeking (GST_FORMAT_BYTES);
   gboolean seekable = TRUE;
 
@@ -506,7 +417,7 @@ GST_START_TEST (test_not_seekable)
   gst_query_parse_seeking (query, NULL, &seekable, NULL, NULL);
   fail_if (seekable);
   gst_query_unref (query);
-  src_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;
@@ -516,16 +427,16 @@ GST_START_TEST (test_no_fd_leaks)
   gint before, i;
 
   {
-    Src *s = src_new ("command", "true", NULL);
+    PipeTestElement *s = src_new ("command", "true", NULL);
 
-    src_free (s);
+    pipe_test_element_free (s);
   }
   before = reuse_test_count_fds ();
   for (i = 0; i < 100; i++) {
-    Src *s = src_new ("command", i % 2 ? "yes" : "sleep 1000",
+    PipeTestElement *s = src_new ("command", i % 2 ? "yes" : "sleep 1000",
         "kill-timeout", "10000000", NULL);
 
-    src_free (s);
+    pipe_test_element_free (s);
   }
   fail_unless_equals_int (reuse_test_count_fds (), before);
 }
@@ -536,7 +447,8 @@ GST_END_TEST;
  * signals the whole group, and nothing of it outlives the element. */
 GST_START_TEST (test_group_outlives_command)
 {
-  Src *s = src_new ("command", "sh -c 'sleep 1000 & echo $!; exit 0'",
+  PipeTestElement *s =
+      src_new ("command", "sh -c 'sleep 1000 & echo $!; exit 0'",
       "kill-timeout", "50000000", NULL);
   GstBuffer *buf;
   GstMapInfo info;
@@ -557,10 +469,10 @@ GST_START_TEST (test_group_outlives_command)
   /* a hang fails the test by its timeout */
   fail_unless_equals_int (gst_element_set_state (s->h->element,
           GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-  assert_group_gone (pid);
+  pipe_test_assert_group_gone (pid);
   /* nothing to reap it but init: gone or a zombie of init */
-  fail_unless (kill (grandchild, 0) < 0 || group_members (pid) == 0);
-  src_free (s);
+  fail_unless (kill (grandchild, 0) < 0 || pipe_test_group_members (pid) == 0);
+  pipe_test_element_free (s);
   g_free (text);
 }
 
@@ -571,7 +483,7 @@ GST_END_TEST;
  * the EOS comes when that process closes the pipe. */
 GST_START_TEST (test_stream_ends_with_pipe)
 {
-  Src *s = src_new ("command",
+  PipeTestElement *s = src_new ("command",
       "sh -c '(sleep 0.2; printf late) & printf early; exit 0'", NULL);
   GByteArray *out = pull_all (s->h, NULL);
   gint exit_status;
@@ -582,7 +494,7 @@ GST_START_TEST (test_stream_ends_with_pipe)
   g_object_get (s->h->element, "exit-status", &exit_status, NULL);
   fail_unless_equals_int (exit_status, 0);
   g_byte_array_unref (out);
-  src_free (s);
+  pipe_test_element_free (s);
 }
 
 GST_END_TEST;

@@ -33,49 +33,11 @@
 
 #include <gst/check/gstcheck.h>
 
+#include "pipetest.h"
 #include "reusetest.h"
-
-#include <errno.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 #define ITERATIONS      60
 #define ACTIONS         8
-
-/* Processes in /proc that match: of process group @pgid (alive, zombies
- * do not count), or zombie children of ours when @pgid is 0. */
-static gint
-count_processes (gint pgid)
-{
-  GDir *dir = g_dir_open ("/proc", 0, NULL);
-  const gchar *name;
-  gint n = 0, self = getpid ();
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *path, *stat = NULL, *p;
-    gchar state;
-    gint ppid, pgrp;
-
-    if (!g_ascii_isdigit (*name))
-      continue;
-    path = g_build_filename ("/proc", name, "stat", NULL);
-    if (g_file_get_contents (path, &stat, NULL, NULL) &&
-        (p = strrchr (stat, ')')) != NULL &&
-        sscanf (p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3) {
-      if (pgid > 0 && pgrp == pgid && state != 'Z' && state != 'X')
-        n++;
-      else if (pgid == 0 && ppid == self && state == 'Z')
-        n++;
-    }
-    g_free (stat);
-    g_free (path);
-  }
-  if (dir)
-    g_dir_close (dir);
-  return n;
-}
 
 static void
 remember_pid (GstElement * element, GArray * pids)
@@ -149,13 +111,9 @@ torture_once (GRand * rand, const gchar * desc, gint n_actions)
       GST_STATE_CHANGE_SUCCESS);
   drop_messages (bus);
 
-  for (i = 0; i < pids->len; i++) {
-    gint pid = g_array_index (pids, gint, i);
-
-    fail_unless_equals_int (count_processes (pid), 0);
-    fail_unless (kill (pid, 0) < 0 && errno == ESRCH, "pid %d not reaped", pid);
-  }
-  fail_unless_equals_int (count_processes (0), 0);
+  for (i = 0; i < pids->len; i++)
+    pipe_test_assert_group_gone (g_array_index (pids, gint, i));
+  fail_unless_equals_int (pipe_test_zombie_children (), 0);
 
   gst_bus_set_flushing (bus, TRUE);
   gst_object_unref (bus);

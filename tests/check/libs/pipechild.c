@@ -26,6 +26,7 @@
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 
+#include "pipetest.h"
 #include "reusetest.h"
 
 #include <errno.h>
@@ -57,19 +58,13 @@ spawn (const gchar * command, GstPipeChildFlags flags,
 static gchar *
 read_all (GstPipeChild * child)
 {
-  GString *s = g_string_new (NULL);
-  gint fd = gst_pipe_child_get_stdout (child);
-  gchar buf[4096];
-  gssize n;
+  GByteArray *out = g_byte_array_new ();
 
   /* the descriptor is blocking here: nobody set O_NONBLOCK */
-  while ((n = read (fd, buf, sizeof (buf))) != 0) {
-    if (n < 0 && errno == EINTR)
-      continue;
-    fail_unless (n > 0, "read: %s", g_strerror (errno));
-    g_string_append_len (s, buf, n);
-  }
-  return g_string_free (s, FALSE);
+  fail_unless (pipe_test_read_to_end (gst_pipe_child_get_stdout (child), out),
+      "read: %s", g_strerror (errno));
+  g_byte_array_append (out, (const guint8 *) "", 1);
+  return (gchar *) g_byte_array_free (out, FALSE);
 }
 
 static gint
@@ -300,36 +295,6 @@ GST_START_TEST (test_stop_kills_group)
 
 GST_END_TEST;
 
-/* Live processes of process group @pgid (zombies, which only wait for
- * their parent, do not count). */
-static gint
-group_members (GPid pgid)
-{
-  GDir *dir = g_dir_open ("/proc", 0, NULL);
-  const gchar *name;
-  gint n = 0;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *path, *stat = NULL, *p;
-    gchar state;
-    gint ppid, pgrp;
-
-    if (!g_ascii_isdigit (*name))
-      continue;
-    path = g_build_filename ("/proc", name, "stat", NULL);
-    if (g_file_get_contents (path, &stat, NULL, NULL) &&
-        (p = strrchr (stat, ')')) != NULL &&
-        sscanf (p + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
-        pgrp == pgid && state != 'Z' && state != 'X')
-      n++;
-    g_free (stat);
-    g_free (path);
-  }
-  if (dir)
-    g_dir_close (dir);
-  return n;
-}
-
 /* The command has exited, but a process it started still holds its
  * output: stopping still signals the whole group, and nothing of it is
  * left when stop returns. */
@@ -354,14 +319,13 @@ GST_START_TEST (test_stop_group_after_exit)
       GST_PIPE_CHILD_WAIT_EXITED);
   fail_unless_equals_int (gst_pipe_child_get_wait_status (child), 0);
   fail_if (process_gone (grandchild));
-  fail_unless_equals_int (group_members (pid), 1);
+  fail_unless_equals_int (pipe_test_group_members (pid), 1);
 
   /* the group needed a signal, and nothing of it is left */
   fail_unless (gst_pipe_child_stop (child, 50000));
   fail_unless (process_gone (grandchild), "grandchild %d survived", grandchild);
-  fail_unless_equals_int (group_members (pid), 0);
   /* the command is reaped, with the status it exited with */
-  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  pipe_test_assert_group_gone (pid);
   fail_unless_equals_int (gst_pipe_child_get_wait_status (child), 0);
   gst_pipe_child_free (child);
 
@@ -378,8 +342,7 @@ GST_START_TEST (test_stop_group_after_exit)
   fail_unless (gst_pipe_child_has_exited (child));
   gst_pipe_child_free (child);
   fail_unless (process_gone (grandchild), "grandchild %d survived", grandchild);
-  fail_unless_equals_int (group_members (pid), 0);
-  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  pipe_test_assert_group_gone (pid);
 }
 
 GST_END_TEST;
@@ -394,7 +357,7 @@ GST_START_TEST (test_stop_negative_grace)
   /* a hang fails the test by its timeout */
   fail_unless (gst_pipe_child_stop (child, -1));
   fail_unless (WIFSIGNALED (gst_pipe_child_get_wait_status (child)));
-  fail_unless_equals_int (group_members (pid), 0);
+  fail_unless_equals_int (pipe_test_group_members (pid), 0);
   gst_pipe_child_free (child);
   fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
 }
