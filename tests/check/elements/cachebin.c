@@ -34,6 +34,7 @@
 
 #include <gst/app/gstappsink.h>
 
+#include "cachebintest.h"
 #include "reusetest.h"
 #include "gstcachestore.h"
 
@@ -45,151 +46,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static gchar *tmpdir;
-static gchar *cachedir;
-
-static void
-setup (void)
-{
-  tmpdir = g_dir_make_tmp ("cachebin-test-XXXXXX", NULL);
-  fail_unless (tmpdir != NULL);
-  cachedir = g_build_filename (tmpdir, "cache", NULL);
-}
-
-static void
-teardown (void)
-{
-  reuse_test_remove_tree (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&cachedir, g_free);
-}
-
-static gchar *
-tmp_path (const gchar * name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
-
-/* what a run reports */
-typedef struct
-{
-  GstStructure *result;         /* the last "cachebin" element message */
-  guint n_results;
-  gboolean eos;
-  GError *error;
-  guint n_warnings;
-  gchar *warnings;
-  guint chain_elements_added;   /* elements added inside the cachebin */
-  guint upstream_buffers;       /* buffers pushed or pulled out of the source */
-} Run;
-
-static void
-run_clear (Run * r)
-{
-  if (r->result)
-    gst_structure_free (r->result);
-  g_clear_error (&r->error);
-  g_free (r->warnings);
-  memset (r, 0, sizeof (*r));
-}
-
-static void
-on_deep_element_added (GstBin * pipeline, GstBin * sub, GstElement * e, Run * r)
-{
-  /* anything added below the cachebin (the chain and its elements) */
-  GstObject *p = GST_OBJECT (sub);
-
-  while (p && !GST_IS_PIPELINE (p)) {
-    if (g_str_has_prefix (GST_OBJECT_NAME (p), "cache"))
-      g_atomic_int_inc (&r->chain_elements_added);
-    p = GST_OBJECT_PARENT (p);
-  }
-}
-
-static GstPadProbeReturn
-count_upstream (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  Run *r = data;
-
-  if (GST_PAD_PROBE_INFO_TYPE (info) & (GST_PAD_PROBE_TYPE_BUFFER |
-          GST_PAD_PROBE_TYPE_BUFFER_LIST))
-    g_atomic_int_inc (&r->upstream_buffers);
-  return GST_PAD_PROBE_OK;
-}
-
-/* runs @desc (a launch line with a source named "src" and a cachebin named
- * "cache") to its end */
-static void
-run_line (const gchar * desc, Run * r)
-{
-  GError *err = NULL;
-  GstElement *pipeline = gst_parse_launch (desc, &err);
-  GstElement *src;
-  GstBus *bus;
-  gboolean done = FALSE;
-
-  memset (r, 0, sizeof (*r));
-  fail_unless (pipeline != NULL, "%s: %s", desc, err ? err->message : "?");
-  g_signal_connect (pipeline, "deep-element-added",
-      G_CALLBACK (on_deep_element_added), r);
-  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-  if (src) {
-    GstPad *pad = gst_element_get_static_pad (src, "src");
-
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-        GST_PAD_PROBE_TYPE_BUFFER_LIST | GST_PAD_PROBE_TYPE_SCHEDULING,
-        count_upstream, r, NULL);
-    gst_object_unref (pad);
-    gst_object_unref (src);
-  }
-
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  while (!done) {
-    GstMessage *msg = gst_bus_timed_pop (bus, 120 * GST_SECOND);
-
-    fail_unless (msg != NULL, "%s: no end after 120 s", desc);
-    switch (GST_MESSAGE_TYPE (msg)) {
-      case GST_MESSAGE_EOS:
-        r->eos = TRUE;
-        done = TRUE;
-        break;
-      case GST_MESSAGE_ERROR:
-        gst_message_parse_error (msg, &r->error, NULL);
-        done = TRUE;
-        break;
-      case GST_MESSAGE_WARNING:{
-        GError *w = NULL;
-        gchar *all;
-
-        gst_message_parse_warning (msg, &w, NULL);
-        r->n_warnings++;
-        all = g_strconcat (r->warnings ? r->warnings : "", w->message, "\n",
-            NULL);
-        g_free (r->warnings);
-        r->warnings = all;
-        g_error_free (w);
-        break;
-      }
-      case GST_MESSAGE_ELEMENT:
-        if (gst_message_has_name (msg, "cachebin")) {
-          if (r->result)
-            gst_structure_free (r->result);
-          r->result = gst_structure_copy (gst_message_get_structure (msg));
-          r->n_results++;
-        }
-        break;
-      default:
-        break;
-    }
-    gst_message_unref (msg);
-  }
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
-      GST_STATE_CHANGE_SUCCESS);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
-}
 
 /* plays @pipeline to EOS (an ERROR fails the test); returns the last
  * "cachebin" message's structure, or NULL */
@@ -220,14 +76,14 @@ play_to_eos (GstElement * pipeline)
 }
 
 static const gchar *
-result_of (Run * r)
+result_of (CacheBinTestRun * r)
 {
   fail_unless (r->result != NULL, "no cachebin message");
   return gst_structure_get_string (r->result, "result");
 }
 
 static gboolean
-result_stored (Run * r)
+result_stored (CacheBinTestRun * r)
 {
   gboolean stored = FALSE;
 
@@ -253,29 +109,10 @@ assert_same_file (const gchar * a, const gchar * b)
 static guint
 count_files (const gchar * sub)
 {
-  gchar *top = g_build_filename (cachedir, sub, NULL);
-  GDir *d = g_dir_open (top, 0, NULL);
-  const gchar *name;
-  guint n = 0;
+  GPtrArray *files = cachebin_test_list_files (sub);
+  guint n = files->len;
 
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *p = g_build_filename (top, name, NULL);
-
-    if (g_file_test (p, G_FILE_TEST_IS_DIR)) {
-      GDir *s = g_dir_open (p, 0, NULL);
-
-      while (s && g_dir_read_name (s))
-        n++;
-      if (s)
-        g_dir_close (s);
-    } else {
-      n++;
-    }
-    g_free (p);
-  }
-  if (d)
-    g_dir_close (d);
-  g_free (top);
+  g_ptr_array_unref (files);
   return n;
 }
 
@@ -283,7 +120,7 @@ count_files (const gchar * sub)
 static gchar *
 entry_file (void)
 {
-  gchar *top = g_build_filename (cachedir, "entries", NULL);
+  gchar *top = g_build_filename (cachebin_test_cachedir, "entries", NULL);
   GDir *d = g_dir_open (top, 0, NULL);
   const gchar *name;
   gchar *found = NULL;
@@ -309,7 +146,7 @@ entry_file (void)
 static guint64
 stat_counter (const gchar * name)
 {
-  GstCacheStore *store = gst_cache_store_open (cachedir, NULL);
+  GstCacheStore *store = gst_cache_store_open (cachebin_test_cachedir, NULL);
   guint64 v;
 
   fail_unless (store != NULL);
@@ -322,33 +159,13 @@ stat_counter (const gchar * name)
 static gchar *
 make_mp4 (const gchar * name, gint width, gint height, gint frames, gint fps)
 {
-  gchar *path = tmp_path (name);
-  gchar *desc = g_strdup_printf ("videotestsrc num-buffers=%d "
+  gchar *line = g_strdup_printf ("videotestsrc num-buffers=%d "
       "pattern=smpte ! video/x-raw,format=I420,width=%d,height=%d,"
       "framerate=%d/1 ! x264enc speed-preset=ultrafast key-int-max=30 ! "
-      "mp4mux ! filesink location=%s", frames, width, height, fps, path);
-  Run r;
+      "mp4mux ! filesink location=OUT", frames, width, height, fps);
+  gchar *path = cachebin_test_make_with (name, line);
 
-  run_line (desc, &r);
-  fail_unless (r.eos, "could not make %s: %s", name,
-      r.error ? r.error->message : "?");
-  run_clear (&r);
-  g_free (desc);
-  return path;
-}
-
-/* a file of @size pattern bytes */
-static gchar *
-make_bytes (const gchar * name, gsize size)
-{
-  gchar *path = tmp_path (name);
-  guint8 *data = g_malloc (size);
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    data[i] = reuse_test_pattern (i);
-  fail_unless (g_file_set_contents (path, (gchar *) data, size, NULL));
-  g_free (data);
+  g_free (line);
   return path;
 }
 
@@ -364,20 +181,21 @@ cached_line (const gchar * input, const gchar * chain, const gchar * output,
 {
   return g_strdup_printf ("filesrc name=src location=%s ! cachebin "
       "name=cache cache-dir=%s %s description=\"%s\" ! filesink location=%s",
-      input, cachedir, extra ? extra : "", chain, output);
+      input, cachebin_test_cachedir, extra ? extra : "", chain, output);
 }
 
 GST_START_TEST (test_transcode_miss_then_hit)
 {
   gchar *in = make_mp4 ("in.mp4", 1920, 1080, 150, 15);
-  gchar *out1 = tmp_path ("miss.mp4"), *out2 = tmp_path ("hit.mp4");
+  gchar *out1 = cachebin_test_path ("miss.mp4"), *out2 =
+      cachebin_test_path ("hit.mp4");
   gchar *line;
   gchar *key;
-  Run r;
+  CacheBinTestRun r;
 
   /* miss: the chain runs, its output is stored */
   line = cached_line (in, TRANSCODE, out1, NULL);
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos, "%s", r.error ? r.error->message : "");
   fail_unless_equals_string (result_of (&r), "miss");
   fail_unless (result_stored (&r), "not stored: %s",
@@ -387,19 +205,19 @@ GST_START_TEST (test_transcode_miss_then_hit)
   fail_unless (r.upstream_buffers > 0);
   key = g_strdup (gst_structure_get_string (r.result, "key"));
   fail_unless_equals_int (strlen (key), 64);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   g_free (line);
 
   /* hit: the same bytes, and the chain never sees a buffer: it is never
    * even added, and the source gives nothing */
   line = cached_line (in, TRANSCODE, out2, NULL);
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos, "%s", r.error ? r.error->message : "");
   fail_unless_equals_string (result_of (&r), "hit");
   fail_unless_equals_string (gst_structure_get_string (r.result, "key"), key);
   fail_unless_equals_int (r.chain_elements_added, 0);
   fail_unless_equals_int (r.upstream_buffers, 0);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   assert_same_file (out1, out2);
   fail_unless_equals_uint64 (stat_counter ("hits"), 1);
   fail_unless_equals_uint64 (stat_counter ("misses"), 1);
@@ -417,34 +235,35 @@ GST_END_TEST;
 GST_START_TEST (test_transcode_deterministic)
 {
   gchar *in = make_mp4 ("in.mp4", 1920, 1080, 150, 15);
-  gchar *ref = tmp_path ("ref.h264");
-  gchar *out1 = tmp_path ("miss.h264"), *out2 = tmp_path ("hit.h264");
+  gchar *ref = cachebin_test_path ("ref.h264");
+  gchar *out1 = cachebin_test_path ("miss.h264"), *out2 =
+      cachebin_test_path ("hit.h264");
   gchar *line;
-  Run r;
+  CacheBinTestRun r;
 
   /* x264enc with one thread and an elementary stream: the output is a
    * function of the input alone, with or without cachebin */
   line = g_strdup_printf ("filesrc name=src location=%s ! " TRANSCODE_ES
       " ! filesink location=%s", in, ref);
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   g_free (line);
 
   line = cached_line (in, TRANSCODE_ES, out1, NULL);
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
   fail_unless_equals_string (result_of (&r), "miss");
   fail_unless (result_stored (&r));
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   g_free (line);
 
   line = cached_line (in, TRANSCODE_ES, out2, NULL);
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
   fail_unless_equals_string (result_of (&r), "hit");
   fail_unless_equals_int (r.upstream_buffers, 0);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   g_free (line);
 
   assert_same_file (ref, out1);
@@ -508,7 +327,7 @@ run_recorded (const gchar * in, Recorded * rec, const gchar * expect)
 {
   gchar *desc = g_strdup_printf ("filesrc name=src location=%s ! cachebin "
       "name=cache cache-dir=%s description=\"qtdemux ! h264parse ! "
-      "avdec_h264\" ! fakesink name=sink", in, cachedir);
+      "avdec_h264\" ! fakesink name=sink", in, cachebin_test_cachedir);
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
@@ -566,7 +385,8 @@ static gchar *
 key_for (const gchar * input, const gchar * chain, const gchar * extra)
 {
   gchar *desc = g_strdup_printf ("filesrc location=%s ! cachebin name=cache "
-      "cache-dir=%s %s description=\"%s\" ! fakesink", input, cachedir,
+      "cache-dir=%s %s description=\"%s\" ! fakesink", input,
+      cachebin_test_cachedir,
       extra ? extra : "", chain);
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *cache = gst_bin_get_by_name (GST_BIN (pipeline), "cache");
@@ -607,8 +427,8 @@ key_for_chain (const gchar * input, const gchar * width,
 
 GST_START_TEST (test_key)
 {
-  gchar *in = make_bytes ("in.bin", 100000);
-  gchar *in2 = make_bytes ("in2.bin", 100000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 100000);
+  gchar *in2 = cachebin_test_make_bytes ("in2.bin", 100000);
   gchar *base, *k;
   gchar *data;
   gsize len;
@@ -629,7 +449,7 @@ GST_START_TEST (test_key)
 
   /* a tampered chain memo is not used: the key is made again by parsing */
   {
-    gchar *chains = g_build_filename (cachedir, "chains", NULL);
+    gchar *chains = g_build_filename (cachebin_test_cachedir, "chains", NULL);
     GDir *d = g_dir_open (chains, 0, NULL);
     const gchar *name;
     guint n = 0;
@@ -704,18 +524,18 @@ GST_END_TEST;
 
 GST_START_TEST (test_damaged_entry)
 {
-  gchar *in = make_bytes ("in.bin", 300000);
-  gchar *out = tmp_path ("out.bin");
+  gchar *in = cachebin_test_make_bytes ("in.bin", 300000);
+  gchar *out = cachebin_test_path ("out.bin");
   gchar *line = cached_line (in, COPY_CHAIN, out, NULL);
   gchar *entry, *data;
   gsize len;
-  Run r;
+  CacheBinTestRun r;
   gint round;
 
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless_equals_string (result_of (&r), "miss");
   fail_unless (result_stored (&r));
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   assert_same_file (in, out);
   entry = entry_file ();
 
@@ -733,7 +553,7 @@ GST_START_TEST (test_damaged_entry)
     g_free (data);
     g_unlink (out);
 
-    run_line (line, &r);
+    cachebin_test_run_line (line, &r);
     fail_unless (r.eos);
     fail_unless_equals_string (result_of (&r), "miss");
     fail_unless (gst_structure_has_field (r.result, "damaged-entry"));
@@ -746,16 +566,16 @@ GST_START_TEST (test_damaged_entry)
     fail_unless (result_stored (&r), "round %d: not recomputed", round);
     fail_unless (r.n_warnings >= 1);
     fail_unless (r.upstream_buffers > 0);
-    run_clear (&r);
+    cachebin_test_run_clear (&r);
     assert_same_file (in, out);
     fail_unless_equals_uint64 (stat_counter ("damaged"), round + 1);
   }
 
   /* and the recomputed entry is served again */
   g_unlink (out);
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless_equals_string (result_of (&r), "hit");
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   assert_same_file (in, out);
 
   g_free (entry);
@@ -768,31 +588,31 @@ GST_END_TEST;
 
 GST_START_TEST (test_stat_manifest)
 {
-  gchar *in = make_bytes ("in.bin", 200000);
-  gchar *out = tmp_path ("out.bin");
+  gchar *in = cachebin_test_make_bytes ("in.bin", 200000);
+  gchar *out = cachebin_test_path ("out.bin");
   gchar *line = cached_line (in, COPY_CHAIN, out, NULL);
   gboolean recalled = TRUE;
-  Run r;
+  CacheBinTestRun r;
 
   /* a fresh file is always hashed */
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   gst_structure_get_boolean (r.result, "input-digest-recalled", &recalled);
   fail_if (recalled);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
 
   /* one whose times (ctime too) are more than 2 s old is hashed once,
    * then recalled */
   g_usleep (2100 * 1000);
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless_equals_string (result_of (&r), "hit");
   gst_structure_get_boolean (r.result, "input-digest-recalled", &recalled);
   fail_if (recalled);
-  run_clear (&r);
-  run_line (line, &r);
+  cachebin_test_run_clear (&r);
+  cachebin_test_run_line (line, &r);
   fail_unless_equals_string (result_of (&r), "hit");
   gst_structure_get_boolean (r.result, "input-digest-recalled", &recalled);
   fail_unless (recalled);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
 
   g_free (line);
   g_free (in);
@@ -803,35 +623,36 @@ GST_END_TEST;
 
 GST_START_TEST (test_bypass)
 {
-  gchar *in = make_bytes ("in.bin", 100000);
-  gchar *out = tmp_path ("out.bin");
+  gchar *in = cachebin_test_make_bytes ("in.bin", 100000);
+  gchar *out = cachebin_test_path ("out.bin");
   gchar *line;
-  Run r;
+  CacheBinTestRun r;
 
   /* an element between the source and cachebin could change the bytes,
    * and a queue cannot be pulled from: bypass */
   line = g_strdup_printf ("filesrc location=%s ! queue ! cachebin "
       "cache-dir=%s description=identity ! filesink location=%s", in,
-      cachedir, out);
-  run_line (line, &r);
+      cachebin_test_cachedir, out);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
   fail_unless_equals_string (result_of (&r), "bypass");
   fail_unless_equals_string (gst_structure_get_string (r.result, "reason"),
       "push-only-upstream");
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   assert_same_file (in, out);
   fail_unless_equals_int (count_files ("entries"), 0);
   g_free (line);
 
   /* live */
   line = g_strdup_printf ("videotestsrc is-live=true num-buffers=3 ! "
-      "cachebin cache-dir=%s description=identity ! fakesink", cachedir);
-  run_line (line, &r);
+      "cachebin cache-dir=%s description=identity ! fakesink",
+      cachebin_test_cachedir);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
   fail_unless_equals_string (result_of (&r), "bypass");
   fail_unless_equals_string (gst_structure_get_string (r.result, "reason"),
       "live");
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   fail_unless_equals_int (count_files ("entries"), 0);
   fail_unless_equals_uint64 (stat_counter ("bypasses"), 2);
 
@@ -845,19 +666,20 @@ GST_END_TEST;
 GST_START_TEST (test_pull_hashing)
 {
   gchar *in = make_mp4 ("in.mp4", 320, 240, 30, 10);
-  gchar *out1 = tmp_path ("out1.bin"), *out2 = tmp_path ("out2.bin");
+  gchar *out1 = cachebin_test_path ("out1.bin"), *out2 =
+      cachebin_test_path ("out2.bin");
   gchar *line1, *line2, *key;
-  Run r;
+  CacheBinTestRun r;
 
   /* typefind is no file source, but can be pulled from: cachebin hashes
    * the input through pulls */
   line1 = g_strdup_printf ("filesrc location=%s ! typefind ! cachebin "
       "cache-dir=%s description=identity ! filesink location=%s", in,
-      cachedir, out1);
+      cachebin_test_cachedir, out1);
   line2 = g_strdup_printf ("filesrc location=%s ! typefind ! cachebin "
       "cache-dir=%s description=identity ! filesink location=%s", in,
-      cachedir, out2);
-  run_line (line1, &r);
+      cachebin_test_cachedir, out2);
+  cachebin_test_run_line (line1, &r);
   fail_unless (r.eos, "%s", r.error ? r.error->message : "");
   fail_unless_equals_string (result_of (&r), "miss");
   fail_unless (result_stored (&r));
@@ -869,11 +691,11 @@ GST_START_TEST (test_pull_hashing)
             (r.result, "input-bytes")), st.st_size);
   }
   key = g_strdup (gst_structure_get_string (r.result, "key"));
-  run_clear (&r);
-  run_line (line2, &r);
+  cachebin_test_run_clear (&r);
+  cachebin_test_run_line (line2, &r);
   fail_unless_equals_string (result_of (&r), "hit");
   fail_unless_equals_string (gst_structure_get_string (r.result, "key"), key);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   assert_same_file (in, out1);
   assert_same_file (in, out2);
 
@@ -889,16 +711,16 @@ GST_END_TEST;
 
 GST_START_TEST (test_chain_error_stores_nothing)
 {
-  gchar *in = make_bytes ("in.bin", 500000);
-  gchar *out = tmp_path ("out.bin");
+  gchar *in = cachebin_test_make_bytes ("in.bin", 500000);
+  gchar *out = cachebin_test_path ("out.bin");
   gchar *line = g_strdup_printf ("filesrc name=src location=%s blocksize=4096 "
       "! cachebin cache-dir=%s description=\"identity error-after=10\" ! "
-      "filesink location=%s", in, cachedir, out);
-  Run r;
+      "filesink location=%s", in, cachebin_test_cachedir, out);
+  CacheBinTestRun r;
 
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.error != NULL);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   fail_unless_equals_int (count_files ("entries"), 0);
   fail_unless_equals_int (count_files ("tmp"), 0);
   g_free (line);
@@ -910,10 +732,10 @@ GST_END_TEST;
 
 GST_START_TEST (test_stop_before_eos_stores_nothing)
 {
-  gchar *in = make_bytes ("in.bin", 500000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 500000);
   gchar *desc = g_strdup_printf ("filesrc location=%s blocksize=4096 ! "
       "cachebin cache-dir=%s description=identity ! fakesink name=sink",
-      in, cachedir);
+      in, cachebin_test_cachedir);
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
 
@@ -948,11 +770,11 @@ seek_once (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 
 GST_START_TEST (test_flush_stores_nothing)
 {
-  gchar *in = make_bytes ("in.bin", 500000);
-  gchar *out = tmp_path ("out.bin");
+  gchar *in = cachebin_test_make_bytes ("in.bin", 500000);
+  gchar *out = cachebin_test_path ("out.bin");
   gchar *desc = g_strdup_printf ("filesrc location=%s blocksize=4096 ! "
       "cachebin name=cache cache-dir=%s description=identity ! "
-      "fakesink name=sink", in, cachedir);
+      "fakesink name=sink", in, cachebin_test_cachedir);
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
@@ -997,10 +819,10 @@ touch_input (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 
 GST_START_TEST (test_input_changed_not_stored)
 {
-  gchar *in = make_bytes ("in.bin", 500000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 500000);
   gchar *desc = g_strdup_printf ("filesrc name=src location=%s "
       "blocksize=4096 ! cachebin cache-dir=%s description=identity ! "
-      "fakesink", in, cachedir);
+      "fakesink", in, cachebin_test_cachedir);
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   GstPad *pad = gst_element_get_static_pad (src, "src");
@@ -1029,13 +851,13 @@ GST_END_TEST;
 
 GST_START_TEST (test_disk_full)
 {
-  gchar *in = make_bytes ("in.bin", 2 * 1024 * 1024);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 2 * 1024 * 1024);
   gchar *desc = g_strdup_printf ("filesrc name=src location=%s ! "
       "cachebin name=cache cache-dir=%s description=identity ! "
-      "appsink name=sink sync=false", in, cachedir);
+      "appsink name=sink sync=false", in, cachebin_test_cachedir);
   struct rlimit old, small;
   GstElement *pipeline;
-  Run r;
+  CacheBinTestRun r;
 
   /* no file of this process may grow past 256 KiB while the pipeline
    * runs: writes fail as on a full disk (EFBIG instead of ENOSPC); the
@@ -1098,7 +920,7 @@ GST_START_TEST (test_disk_full)
   fail_unless_equals_int (count_files ("entries"), 0);
   fail_unless_equals_int (count_files ("tmp"), 0);
   fail_unless_equals_uint64 (stat_counter ("errors"), 1);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   g_free (desc);
   g_free (in);
 }
@@ -1107,23 +929,23 @@ GST_END_TEST;
 
 GST_START_TEST (test_unusable_cache_dir)
 {
-  gchar *in = make_bytes ("in.bin", 100000);
-  gchar *out = tmp_path ("out.bin");
-  gchar *blocker = make_bytes ("not-a-dir", 10);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 100000);
+  gchar *out = cachebin_test_path ("out.bin");
+  gchar *blocker = cachebin_test_make_bytes ("not-a-dir", 10);
   gchar *bad = g_build_filename (blocker, "cache", NULL);
   gchar *line = g_strdup_printf ("filesrc location=%s ! cachebin "
       "cache-dir=%s description=identity ! filesink location=%s", in, bad,
       out);
-  Run r;
+  CacheBinTestRun r;
 
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos, "%s", r.error ? r.error->message : "");
   fail_unless_equals_string (result_of (&r), "bypass");
   fail_unless_equals_string (gst_structure_get_string (r.result, "reason"),
       "cache-unavailable");
   fail_unless (r.n_warnings >= 1);
   fail_unless (strstr (r.warnings, bad) != NULL, "%s", r.warnings);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   assert_same_file (in, out);
 
   g_free (line);
@@ -1137,18 +959,18 @@ GST_END_TEST;
 
 GST_START_TEST (test_bad_description)
 {
-  gchar *in = make_bytes ("in.bin", 1000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 1000);
   gchar *line = g_strdup_printf ("filesrc location=%s ! cachebin "
       "cache-dir=%s description=\"identity ! no-such-element\" ! fakesink",
-      in, cachedir);
-  Run r;
+      in, cachebin_test_cachedir);
+  CacheBinTestRun r;
 
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.error != NULL);
   fail_unless (g_error_matches (r.error, GST_CORE_ERROR,
           GST_CORE_ERROR_MISSING_PLUGIN), "%s", r.error->message);
   fail_unless (strstr (r.error->message, "no-such-element") != NULL);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   g_free (line);
   g_free (in);
 }
@@ -1157,8 +979,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_application_chain)
 {
-  gchar *in = make_bytes ("in.bin", 100000);
-  gchar *out = tmp_path ("out.bin");
+  gchar *in = cachebin_test_make_bytes ("in.bin", 100000);
+  gchar *out = cachebin_test_path ("out.bin");
   gint i;
 
   /* no description: the elements the application added are the chain */
@@ -1173,7 +995,7 @@ GST_START_TEST (test_application_chain)
 
     g_object_set (src, "location", in, NULL);
     g_object_set (sink, "location", out, NULL);
-    g_object_set (cache, "cache-dir", cachedir, NULL);
+    g_object_set (cache, "cache-dir", cachebin_test_cachedir, NULL);
     g_object_set (b, "drop-probability", 0.0f, NULL);
     gst_bin_add_many (GST_BIN (cache), a, b, NULL);
     fail_unless (gst_element_link (a, b));
@@ -1199,16 +1021,16 @@ GST_END_TEST;
 static void
 check_not_stored (gsize size, const gchar * extra)
 {
-  gchar *in = make_bytes ("in.bin", size);
-  gchar *out = tmp_path ("out.bin");
+  gchar *in = cachebin_test_make_bytes ("in.bin", size);
+  gchar *out = cachebin_test_path ("out.bin");
   gchar *line = cached_line (in, COPY_CHAIN, out, extra);
-  Run r;
+  CacheBinTestRun r;
 
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
   fail_unless_equals_string (result_of (&r), "miss");
   fail_if (result_stored (&r));
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   assert_same_file (in, out);
   fail_unless_equals_int (count_files ("entries"), 0);
   fail_unless_equals_int (count_files ("tmp"), 0);
@@ -1233,19 +1055,19 @@ GST_END_TEST;
 
 GST_START_TEST (test_eviction)
 {
-  gchar *out = tmp_path ("out.bin");
+  gchar *out = cachebin_test_path ("out.bin");
   gint i;
 
   /* three results of ~100 kB in a 250 kB cache: the oldest goes */
   for (i = 0; i < 3; i++) {
     gchar *name = g_strdup_printf ("in%d.bin", i);
-    gchar *in = make_bytes (name, 100000 + i);
+    gchar *in = cachebin_test_make_bytes (name, 100000 + i);
     gchar *line = cached_line (in, COPY_CHAIN, out, "max-size=250000");
-    Run r;
+    CacheBinTestRun r;
 
-    run_line (line, &r);
+    cachebin_test_run_line (line, &r);
     fail_unless (result_stored (&r));
-    run_clear (&r);
+    cachebin_test_run_clear (&r);
     g_usleep (20000);
     g_free (line);
     g_free (in);
@@ -1266,13 +1088,13 @@ cachebin_suite (void)
   TCase *tc2 = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, cachebin_test_setup, cachebin_test_teardown);
   tcase_set_timeout (tc, 600);
   tcase_add_test (tc, test_transcode_miss_then_hit);
   tcase_add_test (tc, test_transcode_deterministic);
 
   suite_add_tcase (s, tc2);
-  tcase_add_checked_fixture (tc2, setup, teardown);
+  tcase_add_checked_fixture (tc2, cachebin_test_setup, cachebin_test_teardown);
   tcase_add_test (tc2, test_records_replay);
   tcase_add_test (tc2, test_key);
   tcase_add_test (tc2, test_damaged_entry);

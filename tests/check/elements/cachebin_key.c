@@ -33,129 +33,11 @@
 #include <gst/base/gstbasetransform.h>
 #include <glib/gstdio.h>
 
+#include "cachebintest.h"
 #include "reusetest.h"
 #include "gstcachestore.h"
 
 #include <string.h>
-
-static gchar *tmpdir;
-static gchar *cachedir;
-
-static void
-setup (void)
-{
-  tmpdir = g_dir_make_tmp ("cachebin-key-test-XXXXXX", NULL);
-  fail_unless (tmpdir != NULL);
-  cachedir = g_build_filename (tmpdir, "cache", NULL);
-}
-
-static void
-teardown (void)
-{
-  reuse_test_remove_tree (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-  g_clear_pointer (&cachedir, g_free);
-}
-
-static gchar *
-tmp_path (const gchar * name)
-{
-  return g_build_filename (tmpdir, name, NULL);
-}
-
-/* what a run reports */
-typedef struct
-{
-  GstStructure *result;         /* the last "cachebin" element message */
-  gboolean eos;
-  GError *error;
-} Run;
-
-static void
-run_clear (Run * r)
-{
-  if (r->result)
-    gst_structure_free (r->result);
-  g_clear_error (&r->error);
-  memset (r, 0, sizeof (*r));
-}
-
-/* runs the launch line @desc to its end */
-static void
-run_line (const gchar * desc, Run * r)
-{
-  GError *err = NULL;
-  GstElement *pipeline = gst_parse_launch (desc, &err);
-  GstBus *bus;
-  gboolean done = FALSE;
-
-  memset (r, 0, sizeof (*r));
-  fail_unless (pipeline != NULL, "%s: %s", desc, err ? err->message : "?");
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  while (!done) {
-    GstMessage *msg = gst_bus_timed_pop (bus, 120 * GST_SECOND);
-
-    fail_unless (msg != NULL, "%s: no end after 120 s", desc);
-    switch (GST_MESSAGE_TYPE (msg)) {
-      case GST_MESSAGE_EOS:
-        r->eos = TRUE;
-        done = TRUE;
-        break;
-      case GST_MESSAGE_ERROR:
-        gst_message_parse_error (msg, &r->error, NULL);
-        done = TRUE;
-        break;
-      case GST_MESSAGE_ELEMENT:
-        if (gst_message_has_name (msg, "cachebin")) {
-          if (r->result)
-            gst_structure_free (r->result);
-          r->result = gst_structure_copy (gst_message_get_structure (msg));
-        }
-        break;
-      default:
-        break;
-    }
-    gst_message_unref (msg);
-  }
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
-      GST_STATE_CHANGE_SUCCESS);
-  gst_object_unref (bus);
-  gst_object_unref (pipeline);
-}
-
-/* a file of @size pattern bytes */
-static gchar *
-make_bytes (const gchar * name, gsize size)
-{
-  gchar *path = tmp_path (name);
-  guint8 *data = g_malloc (size);
-  gsize i;
-
-  for (i = 0; i < size; i++)
-    data[i] = reuse_test_pattern (i);
-  fail_unless (g_file_set_contents (path, (gchar *) data, size, NULL));
-  g_free (data);
-  return path;
-}
-
-/* a file made by the launch line @line (with OUT for its location) */
-static gchar *
-make_with (const gchar * name, const gchar * line)
-{
-  gchar *path = tmp_path (name);
-  gchar **parts = g_strsplit (line, "OUT", 2);
-  gchar *desc = g_strjoin (path, parts[0], parts[1], NULL);
-  Run r;
-
-  g_strfreev (parts);
-  run_line (desc, &r);
-  fail_unless (r.eos, "could not make %s: %s", name,
-      r.error ? r.error->message : "?");
-  run_clear (&r);
-  g_free (desc);
-  return path;
-}
 
 /* the key that the launch line @line (a cachebin named "cache") computes
  * when it pauses; "" when the run is a bypass */
@@ -184,7 +66,7 @@ key_for (const gchar * input, const gchar * chain, const gchar * extra,
     const gchar * downstream)
 {
   gchar *line = g_strdup_printf ("filesrc location=%s ! cachebin name=cache "
-      "cache-dir=%s %s description=\"%s\" ! %s", input, cachedir,
+      "cache-dir=%s %s description=\"%s\" ! %s", input, cachebin_test_cachedir,
       extra ? extra : "", chain, downstream ? downstream : "fakesink");
   gchar *key = key_of_line (line);
 
@@ -198,41 +80,43 @@ static GstStructure *
 result_for (const gchar * input, const gchar * chain, const gchar * extra)
 {
   gchar *line = g_strdup_printf ("filesrc location=%s ! cachebin name=cache "
-      "cache-dir=%s %s description=\"%s\" ! fakesink", input, cachedir,
+      "cache-dir=%s %s description=\"%s\" ! fakesink", input,
+      cachebin_test_cachedir,
       extra ? extra : "", chain);
   GstStructure *result;
-  Run r;
+  CacheBinTestRun r;
 
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.eos, "%s: %s", line, r.error ? r.error->message : "?");
   fail_unless (r.result != NULL, "no cachebin message");
   result = g_steal_pointer (&r.result);
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   g_free (line);
   return result;
 }
 
-/* the file's bytes, NULs made spaces, so that strstr () sees them all */
 /* the reason of a run of @chain over @input that must be a bypass (the
  * chain may fail on the bytes it gets: the bypass is decided before) */
 static gchar *
 bypass_reason (const gchar * input, const gchar * chain)
 {
   gchar *line = g_strdup_printf ("filesrc location=%s ! cachebin name=cache "
-      "cache-dir=%s description=\"%s\" ! fakesink", input, cachedir, chain);
+      "cache-dir=%s description=\"%s\" ! fakesink", input,
+      cachebin_test_cachedir, chain);
   gchar *reason;
-  Run r;
+  CacheBinTestRun r;
 
-  run_line (line, &r);
+  cachebin_test_run_line (line, &r);
   fail_unless (r.result != NULL, "no cachebin message");
   fail_unless_equals_string (gst_structure_get_string (r.result, "result"),
       "bypass");
   reason = g_strdup (gst_structure_get_string (r.result, "reason"));
-  run_clear (&r);
+  cachebin_test_run_clear (&r);
   g_free (line);
   return reason;
 }
 
+/* the file's bytes, NULs made spaces, so that strstr () sees them all */
 static gchar *
 read_text (const gchar * path)
 {
@@ -250,39 +134,17 @@ read_text (const gchar * path)
 static gchar *
 cache_files_text (const gchar * sub)
 {
-  gchar *top = g_build_filename (cachedir, sub, NULL);
+  GPtrArray *files = cachebin_test_list_files (sub);
   GString *all = g_string_new (NULL);
-  GDir *d = g_dir_open (top, 0, NULL);
-  const gchar *name;
+  guint i;
 
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *p = g_build_filename (top, name, NULL);
+  for (i = 0; i < files->len; i++) {
+    gchar *t = read_text (g_ptr_array_index (files, i));
 
-    if (g_file_test (p, G_FILE_TEST_IS_DIR)) {
-      GDir *s = g_dir_open (p, 0, NULL);
-      const gchar *e;
-
-      while (s && (e = g_dir_read_name (s))) {
-        gchar *f = g_build_filename (p, e, NULL);
-        gchar *t = read_text (f);
-
-        g_string_append (all, t);
-        g_free (t);
-        g_free (f);
-      }
-      if (s)
-        g_dir_close (s);
-    } else {
-      gchar *t = read_text (p);
-
-      g_string_append (all, t);
-      g_free (t);
-    }
-    g_free (p);
+    g_string_append (all, t);
+    g_free (t);
   }
-  if (d)
-    g_dir_close (d);
-  g_free (top);
+  g_ptr_array_unref (files);
   return g_string_free (all, FALSE);
 }
 
@@ -299,7 +161,7 @@ cache_files_text (const gchar * sub)
 
 GST_START_TEST (test_delayed_link_pad_names)
 {
-  gchar *in = make_with ("two.mkv", TWO_STREAMS);
+  gchar *in = cachebin_test_make_with ("two.mkv", TWO_STREAMS);
   gchar *k0, *k1, *k;
   GstStructure *res;
 
@@ -339,7 +201,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_write_only_properties)
 {
-  gchar *in = make_bytes ("in.bin", 50000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 50000);
   gchar *a, *b, *k;
   GstStructure *res;
 
@@ -379,7 +241,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_application_chain_write_only)
 {
-  gchar *in = make_bytes ("in.bin", 50000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 50000);
   GstElement *pipeline = gst_pipeline_new (NULL);
   GstElement *src = gst_element_factory_make ("filesrc", NULL);
   GstElement *cache = gst_element_factory_make ("cachebin", NULL);
@@ -392,7 +254,7 @@ GST_START_TEST (test_application_chain_write_only)
 
   /* the application's taginject: its tags are unknown to cachebin */
   g_object_set (src, "location", in, NULL);
-  g_object_set (cache, "cache-dir", cachedir, NULL);
+  g_object_set (cache, "cache-dir", cachebin_test_cachedir, NULL);
   g_object_set (t, "tags", "title=AAA", NULL);
   gst_bin_add_many (GST_BIN (cache), a, t, NULL);
   fail_unless (gst_element_link (a, t));
@@ -435,12 +297,12 @@ GST_END_TEST;
 
 GST_START_TEST (test_property_files)
 {
-  gchar *in = make_bytes ("in.bin", 50000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 50000);
   gchar *png_line = g_strdup_printf (PNG, "smpte");
   gchar *png2_line = g_strdup_printf (PNG, "ball");
-  gchar *png = make_with ("logo.png", png_line);
-  gchar *png2 = make_with ("logo2.png", png2_line);
-  gchar *svg = tmp_path ("overlay.svg");
+  gchar *png = cachebin_test_make_with ("logo.png", png_line);
+  gchar *png2 = cachebin_test_make_with ("logo2.png", png2_line);
+  gchar *svg = cachebin_test_path ("overlay.svg");
   gchar *chain, *a, *b, *data, *reason;
   gsize len;
 
@@ -469,7 +331,7 @@ GST_START_TEST (test_property_files)
 
   /* a file that cannot be read, a URI that is not a local file: bypass */
   chain = g_strdup_printf ("identity ! rsvgoverlay location=%s/missing.svg",
-      tmpdir);
+      cachebin_test_tmpdir);
   reason = bypass_reason (in, chain);
   fail_unless_equals_string (reason, "property-file-unreadable");
   g_free (reason);
@@ -568,7 +430,7 @@ register_test_plugin (const gchar * version)
 
 GST_START_TEST (test_plugin_version)
 {
-  gchar *in = make_bytes ("in.bin", 50000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 50000);
   gchar *a, *b, *again, *memo;
 
   /* the same chain, one plugin's version changed: another key, though
@@ -621,7 +483,7 @@ memo_library (const gchar * memo, const gchar * soname)
 
 GST_START_TEST (test_libraries)
 {
-  gchar *in = make_bytes ("in.bin", 50000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 50000);
   gchar *k, *memo, *id;
 
   /* x264enc's plugin and the libx264 it loads, with their build IDs */
@@ -677,7 +539,7 @@ memo_checksum (GKeyFile * kf)
 static gchar *
 memo_file (void)
 {
-  gchar *top = g_build_filename (cachedir, "chains", NULL);
+  gchar *top = g_build_filename (cachebin_test_cachedir, "chains", NULL);
   GDir *d = g_dir_open (top, 0, NULL);
   const gchar *name;
   gchar *found = NULL;
@@ -703,7 +565,7 @@ memo_file (void)
 
 GST_START_TEST (test_memo_library_changed)
 {
-  gchar *in = make_bytes ("in.bin", 50000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 50000);
   gchar *key, *again, *path, *sum;
   gchar **libs, **now;
   GKeyFile *kf = g_key_file_new ();
@@ -750,7 +612,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_downstream_caps)
 {
-  gchar *in = make_bytes ("in.bin", 50000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 50000);
   gchar *any, *avc, *avc2, *ts;
 
   any = key_for (in, "h264parse", NULL, "fakesink");
@@ -779,7 +641,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_input_digest_sha256)
 {
-  gchar *in = make_bytes ("in.bin", 300000);
+  gchar *in = cachebin_test_make_bytes ("in.bin", 300000);
   gchar *xxh, *sha, *data, *sum, *needle, *entries, *manifest;
   GstStructure *res;
   gboolean recalled = FALSE;
@@ -843,7 +705,7 @@ cachebin_key_suite (void)
   TCase *tc = tcase_create ("key");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_checked_fixture (tc, cachebin_test_setup, cachebin_test_teardown);
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_delayed_link_pad_names);
   tcase_add_test (tc, test_write_only_properties);
