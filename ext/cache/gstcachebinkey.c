@@ -372,42 +372,38 @@ memo_save (GstCacheBin * self, KeyRun * run, const gchar * description)
   g_free (path);
 }
 
+/* the first write-only property of the element in @item,
+ * "NAME::PROPERTY", into the gchar * at @user_data while that is NULL */
+static void
+find_write_only_property (const GValue * item, gpointer user_data)
+{
+  gchar **found = user_data;
+  GstElement *e = g_value_get_object (item);
+  GParamSpec **specs;
+  guint n, i;
+
+  if (*found != NULL)
+    return;
+  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
+  for (i = 0; i < n && *found == NULL; i++)
+    if ((specs[i]->flags & G_PARAM_WRITABLE) &&
+        !(specs[i]->flags & G_PARAM_READABLE))
+      *found = g_strdup_printf ("%s::%s", GST_OBJECT_NAME (e), specs[i]->name);
+  g_free (specs);
+}
+
 /* an element of the application's chain with a property that cannot be
  * read back: its value, which may change the output, is unknown */
 static gchar *
 find_write_only (GstBin * bin)
 {
   GstIterator *it = gst_bin_iterate_recurse (bin);
-  GValue item = G_VALUE_INIT;
   gchar *found = NULL;
-  gboolean done = FALSE;
 
-  while (!done && found == NULL) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:{
-        GstElement *e = g_value_get_object (&item);
-        GParamSpec **specs;
-        guint n, i;
-
-        specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
-        for (i = 0; i < n && found == NULL; i++)
-          if ((specs[i]->flags & G_PARAM_WRITABLE) &&
-              !(specs[i]->flags & G_PARAM_READABLE))
-            found = g_strdup_printf ("%s::%s", GST_OBJECT_NAME (e),
-                specs[i]->name);
-        g_free (specs);
-        g_value_reset (&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
-  g_value_unset (&item);
+  /* a change of the bin undoes nothing: only a find ends the search */
+  while (gst_iterator_foreach (it, find_write_only_property, &found) ==
+      GST_ITERATOR_RESYNC)
+    gst_iterator_resync (it);
   gst_iterator_free (it);
   return found;
 }

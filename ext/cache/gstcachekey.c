@@ -376,38 +376,32 @@ gst_cache_describe_chain (GstBin * chain)
   return g_string_free (out, FALSE);
 }
 
+/* adds the factory name of the element in @item to the GPtrArray
+ * @user_data, once */
+static void
+add_factory_name (const GValue * item, gpointer user_data)
+{
+  GPtrArray *names = user_data;
+  GstElementFactory *f = gst_element_get_factory (g_value_get_object (item));
+  const gchar *name = f ? gst_plugin_feature_get_name (f) : NULL;
+
+  if (name && !g_ptr_array_find_with_equal_func (names, name, g_str_equal,
+          NULL))
+    g_ptr_array_add (names, g_strdup (name));
+}
+
 gchar **
 gst_cache_chain_factories (GstBin * chain)
 {
   GPtrArray *names = g_ptr_array_new ();
   GstIterator *it = gst_bin_iterate_recurse (chain);
-  GValue item = G_VALUE_INIT;
-  gboolean done = FALSE;
 
-  while (!done) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:{
-        GstElementFactory *f =
-            gst_element_get_factory (g_value_get_object (&item));
-        const gchar *name = f ? gst_plugin_feature_get_name (f) : NULL;
-
-        if (name && !g_ptr_array_find_with_equal_func (names, name,
-                g_str_equal, NULL))
-          g_ptr_array_add (names, g_strdup (name));
-        g_value_reset (&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        g_ptr_array_foreach (names, (GFunc) g_free, NULL);
-        g_ptr_array_set_size (names, 0);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
+  while (gst_iterator_foreach (it, add_factory_name, names) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_foreach (names, (GFunc) g_free, NULL);
+    g_ptr_array_set_size (names, 0);
   }
-  g_value_unset (&item);
   gst_iterator_free (it);
   g_ptr_array_sort (names, compare_strptr);
   g_ptr_array_add (names, NULL);
@@ -757,6 +751,53 @@ gst_cache_describe_description (const gchar * description, GPtrArray * files)
   return g_string_free (out, FALSE);
 }
 
+/* adds "FACTORY.PROPERTY<TAB>VALUE" to the GPtrArray @user_data for each
+ * readable property of the element in @item that names a file, set to
+ * something other than a fresh element's value */
+static void
+add_element_files (const GValue * item, gpointer user_data)
+{
+  GPtrArray *found = user_data;
+  GstElement *e = g_value_get_object (item);
+  GstElementFactory *factory = gst_element_get_factory (e);
+  GHashTable *defaults = factory ? factory_defaults (factory) : NULL;
+  GParamSpec **specs;
+  guint n, i;
+
+  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
+  for (i = 0; i < n; i++) {
+    GParamSpec *p = specs[i];
+    gpointer def = NULL;
+    gchar *v = NULL;
+
+    if (!(p->flags & G_PARAM_READABLE) || p->value_type != G_TYPE_STRING
+        || !gst_cache_property_names_file (p->name))
+      continue;
+    if (defaults && g_hash_table_lookup_extended (defaults, p->name,
+            NULL, &def) && def == NULL)
+      continue;                 /* differs between fresh elements */
+    g_object_get (e, p->name, &v, NULL);
+    if (v && *v && g_strcmp0 (v, G_PARAM_SPEC_STRING (p)->default_value)
+        != 0) {
+      GValue gv = G_VALUE_INIT;
+      gchar *s;
+
+      g_value_init (&gv, G_TYPE_STRING);
+      g_value_set_string (&gv, v);
+      s = serialize_value (&gv);
+      if (def == NULL || g_strcmp0 (s, def) != 0)
+        g_ptr_array_add (found, g_strdup_printf ("%s.%s\t%s",
+                element_factory_name (e), p->name, v));
+      g_free (s);
+      g_value_unset (&gv);
+    }
+    g_free (v);
+  }
+  g_free (specs);
+  if (defaults)
+    g_hash_table_unref (defaults);
+}
+
 /* the readable properties of @chain's elements (nested ones included)
  * that name a file, set to something other than a fresh element's value:
  * "FACTORY.PROPERTY<TAB>VALUE" added to @files */
@@ -765,63 +806,12 @@ gst_cache_chain_files (GstBin * chain, GPtrArray * files)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
   GstIterator *it = gst_bin_iterate_recurse (chain);
-  GValue item = G_VALUE_INIT;
-  gboolean done = FALSE;
 
-  while (!done) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:{
-        GstElement *e = g_value_get_object (&item);
-        GstElementFactory *factory = gst_element_get_factory (e);
-        GHashTable *defaults = factory ? factory_defaults (factory) : NULL;
-        GParamSpec **specs;
-        guint n, i;
-
-        specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
-        for (i = 0; i < n; i++) {
-          GParamSpec *p = specs[i];
-          gpointer def = NULL;
-          gchar *v = NULL;
-
-          if (!(p->flags & G_PARAM_READABLE) || p->value_type != G_TYPE_STRING
-              || !gst_cache_property_names_file (p->name))
-            continue;
-          if (defaults && g_hash_table_lookup_extended (defaults, p->name,
-                  NULL, &def) && def == NULL)
-            continue;           /* differs between fresh elements */
-          g_object_get (e, p->name, &v, NULL);
-          if (v && *v && g_strcmp0 (v, G_PARAM_SPEC_STRING (p)->default_value)
-              != 0) {
-            GValue gv = G_VALUE_INIT;
-            gchar *s;
-
-            g_value_init (&gv, G_TYPE_STRING);
-            g_value_set_string (&gv, v);
-            s = serialize_value (&gv);
-            if (def == NULL || g_strcmp0 (s, def) != 0)
-              g_ptr_array_add (found, g_strdup_printf ("%s.%s\t%s",
-                      element_factory_name (e), p->name, v));
-            g_free (s);
-            g_value_unset (&gv);
-          }
-          g_free (v);
-        }
-        g_free (specs);
-        if (defaults)
-          g_hash_table_unref (defaults);
-        g_value_reset (&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        g_ptr_array_set_size (found, 0);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
+  while (gst_iterator_foreach (it, add_element_files, found) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (found, 0);
   }
-  g_value_unset (&item);
   gst_iterator_free (it);
   while (found->len > 0)
     g_ptr_array_add (files, g_ptr_array_steal_index (found, 0));
