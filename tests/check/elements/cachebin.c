@@ -761,10 +761,34 @@ seek_to_start (GstElement * pipeline, gpointer data)
   gst_element_seek_simple (pipeline, GST_FORMAT_BYTES, GST_SEEK_FLAG_FLUSH, 0);
 }
 
+/* the first buffer waits at the sink until the seek's flush went by, so
+ * that the stream cannot end before the seek, however loaded the machine */
+static GMutex flush_lock;
+static GCond flush_cond;
+static gboolean flush_seen;
+
+static GstPadProbeReturn
+note_flush (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_FLUSH_START) {
+    g_mutex_lock (&flush_lock);
+    flush_seen = TRUE;
+    g_cond_broadcast (&flush_cond);
+    g_mutex_unlock (&flush_lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 static GstPadProbeReturn
 seek_once (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
+  gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
   gst_element_call_async (GST_ELEMENT (data), seek_to_start, NULL, NULL);
+  g_mutex_lock (&flush_lock);
+  while (!flush_seen && g_cond_wait_until (&flush_cond, &flush_lock, until));
+  fail_unless (flush_seen, "the seek never flushed");
+  g_mutex_unlock (&flush_lock);
   return GST_PAD_PROBE_REMOVE;
 }
 
@@ -781,6 +805,9 @@ GST_START_TEST (test_flush_stores_nothing)
   GstStructure *result;
   gboolean stored = TRUE;
 
+  flush_seen = FALSE;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_FLUSH, note_flush, NULL,
+      NULL);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, seek_once, pipeline, NULL);
   result = play_to_eos (pipeline);
   fail_unless (result != NULL);
