@@ -171,6 +171,21 @@ touch (const gchar * path)
   fail_unless (g_file_set_contents (path, "", 0, NULL));
 }
 
+/* Ends the stream: the EOS comes, and the child exited with 0. */
+static void
+assert_clean_end (PipeTestElement * s)
+{
+  GstMessage *msg;
+  gint exit_status;
+
+  fail_unless (gst_harness_push_event (s->h, gst_event_new_eos ()));
+  msg = wait_end (s->bus);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
+  fail_unless_equals_int (exit_status, 0);
+}
+
 /* --- data ---------------------------------------------------------------- */
 
 /* Every byte arrives, in order: the child compares its input with a file
@@ -180,8 +195,6 @@ GST_START_TEST (test_every_byte_arrives)
   const gsize total = 3 * 1024 * 1024 + 17;
   gchar *expected = pipe_test_make_pattern_file (tmpdir, "expected", total);
   gchar *command;
-  GstMessage *msg;
-  gint exit_status;
   PipeTestElement *s;
 
   command = g_strdup_printf ("sh -c 'cmp - \"%s\" && test \"$(wc -c < \"%s\")\""
@@ -189,13 +202,7 @@ GST_START_TEST (test_every_byte_arrives)
 
   s = sink_new (command, NULL);
   fail_unless_equals_int (push_pattern (s->h, total, 65536 + 7), GST_FLOW_OK);
-  fail_unless (gst_harness_push_event (s->h, gst_event_new_eos ()));
-
-  msg = wait_end (s->bus);
-  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
-  gst_message_unref (msg);
-  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
-  fail_unless_equals_int (exit_status, 0);
+  assert_clean_end (s);
 
   pipe_test_element_free (s);
   g_free (command);
@@ -644,9 +651,7 @@ GST_START_TEST (test_eos_wait_flush)
 {
   gchar *ready = g_build_filename (tmpdir, "ready", NULL);
   gchar *go = g_build_filename (tmpdir, "go", NULL);
-  GstMessage *msg;
   GThread *thread;
-  gint exit_status;
   PipeTestElement *s = sink_new ("sh -c 'cat > /dev/null; touch ready; "
       "while [ ! -e go ]; do sleep 0.01; done'", "cwd", tmpdir, NULL);
 
@@ -660,12 +665,7 @@ GST_START_TEST (test_eos_wait_flush)
   fail_unless (gst_harness_push_event (s->h, gst_event_new_flush_stop (TRUE)));
 
   touch (go);
-  fail_unless (gst_harness_push_event (s->h, gst_event_new_eos ()));
-  msg = wait_end (s->bus);
-  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
-  gst_message_unref (msg);
-  g_object_get (s->h->element, "exit-status", &exit_status, NULL);
-  fail_unless_equals_int (exit_status, 0);
+  assert_clean_end (s);
   pipe_test_element_free (s);
   g_free (go);
   g_free (ready);
