@@ -237,8 +237,9 @@ gst_mmap_src_class_init (GstMmapSrcClass * klass)
    * GstMmapSrc:blocksize:
    *
    * The size of the buffers pushed in push mode. mmapsrc defaults to 1 MiB
-   * (filesrc: 4 KiB): a buffer costs the same whatever its size, since it
-   * only points into the mapping.
+   * (filesrc: 4 KiB): a mapped buffer costs the same whatever its size,
+   * since it only points into the mapping; a file that is read instead is
+   * read one block at a time into recycled pool buffers of this size.
    */
   obj_props[PROP_BLOCKSIZE] = g_param_spec_uint ("blocksize", "Block size",
       "Size in bytes of the buffers pushed in push mode", 1, G_MAXUINT,
