@@ -125,9 +125,9 @@ step_done (GstCacheIndex * index, sqlite3_stmt * st, GError ** error)
   return ok;
 }
 
-GstCacheIndex *
-gst_cache_index_open (const gchar * path, gboolean * corrupt,
-    gboolean * fresh, GError ** error)
+static GstCacheIndex *
+index_open_once (const gchar * path, gboolean * corrupt, gboolean * fresh,
+    gboolean * busy, GError ** error)
 {
   GstCacheIndex *index = g_new0 (GstCacheIndex, 1);
   sqlite3_stmt *st;
@@ -209,8 +209,40 @@ failed:
 failed_quiet:
   if (error && *error && (*error)->code == GST_CACHE_STORE_ERROR_DAMAGED)
     *corrupt = TRUE;
+  *busy = (sqlite3_extended_errcode (index->db) & 0xff) == SQLITE_BUSY ||
+      (sqlite3_extended_errcode (index->db) & 0xff) == SQLITE_LOCKED;
   gst_cache_index_close (index);
   return NULL;
+}
+
+/* SQLite does not call the busy handler where waiting could deadlock, and
+ * switching a database that another connection is creating to WAL is such
+ * a place: two processes (or threads) that open a new cache at once would
+ * see "database is locked". The whole open is tried again instead, within
+ * the busy timeout. */
+GstCacheIndex *
+gst_cache_index_open (const gchar * path, gboolean * corrupt,
+    gboolean * fresh, GError ** error)
+{
+  guint waited_ms = 0, delay_ms = 1;
+
+  for (;;) {
+    GError *err = NULL;
+    gboolean busy = FALSE;
+    GstCacheIndex *index = index_open_once (path, corrupt, fresh, &busy,
+        &err);
+
+    if (index != NULL || !busy || waited_ms >= BUSY_TIMEOUT_MS ||
+        g_private_get (&no_wait)) {
+      if (err)
+        g_propagate_error (error, err);
+      return index;
+    }
+    g_error_free (err);
+    g_usleep (delay_ms * 1000);
+    waited_ms += delay_ms;
+    delay_ms = MIN (delay_ms * 2, 100);
+  }
 }
 
 void

@@ -151,6 +151,74 @@ present (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE])
 
 /* the limit counts the whole entry file (payload, metadata, footer): an
  * entry of 600,513 bytes does not fit in 599,500 */
+/* Several openers of one new cache at once (the workers of a batch, or
+ * processes started together) each get the cache: creating the index and
+ * switching it to WAL must not fail any of them with "database is
+ * locked". */
+#define OPENERS 6
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint waiting;
+  const gchar *dir;
+} OpenRace;
+
+static gpointer
+open_racer (gpointer data)
+{
+  OpenRace *race = data;
+  GError *err = NULL;
+  GstCacheStore *store;
+
+  g_mutex_lock (&race->lock);
+  race->waiting++;
+  g_cond_broadcast (&race->cond);
+  while (race->waiting < OPENERS)
+    g_cond_wait (&race->cond, &race->lock);
+  g_mutex_unlock (&race->lock);
+  store = gst_cache_store_open (race->dir, &err);
+  if (store)
+    gst_cache_store_free (store);
+  return err ? g_strdup (err->message) : NULL;
+}
+
+GST_START_TEST (test_concurrent_first_open)
+{
+  guint round, i;
+
+  for (round = 0; round < 20; round++) {
+    gchar *top = make_dir ();
+    gchar *dir = g_build_filename (top, "cache", NULL);
+    GThread *threads[OPENERS];
+    OpenRace race = { 0, };
+
+    /* the directory may exist already: cachebin remembers a chain's caps
+     * in it while gst-launch-1.0 links, before any cache is opened */
+    if (round % 2)
+      fail_unless (g_mkdir_with_parents (dir, 0700) == 0);
+    race.dir = dir;
+    g_mutex_init (&race.lock);
+    g_cond_init (&race.cond);
+    for (i = 0; i < OPENERS; i++)
+      threads[i] = g_thread_new ("opener", open_racer, &race);
+    for (i = 0; i < OPENERS; i++) {
+      gchar *failure = g_thread_join (threads[i]);
+
+      fail_unless (failure == NULL, "round %u, opener %u: %s", round, i,
+          failure);
+    }
+    g_mutex_clear (&race.lock);
+    g_cond_clear (&race.cond);
+    remove_tree (top);
+    g_free (dir);
+    g_free (top);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_limit_counts_whole_file)
 {
   gchar *dir = make_dir ();
@@ -551,6 +619,7 @@ cachestore_suite (void)
   TCase *tc_chain = tcase_create ("general");
 
   suite_add_tcase (s, tc_chain);
+  tcase_add_test (tc_chain, test_concurrent_first_open);
   tcase_add_test (tc_chain, test_limit_counts_whole_file);
   tcase_add_test (tc_chain, test_missing_index_reconciled);
   tcase_add_test (tc_chain, test_interrupted_rebuild);
