@@ -254,10 +254,12 @@ GST_START_TEST (test_wait_timeout_and_stop)
       SIGKILL);
   gst_pipe_child_free (child);
 
-  /* a child that exits when its stdin closes needs no signal */
+  /* a child that exits when its stdin closes needs no signal: the grace
+   * period only bounds the test (the test timeout catches a hang), how long
+   * cat takes to exit is not asserted */
   child = spawn ("cat", GST_PIPE_CHILD_STDIN_PIPE,
       GST_PIPE_CHILD_STDERR_INHERIT, NULL);
-  fail_if (gst_pipe_child_stop (child, 5 * G_USEC_PER_SEC));
+  fail_if (gst_pipe_child_stop (child, 120 * G_USEC_PER_SEC));
   fail_unless_equals_int (gst_pipe_child_get_wait_status (child), 0);
   gst_pipe_child_free (child);
 }
@@ -439,7 +441,8 @@ GST_START_TEST (test_stderr_flood)
   child = spawn ("sh -c 'yes flooding | head -n 300000 >&2; "
       "echo the-last-line >&2'", 0, GST_PIPE_CHILD_STDERR_LOG, NULL);
   fail_unless (child != NULL);
-  fail_unless_equals_int (gst_pipe_child_wait (child, 60 * G_USEC_PER_SEC),
+  /* no time limit of our own: a hang fails by the test timeout */
+  fail_unless_equals_int (gst_pipe_child_wait (child, -1),
       GST_PIPE_CHILD_WAIT_EXITED);
   fail_unless_equals_int (gst_pipe_child_get_wait_status (child), 0);
   /* the drain thread may still be catching up: wait for the last line */
@@ -604,7 +607,7 @@ GST_START_TEST (test_sigchld_ignored)
 
   signal (SIGCHLD, SIG_IGN);
   child = spawn ("true", 0, GST_PIPE_CHILD_STDERR_INHERIT, NULL);
-  fail_unless_equals_int (gst_pipe_child_wait (child, 10 * G_USEC_PER_SEC),
+  fail_unless_equals_int (gst_pipe_child_wait (child, -1),
       GST_PIPE_CHILD_WAIT_EXITED);
   fail_unless_equals_int (gst_pipe_child_get_wait_status (child), -1);
   s = gst_pipe_wait_status_describe (-1);
