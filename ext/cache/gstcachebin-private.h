@@ -61,6 +61,12 @@ G_GNUC_INTERNAL
 gboolean gst_cache_bin_identify_input (GstCacheBin * self,
     gboolean trust_stat);
 G_GNUC_INTERNAL
+gchar *gst_cache_bin_memo_path (const gchar * cache_dir,
+    const gchar * description, const gchar * suffix);
+G_GNUC_INTERNAL
+void gst_cache_bin_memo_write (GstCacheBin * self, const gchar * path,
+    GKeyFile * kf);
+G_GNUC_INTERNAL
 void gst_cache_bin_make_key (GstCacheBin * self,
     GstCacheBinKeyMode key_mode, const gchar * name_space);
 

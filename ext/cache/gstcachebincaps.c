@@ -41,22 +41,6 @@
 
 #define GST_CAT_DEFAULT gst_cache_bin_debug
 
-static gchar *
-caps_memo_path (const gchar * cache_dir, const gchar * description)
-{
-  gchar *gst = gst_version_string ();
-  gchar *id = g_strconcat ("caps\n", gst, "\n", description, NULL);
-  gchar *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, id, -1);
-  gchar *file = g_strconcat (name, ".caps", NULL);
-  gchar *path = g_build_filename (cache_dir, "chains", file, NULL);
-
-  g_free (file);
-  g_free (name);
-  g_free (id);
-  g_free (gst);
-  return path;
-}
-
 /* the remembered caps of @description's ends, valid while the versions of
  * its plugins (from the registry: nothing is loaded) are unchanged */
 static gboolean
@@ -102,10 +86,7 @@ caps_memo_save (GstCacheBin * self, const gchar * path,
   gchar **factories = gst_cache_chain_factories (chain);
   gchar *versions = gst_cache_describe_versions ((const gchar * const *)
       factories);
-  gchar *dir = g_path_get_dirname (path);
   GKeyFile *kf = g_key_file_new ();
-  gchar *data;
-  gsize len;
 
   g_key_file_set_string (kf, "caps", "description", description);
   g_key_file_set_string_list (kf, "caps", "factories",
@@ -113,14 +94,8 @@ caps_memo_save (GstCacheBin * self, const gchar * path,
   g_key_file_set_string (kf, "caps", "versions", versions);
   g_key_file_set_string (kf, "caps", "sink", sink_caps);
   g_key_file_set_string (kf, "caps", "src", src_caps);
-  data = g_key_file_to_data (kf, &len, NULL);
-  /* a hint: a failure only costs the next link a parse */
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !g_file_set_contents (path, data, len, NULL))
-    GST_DEBUG_OBJECT (self, "could not write caps memo %s", path);
-  g_free (data);
+  gst_cache_bin_memo_write (self, path, kf);
   g_key_file_unref (kf);
-  g_free (dir);
   g_free (versions);
   g_strfreev (factories);
 }
@@ -143,7 +118,7 @@ static GstCaps *
 probe_caps (GstCacheBin * self, const gchar * description,
     const gchar * cache_dir, GstPadDirection dir)
 {
-  gchar *path = caps_memo_path (cache_dir, description);
+  gchar *path = gst_cache_bin_memo_path (cache_dir, description, ".caps");
   gchar *sink = NULL, *src = NULL;
   GstElement *chain;
   GstCaps *caps = NULL;

@@ -223,19 +223,47 @@ hash_by_pulling (GstCacheBin * self, GstCacheFileId * id, KeyRun * run)
  * chain's plugins (from the registry) and the files of the libraries they
  * load (one stat each) are those it was made with. It carries a checksum
  * of its text: a torn memo is never used. */
-static gchar *
-memo_path (GstCacheBin * self, const gchar * description)
+/* where a memo of @description lives in @cache_dir: chains/ and a SHA-256
+ * of GStreamer's version and the description, with @suffix ("" for the
+ * chain memo, ".caps" for the caps memo) */
+gchar *
+gst_cache_bin_memo_path (const gchar * cache_dir, const gchar * description,
+    const gchar * suffix)
 {
   gchar *gst = gst_version_string ();
   gchar *id = g_strconcat (gst, "\n", description, NULL);
   gchar *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, id, -1);
-  gchar *path = g_build_filename (gst_cache_store_get_dir (self->store),
-      "chains", name, NULL);
+  gchar *file = g_strconcat (name, suffix, NULL);
+  gchar *path = g_build_filename (cache_dir, "chains", file, NULL);
 
+  g_free (file);
   g_free (name);
   g_free (id);
   g_free (gst);
   return path;
+}
+
+/* a memo written atomically; a hint, so a failure only costs the next run
+ * a parse */
+void
+gst_cache_bin_memo_write (GstCacheBin * self, const gchar * path, GKeyFile * kf)
+{
+  gchar *dir = g_path_get_dirname (path);
+  gsize len;
+  gchar *data = g_key_file_to_data (kf, &len, NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents (path, data, len, NULL))
+    GST_DEBUG_OBJECT (self, "could not write memo %s", path);
+  g_free (data);
+  g_free (dir);
+}
+
+static gchar *
+memo_path (GstCacheBin * self, const gchar * description)
+{
+  return gst_cache_bin_memo_path (gst_cache_store_get_dir (self->store),
+      description, "");
 }
 
 static gchar *
@@ -339,13 +367,10 @@ static void
 memo_save (GstCacheBin * self, KeyRun * run, const gchar * description)
 {
   gchar *path = memo_path (self, description);
-  gchar *dir = g_path_get_dirname (path);
   gchar *sum = memo_checksum (self->chain_text, self->versions,
       run->description, (const gchar * const *) run->files, run->libraries,
       (const gchar * const *) run->library_files);
   GKeyFile *kf = g_key_file_new ();
-  gchar *data;
-  gsize len;
 
   g_key_file_set_string (kf, "chain", "description", description);
   g_key_file_set_string (kf, "chain", "text", self->chain_text);
@@ -360,15 +385,9 @@ memo_save (GstCacheBin * self, KeyRun * run, const gchar * description)
   g_key_file_set_string_list (kf, "chain", "factories",
       (const gchar * const *) self->factories, g_strv_length (self->factories));
   g_key_file_set_string (kf, "chain", "checksum", sum);
-  data = g_key_file_to_data (kf, &len, NULL);
-  /* a hint: a failure only costs the next hit a parse */
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !g_file_set_contents (path, data, len, NULL))
-    GST_DEBUG_OBJECT (self, "could not write chain memo %s", path);
-  g_free (data);
+  gst_cache_bin_memo_write (self, path, kf);
   g_key_file_unref (kf);
   g_free (sum);
-  g_free (dir);
   g_free (path);
 }
 
