@@ -29,11 +29,11 @@
 #endif
 
 #include "gstpipeendpoint.h"
+#include "gstpipefd.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,22 +41,13 @@
 /* the most an unprivileged process may ask for by default
  * (/proc/sys/fs/pipe-max-size): fewer context switches per frame */
 #define DEFAULT_PIPE_SIZE       (1024 * 1024)
-/* the kernel's own pipe size */
-#define KERNEL_PIPE_SIZE        (64 * 1024)
 #define DEFAULT_EOS_TIMEOUT     GST_CLOCK_TIME_NONE
 #define DEFAULT_KILL_TIMEOUT    (2 * GST_SECOND)
 /* shutdown always ends: longer kill-timeouts, -1 included, mean this */
 #define MAX_KILL_TIMEOUT        (10 * GST_SECOND)
-/* how long pipesink waits for a reader to open a FIFO */
-#define FIFO_READER_TIMEOUT     (5 * G_TIME_SPAN_SECOND)
 
 #define CLOCK_TIME_TO_US(t) \
     ((t) == GST_CLOCK_TIME_NONE ? -1 : (gint64) ((t) / GST_USECOND))
-
-/* Bytes that the pipes of every pipesink and pipesrc of this process hold
- * beyond the kernel's default size, against the user's pipe quota. */
-G_LOCK_DEFINE_STATIC (pipe_bytes);
-static gint64 pipe_bytes_held = 0;
 
 GType
 gst_pipe_stderr_get_type (void)
@@ -618,203 +609,6 @@ error:
   return FALSE;
 }
 
-static gboolean
-open_fifo (GstPipeEndpoint * ep, const gchar * location)
-{
-  gint64 end = g_get_monotonic_time () + FIFO_READER_TIMEOUT;
-  struct stat st;
-  gint err;
-
-  ep->what = g_strdup_printf ("FIFO \"%s\"", location);
-  for (;;) {
-    ep->io_fd = open (location, (ep->writing ? O_WRONLY : O_RDONLY) |
-        O_NONBLOCK | O_CLOEXEC);
-    if (ep->io_fd >= 0)
-      break;
-    err = errno;
-    /* a FIFO opened for writing without a reader: wait for one */
-    if (err == ENXIO && ep->writing && g_get_monotonic_time () < end) {
-      g_usleep (20 * G_TIME_SPAN_MILLISECOND);
-      continue;
-    }
-    goto open_failed;
-  }
-  ep->own_fd = TRUE;
-
-  if (fstat (ep->io_fd, &st) == 0 && S_ISDIR (st.st_mode))
-    goto was_directory;
-
-  return TRUE;
-
-  /* ERRORS */
-open_failed:
-  {
-    if (err == ENOENT)
-      GST_ELEMENT_ERROR (ep->element, RESOURCE, NOT_FOUND,
-          ("FIFO \"%s\" does not exist.", location), GST_ERROR_SYSTEM);
-    else if (err == ENXIO)
-      GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_WRITE,
-          ("Nobody opened FIFO \"%s\" for reading.", location),
-          ("no reader after %d s", (gint) (FIFO_READER_TIMEOUT /
-                  G_TIME_SPAN_SECOND)));
-    else if (ep->writing)
-      GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_WRITE,
-          ("Could not open \"%s\" for writing.", location), ("%s",
-              g_strerror (err)));
-    else
-      GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_READ,
-          ("Could not open \"%s\" for reading.", location), ("%s",
-              g_strerror (err)));
-    g_clear_pointer (&ep->what, g_free);
-    return FALSE;
-  }
-was_directory:
-  {
-    if (ep->writing)
-      GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_WRITE,
-          ("\"%s\" is a directory.", location), (NULL));
-    else
-      GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_READ,
-          ("\"%s\" is a directory.", location), (NULL));
-    close (ep->io_fd);
-    ep->io_fd = -1;
-    g_clear_pointer (&ep->what, g_free);
-    return FALSE;
-  }
-}
-
-/* An inherited descriptor. Its open file description may be shared with
- * other processes (a terminal, a shell's pipe): O_NONBLOCK on it would
- * change how they see it too. A pipe, FIFO or character device is reopened
- * through /proc/self/fd, which gives us a description of our own; a socket
- * takes MSG_DONTWAIT on each call; a regular file never blocks for long.
- * Only when the reopening fails is the descriptor itself made non-blocking,
- * and its flags restored at close. */
-static gboolean
-open_fd (GstPipeEndpoint * ep, gint fd)
-{
-  struct stat st;
-  gchar path[64];
-  gint flags;
-
-  ep->what = g_strdup_printf ("descriptor %d", fd);
-  flags = fcntl (fd, F_GETFL);
-  if (flags < 0 || fstat (fd, &st) < 0)
-    goto not_open;
-
-  ep->io_fd = fd;
-  ep->own_fd = FALSE;
-  if (S_ISSOCK (st.st_mode)) {
-    ep->io_socket = TRUE;
-    return TRUE;
-  }
-  if (!S_ISFIFO (st.st_mode) && !S_ISCHR (st.st_mode))
-    return TRUE;
-  if (flags & O_NONBLOCK)
-    return TRUE;
-
-  g_snprintf (path, sizeof (path), "/proc/self/fd/%d", fd);
-  ep->io_fd = open (path, (ep->writing ? O_WRONLY : O_RDONLY) | O_NONBLOCK |
-      O_CLOEXEC | O_NOCTTY);
-  if (ep->io_fd >= 0) {
-    ep->own_fd = TRUE;
-    GST_CAT_DEBUG_OBJECT (ep->cat, ep->element, "descriptor %d reopened as "
-        "%d, non-blocking", fd, ep->io_fd);
-    return TRUE;
-  }
-
-  GST_CAT_INFO_OBJECT (ep->cat, ep->element, "could not reopen descriptor "
-      "%d (%s): making it non-blocking while we run", fd, g_strerror (errno));
-  ep->io_fd = fd;
-  ep->saved_fd_flags = flags;
-  fcntl (fd, F_SETFL, flags | O_NONBLOCK);
-  return TRUE;
-
-  /* ERRORS */
-not_open:
-  {
-    if (ep->writing)
-      GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_WRITE,
-          ("Descriptor %d is not open.", fd), GST_ERROR_SYSTEM);
-    else
-      GST_ELEMENT_ERROR (ep->element, RESOURCE, OPEN_READ,
-          ("Descriptor %d is not open.", fd), GST_ERROR_SYSTEM);
-    ep->io_fd = -1;
-    g_clear_pointer (&ep->what, g_free);
-    return FALSE;
-  }
-}
-
-/* the user's pipe quota in bytes (pipe-user-pages-soft), 0 for none */
-static gint64
-pipe_user_quota (void)
-{
-  gchar *contents = NULL;
-  gint64 pages = 0;
-
-  if (g_file_get_contents ("/proc/sys/fs/pipe-user-pages-soft", &contents,
-          NULL, NULL))
-    pages = g_ascii_strtoll (contents, NULL, 10);
-  g_free (contents);
-  return pages * sysconf (_SC_PAGESIZE);
-}
-
-/* Enlarges the pipe; the default size only within a quarter of the user's
- * pipe quota for this process's elements, and only when the user is not
- * over the quota already (then the kernel gives new pipes a minimal size
- * and refuses to enlarge any). */
-static void
-set_pipe_size (GstPipeEndpoint * ep, guint pipe_size, gboolean explicit)
-{
-  gint cur = fcntl (ep->io_fd, F_GETPIPE_SZ);
-  gint64 quota, held = 0, reserved;
-  gint ret;
-
-  if (cur < 0 || (guint) cur >= pipe_size)
-    return;
-
-  /* what this pipe adds, reserved before we ask, so that elements that
-   * start together stay within the budget too */
-  reserved = (gint64) pipe_size - cur;
-  if (!explicit) {
-    if (cur < KERNEL_PIPE_SIZE) {
-      GST_CAT_INFO_OBJECT (ep->cat, ep->element, "the pipe has %d bytes, "
-          "less than the kernel's default: the user's pipe quota is likely "
-          "spent; not enlarging it", cur);
-      return;
-    }
-    quota = pipe_user_quota ();
-    G_LOCK (pipe_bytes);
-    if (quota > 0 && pipe_bytes_held + reserved > quota / 4) {
-      held = pipe_bytes_held;
-      reserved = 0;
-    }
-    pipe_bytes_held += reserved;
-    G_UNLOCK (pipe_bytes);
-    if (reserved == 0) {
-      GST_CAT_INFO_OBJECT (ep->cat, ep->element, "this process's pipes hold "
-          "%" G_GINT64_FORMAT " bytes more than the kernel's default, a "
-          "quarter of the user's quota is %" G_GINT64_FORMAT ": keeping %d "
-          "bytes", held, quota / 4, cur);
-      return;
-    }
-  } else {
-    G_LOCK (pipe_bytes);
-    pipe_bytes_held += reserved;
-    G_UNLOCK (pipe_bytes);
-  }
-
-  ret = fcntl (ep->io_fd, F_SETPIPE_SZ, (int) pipe_size);
-  if (ret < 0)
-    GST_CAT_INFO_OBJECT (ep->cat, ep->element, "could not set the pipe size "
-        "to %u: %s", pipe_size, g_strerror (errno));
-  ep->pipe_bytes = ret > cur ? ret - cur : 0;
-
-  G_LOCK (pipe_bytes);
-  pipe_bytes_held += (gint64) ep->pipe_bytes - reserved;
-  G_UNLOCK (pipe_bytes);
-}
-
 /**
  * gst_pipe_endpoint_open:
  *
@@ -859,21 +653,21 @@ gst_pipe_endpoint_open (GstPipeEndpoint * ep)
     if (!spawn_command (ep, command, cwd, env, stderr_mode))
       goto done;
   } else if (location) {
-    if (!open_fifo (ep, location))
+    if (!gst_pipe_fd_open_fifo (ep, location))
       goto done;
   } else {
-    if (!open_fd (ep, fd))
+    if (!gst_pipe_fd_open_inherited (ep, fd))
       goto done;
   }
 
   /* never block in read() or write(): we wait in a GstPoll instead, which
    * unlock() can interrupt. Our pipes and FIFOs are ours to change;
-   * open_fd() took care of an inherited descriptor. */
+   * gst_pipe_fd_open_inherited() took care of an inherited descriptor. */
   if (ep->own_fd || ep->child)
     fcntl (ep->io_fd, F_SETFL, fcntl (ep->io_fd, F_GETFL) | O_NONBLOCK);
 
   if (pipe_size > 0)
-    set_pipe_size (ep, pipe_size, pipe_size_set);
+    gst_pipe_fd_set_pipe_size (ep, pipe_size, pipe_size_set);
 
   ep->poll = gst_poll_new (TRUE);
   gst_poll_fd_init (&ep->pollfd);
@@ -910,12 +704,7 @@ gst_pipe_endpoint_close (GstPipeEndpoint * ep)
     ep->poll = NULL;
   }
 
-  if (ep->pipe_bytes > 0) {
-    G_LOCK (pipe_bytes);
-    pipe_bytes_held -= ep->pipe_bytes;
-    G_UNLOCK (pipe_bytes);
-    ep->pipe_bytes = 0;
-  }
+  gst_pipe_fd_release_pipe_bytes (ep);
 
   if (ep->child) {
     gboolean signalled;
@@ -937,11 +726,8 @@ gst_pipe_endpoint_close (GstPipeEndpoint * ep)
         ep->what, ep->exit_status);
     gst_pipe_child_free (ep->child);
     ep->child = NULL;
-  } else if (ep->io_fd >= 0) {
-    if (ep->own_fd)
-      close (ep->io_fd);
-    else if (ep->saved_fd_flags >= 0)
-      fcntl (ep->io_fd, F_SETFL, ep->saved_fd_flags);
+  } else {
+    gst_pipe_fd_close (ep);
   }
   ep->io_fd = -1;
   ep->own_fd = FALSE;
