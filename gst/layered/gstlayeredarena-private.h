@@ -19,7 +19,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* Shared by gstlayeredarena.c and gstlayeredsystem.c only. */
+/* Shared by gstlayeredarena.c, gstlayeredsystem.c and
+ * gstlayeredthreadcache.c only. */
 
 #ifndef __GST_LAYERED_ARENA_PRIVATE_H__
 #define __GST_LAYERED_ARENA_PRIVATE_H__
@@ -193,6 +194,117 @@ gboolean   gst_layered_arena_alloc_pass_through (GstLayeredArena * arena,
 G_GNUC_INTERNAL
 gboolean   gst_layered_arena_release_pass_through (GstLayeredArena * arena,
                                                    const GstLayeredBlock * block);
+
+/* Thread caches: up to TC_SLOTS blocks and TC_CLASS_BYTES per small,
+ * medium or large class, TC_MAX_BYTES in all, reserved from the cap
+ * TC_RESERVE_STEP at a time; one parked block per class above 1 MiB,
+ * reserved one by one. A cache's pending bytes in use are added to the
+ * arena's every TC_FOLD_OPS operations, or once they reach TC_FOLD. */
+#define TC_SLOTS 8
+#define TC_CLASS_BYTES (256 * KiB)
+#define TC_MAX_BYTES (2 * MiB)
+#define TC_RESERVE_STEP (256 * KiB)
+#define TC_FOLD_OPS 64
+#define TC_FOLD (64 * MiB)
+
+typedef struct
+{
+  Chunk *chunk;
+  guint index;
+  gpointer tag;
+} TcEntry;
+
+/* Written by the owning thread only, read by others with relaxed loads. */
+typedef struct
+{
+  guint64 allocations;
+  guint64 pool_hits;
+} TcCount;
+
+typedef struct
+{
+  guint n;
+  TcEntry slots[TC_SLOTS];
+} TcStack;
+
+/* A block above 1 MiB, parked: the owner parks and takes it, and the idle
+ * trim may take it from any thread (atomic exchanges). */
+typedef struct
+{
+  Chunk *parked;                /* atomic */
+  guint64 reserved;             /* owner: bytes of the cap reserved */
+} TcPark;
+
+struct _ThreadCache
+{
+  GstLayeredArena *arena;       /* atomic; changed under tc_lock */
+  ThreadCache *prev, *next;     /* tc_lock: the arena's list */
+  guint64 held;                 /* bytes in the stacks */
+  guint64 reserved;             /* for the stacks, of arena->tc_reserved */
+  guint64 park_reserved;        /* for the parks, of arena->tc_reserved */
+  gint64 pending;               /* bytes in use not yet added to the arena */
+  gint64 pending_max;           /* the largest value of pending since then */
+  guint ops;                    /* since the last fold */
+  guint64 frees;
+  TcCount counts[N_TC];
+  TcStack stacks[N_GEO];
+  TcPark parks[N_TC - N_GEO];
+};
+
+/* Takes the block parked in @park, if any, from any thread. */
+static inline Chunk *
+tc_unpark (TcPark * park)
+{
+  if (__atomic_load_n (&park->parked, __ATOMIC_RELAXED) == NULL)
+    return NULL;
+  return __atomic_exchange_n (&park->parked, NULL, __ATOMIC_ACQ_REL);
+}
+
+/* gstlayeredarena.c */
+G_GNUC_INTERNAL
+void       gst_layered_arena_release_to_chunk (GstLayeredArena * arena,
+                                               Class * cls, Chunk * c,
+                                               guint index);
+
+G_GNUC_INTERNAL
+void       gst_layered_arena_maybe_trim (GstLayeredArena * arena,
+                                         gboolean have_tc_lock);
+
+/* gstlayeredthreadcache.c: the thread caches' lock (process-wide, taken
+ * before any class lock) and the calling thread's cache */
+G_GNUC_INTERNAL extern GMutex gst_layered_arena_tc_lock;
+G_GNUC_INTERNAL extern __thread ThreadCache *gst_layered_arena_tc_self;
+
+G_GNUC_INTERNAL
+Class *    gst_layered_arena_class_of_tc_index (GstLayeredArena * arena,
+                                                guint i);
+
+G_GNUC_INTERNAL
+ThreadCache * gst_layered_arena_tc_bind (GstLayeredArena * arena);
+
+G_GNUC_INTERNAL
+void       gst_layered_arena_tc_fold (GstLayeredArena * arena,
+                                      ThreadCache * tc);
+
+G_GNUC_INTERNAL
+gboolean   gst_layered_arena_reserve_for_caches (GstLayeredArena * arena,
+                                                 guint64 size);
+
+G_GNUC_INTERNAL
+gboolean   gst_layered_arena_tc_reserve (GstLayeredArena * arena,
+                                         ThreadCache * tc, gsize size);
+
+G_GNUC_INTERNAL
+guint      gst_layered_arena_steal_parked_locked (GstLayeredArena * arena,
+                                                  Class * cls);
+
+G_GNUC_INTERNAL
+void       gst_layered_arena_tc_unlink_locked (GstLayeredArena * arena,
+                                               ThreadCache * tc);
+
+G_GNUC_INTERNAL
+void       gst_layered_arena_tc_flush_locked (GstLayeredArena * arena,
+                                              ThreadCache * tc);
 
 G_END_DECLS
 

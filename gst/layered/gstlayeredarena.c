@@ -55,8 +55,10 @@
  * allocation or free; the frame-class table is read without a lock
  * (published with atomics) and grown under frame_lock; the statistics are
  * relaxed atomics. Trimming takes one class lock at a time and never while
- * another is held. tc_lock (process-wide) guards the links between thread
- * caches and arenas, and is taken before any class lock.
+ * another is held. gst_layered_arena_tc_lock (process-wide) guards the
+ * links between thread caches and arenas, and is taken before any class
+ * lock. The thread caches, but for their fast path, are
+ * gstlayeredthreadcache.c.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -75,70 +77,6 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
-
-/* Thread caches: up to TC_SLOTS blocks and TC_CLASS_BYTES per small,
- * medium or large class, TC_MAX_BYTES in all, reserved from the cap
- * TC_RESERVE_STEP at a time; one parked block per class above 1 MiB,
- * reserved one by one. A cache's pending bytes in use are added to the
- * arena's every TC_FOLD_OPS operations, or once they reach TC_FOLD. */
-#define TC_SLOTS 8
-#define TC_CLASS_BYTES (256 * KiB)
-#define TC_MAX_BYTES (2 * MiB)
-#define TC_RESERVE_STEP (256 * KiB)
-#define TC_FOLD_OPS 64
-#define TC_FOLD (64 * MiB)
-
-typedef struct
-{
-  Chunk *chunk;
-  guint index;
-  gpointer tag;
-} TcEntry;
-
-/* Written by the owning thread only, read by others with relaxed loads. */
-typedef struct
-{
-  guint64 allocations;
-  guint64 pool_hits;
-} TcCount;
-
-typedef struct
-{
-  guint n;
-  TcEntry slots[TC_SLOTS];
-} TcStack;
-
-/* A block above 1 MiB, parked: the owner parks and takes it, and the idle
- * trim may take it from any thread (atomic exchanges). */
-typedef struct
-{
-  Chunk *parked;                /* atomic */
-  guint64 reserved;             /* owner: bytes of the cap reserved */
-} TcPark;
-
-struct _ThreadCache
-{
-  GstLayeredArena *arena;       /* atomic; changed under tc_lock */
-  ThreadCache *prev, *next;     /* tc_lock: the arena's list */
-  guint64 held;                 /* bytes in the stacks */
-  guint64 reserved;             /* for the stacks, of arena->tc_reserved */
-  guint64 park_reserved;        /* for the parks, of arena->tc_reserved */
-  gint64 pending;               /* bytes in use not yet added to the arena */
-  gint64 pending_max;           /* the largest value of pending since then */
-  guint ops;                    /* since the last fold */
-  guint64 frees;
-  TcCount counts[N_TC];
-  TcStack stacks[N_GEO];
-  TcPark parks[N_TC - N_GEO];
-};
-
-static GMutex tc_lock;
-static void tc_thread_exit (gpointer data);
-static GPrivate tc_key = G_PRIVATE_INIT (tc_thread_exit);
-static __thread ThreadCache *tc_self;
-
-static void tc_unlink_locked (GstLayeredArena * arena, ThreadCache * tc);
-
 
 /* Idle times are seconds: the coarse clock is enough, and reading it costs
  * no more than a memory load (the precise one can cost far more in a
@@ -298,11 +236,11 @@ gst_layered_arena_free (GstLayeredArena * arena)
 
   /* thread caches that serve this arena forget it (their blocks go with
    * the chunks); a thread that exits now waits for this */
-  gst_layered_lock (&tc_lock);
+  gst_layered_lock (&gst_layered_arena_tc_lock);
   while (arena->tcs) {
     ThreadCache *tc = arena->tcs;
 
-    tc_unlink_locked (arena, tc);
+    gst_layered_arena_tc_unlink_locked (arena, tc);
     for (i = 0; i < N_GEO; i++) {
       guint k;
 
@@ -327,7 +265,7 @@ gst_layered_arena_free (GstLayeredArena * arena)
     STORE (&tc->pending_max, 0);
     STORE (&tc->frees, 0);
   }
-  gst_layered_unlock (&tc_lock);
+  gst_layered_unlock (&gst_layered_arena_tc_lock);
 
   for (i = 0; i < N_GEO; i++)
     class_clear (arena, &arena->geo[i]);
@@ -487,10 +425,6 @@ passes_through (GstLayeredArena * arena, Class * cls)
       LOAD (&cls->n_chunks) == 0;
 }
 
-static void maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock);
-static void release_to_chunk (GstLayeredArena * arena, Class * cls,
-    Chunk * c, guint index);
-
 static void
 fill_block (GstLayeredBlock * block, Class * cls, Chunk * c, guint idx,
     gsize align_mask)
@@ -517,70 +451,16 @@ touch_class (Class * cls, gint64 now)
     STORE (&cls->last_used, now);
 }
 
-/* --- per-thread caches --------------------------------------------------- */
-
-/* The class with that index in the thread caches' tables, if it exists. */
-static Class *
-class_of_tc_index (GstLayeredArena * arena, guint i)
-{
-  if (i < N_GEO)
-    return &arena->geo[i];
-  if (i < N_GEO + N_BIG)
-    return i - N_GEO < arena->n_big ? &arena->big[i - N_GEO] : NULL;
-  i -= N_GEO + N_BIG;
-  return i < (guint) __atomic_load_n (&arena->n_frame, __ATOMIC_ACQUIRE) ?
-      arena->frame[i] : NULL;
-}
+/* --- per-thread caches: the fast path (the rest is
+ * gstlayeredthreadcache.c) ------------------------------------------- */
 
 /* The calling thread's cache, if it serves @arena. */
 static inline ThreadCache *
 tc_get (GstLayeredArena * arena)
 {
-  ThreadCache *tc = tc_self;
+  ThreadCache *tc = gst_layered_arena_tc_self;
 
   return G_LIKELY (tc && LOAD (&tc->arena) == arena) ? tc : NULL;
-}
-
-/* Gives the calling thread a cache for @arena, unless its cache serves
- * another arena. */
-static ThreadCache *
-tc_bind (GstLayeredArena * arena)
-{
-  ThreadCache *tc = tc_self;
-
-  if (tc && LOAD (&tc->arena) != NULL)
-    return NULL;
-
-  gst_layered_lock (&tc_lock);
-  if (tc == NULL) {
-    tc = g_new0 (ThreadCache, 1);
-    tc_self = tc;
-    g_private_set (&tc_key, tc);
-  }
-  tc->prev = NULL;
-  tc->next = arena->tcs;
-  if (tc->next)
-    tc->next->prev = tc;
-  arena->tcs = tc;
-  STORE (&tc->arena, arena);
-  gst_layered_unlock (&tc_lock);
-
-  return tc;
-}
-
-/* Adds the cache's pending bytes in use to the arena's. Owner only. */
-static void
-tc_fold (GstLayeredArena * arena, ThreadCache * tc)
-{
-  gint64 pending = LOAD (&tc->pending);
-  gint64 pending_max = LOAD (&tc->pending_max);
-
-  if (pending == 0 && pending_max == 0)
-    return;
-  gst_layered_arena_user_in_use_add (arena, pending, pending_max);
-  STORE (&tc->pending, 0);
-  STORE (&tc->pending_max, 0);
-  tc->ops = 0;
 }
 
 static inline void
@@ -593,7 +473,7 @@ tc_note (GstLayeredArena * arena, ThreadCache * tc, gint64 delta)
     STORE (&tc->pending_max, pending);
   if (++tc->ops >= TC_FOLD_OPS || pending >= (gint64) TC_FOLD ||
       pending <= -(gint64) TC_FOLD)
-    tc_fold (arena, tc);
+    gst_layered_arena_tc_fold (arena, tc);
 }
 
 static inline void
@@ -603,160 +483,6 @@ tc_count (ThreadCache * tc, Class * cls)
 
   STORE (&count->allocations, count->allocations + 1);
   STORE (&count->pool_hits, count->pool_hits + 1);
-}
-
-/* Takes @size bytes of the cap for the thread caches, which together may
- * hold a quarter of max-cached. */
-static gboolean
-reserve_for_caches (GstLayeredArena * arena, guint64 size)
-{
-  guint64 cur = LOAD (&arena->tc_reserved);
-
-  do {
-    if (cur + size > LOAD (&arena->max_cached) / 4)
-      return FALSE;
-  } while (!__atomic_compare_exchange_n (&arena->tc_reserved, &cur,
-          cur + size, TRUE, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-  /* the arena's own part of the cap shrank */
-  maybe_trim (arena, FALSE);
-  return TRUE;
-}
-
-/* Room for @size more bytes in the stacks, reserved in steps of a 32nd of
- * the cap (TC_RESERVE_STEP at most), so that several threads get some of
- * a small cap's quarter. */
-static gboolean
-tc_reserve (GstLayeredArena * arena, ThreadCache * tc, gsize size)
-{
-  guint64 step = MIN (TC_RESERVE_STEP, LOAD (&arena->max_cached) / 32);
-
-  step = MAX (step, size);
-
-  if (tc->reserved + step > TC_MAX_BYTES || !reserve_for_caches (arena, step))
-    return FALSE;
-  STORE (&tc->reserved, tc->reserved + step);
-  return TRUE;
-}
-
-/* Takes the block parked in @park, if any, from any thread. */
-static inline Chunk *
-tc_unpark (TcPark * park)
-{
-  if (__atomic_load_n (&park->parked, __ATOMIC_RELAXED) == NULL)
-    return NULL;
-  return __atomic_exchange_n (&park->parked, NULL, __ATOMIC_ACQ_REL);
-}
-
-/* A parked block goes back to its chunk. */
-static void
-drop_parked (GstLayeredArena * arena, Chunk * c)
-{
-  gpointer tag = c->tag;
-
-  c->tag = NULL;
-  release_to_chunk (arena, c->cls, c, 0);
-  if (tag && arena->tag_free)
-    arena->tag_free (tag);
-}
-
-/* Takes the blocks of class @cls parked in every thread's cache. With
- * tc_lock. Returns how many. */
-static guint
-steal_parked_locked (GstLayeredArena * arena, Class * cls)
-{
-  ThreadCache *tc;
-  guint n = 0;
-
-  for (tc = arena->tcs; tc; tc = tc->next) {
-    Chunk *c = tc_unpark (&tc->parks[cls->tc_index - N_GEO]);
-
-    if (c) {
-      drop_parked (arena, c);
-      n++;
-    }
-  }
-  return n;
-}
-
-/* Gives every cached block back to the arena, and the reservations. With
- * tc_lock, by the owner. */
-static void
-tc_flush_locked (GstLayeredArena * arena, ThreadCache * tc)
-{
-  guint i;
-
-  for (i = 0; i < N_GEO; i++) {
-    TcStack *stack = &tc->stacks[i];
-
-    while (stack->n > 0) {
-      TcEntry e = stack->slots[stack->n - 1];
-
-      STORE (&stack->n, stack->n - 1);
-      STORE (&tc->held, tc->held - arena->geo[i].block_size);
-      release_to_chunk (arena, &arena->geo[i], e.chunk, e.index);
-      if (e.tag && arena->tag_free)
-        arena->tag_free (e.tag);
-    }
-  }
-  for (i = 0; i < N_TC - N_GEO; i++) {
-    Chunk *c = tc_unpark (&tc->parks[i]);
-
-    if (c)
-      drop_parked (arena, c);
-    tc->parks[i].reserved = 0;
-  }
-  SUB (&arena->tc_reserved, tc->reserved + tc->park_reserved);
-  STORE (&tc->reserved, 0);
-  STORE (&tc->park_reserved, 0);
-}
-
-static void
-tc_unlink_locked (GstLayeredArena * arena, ThreadCache * tc)
-{
-  if (tc->prev)
-    tc->prev->next = tc->next;
-  else
-    arena->tcs = tc->next;
-  if (tc->next)
-    tc->next->prev = tc->prev;
-  tc->prev = tc->next = NULL;
-  STORE (&tc->arena, NULL);
-}
-
-/* A thread with a cache exits: everything goes back to the arena. */
-static void
-tc_thread_exit (gpointer data)
-{
-  ThreadCache *tc = data;
-  GstLayeredArena *arena;
-  guint i;
-
-  gst_layered_lock (&tc_lock);
-  arena = LOAD (&tc->arena);
-  if (arena) {
-    tc_flush_locked (arena, tc);
-    tc_fold (arena, tc);
-    ADD (&arena->frees, tc->frees);
-    for (i = 0; i < N_TC; i++) {
-      TcCount *count = &tc->counts[i];
-      Class *cls;
-
-      if (count->allocations == 0 || !(cls = class_of_tc_index (arena, i)))
-        continue;
-      ADD (&arena->allocations, count->allocations);
-      ADD (&arena->pool_hits, count->pool_hits);
-      gst_layered_lock (&cls->lock);
-      cls->allocations += count->allocations;
-      cls->pool_hits += count->pool_hits;
-      gst_layered_unlock (&cls->lock);
-    }
-    tc_unlink_locked (arena, tc);
-    /* while tc_lock keeps the arena alive */
-    maybe_trim (arena, TRUE);
-  }
-  gst_layered_unlock (&tc_lock);
-  tc_self = NULL;
-  g_free (tc);
 }
 
 /* --- allocation ----------------------------------------------------------- */
@@ -771,7 +497,7 @@ tc_touch (GstLayeredArena * arena, Class * cls)
 
   touch_class (cls, now);
   if (G_UNLIKELY (now >= LOAD (&arena->next_idle_check)))
-    maybe_trim (arena, FALSE);
+    gst_layered_arena_maybe_trim (arena, FALSE);
 }
 
 /* From the calling thread's cache: a block of @cls, or %FALSE. */
@@ -818,7 +544,7 @@ tc_put (GstLayeredArena * arena, ThreadCache * tc, Class * cls,
     guint n = stack->n;
 
     if (n >= cls->tc_limit || (tc->held + cls->block_size > tc->reserved
-            && !tc_reserve (arena, tc, cls->block_size)))
+            && !gst_layered_arena_tc_reserve (arena, tc, cls->block_size)))
       return FALSE;
     stack->slots[n].chunk = block->chunk;
     stack->slots[n].index = block->index;
@@ -834,7 +560,7 @@ tc_put (GstLayeredArena * arena, ThreadCache * tc, Class * cls,
     if (__atomic_load_n (&park->parked, __ATOMIC_RELAXED) != NULL)
       return FALSE;
     if (park->reserved == 0) {
-      if (!reserve_for_caches (arena, cls->block_size))
+      if (!gst_layered_arena_reserve_for_caches (arena, cls->block_size))
         return FALSE;
       park->reserved = cls->block_size;
       STORE (&tc->park_reserved, tc->park_reserved + cls->block_size);
@@ -889,10 +615,10 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
   if (tc && tc_take (arena, tc, cls, align_mask, block))
     return TRUE;
   if (tc == NULL)
-    tc = tc_bind (arena);
+    tc = gst_layered_arena_tc_bind (arena);
   /* in order with what the arena counts next */
   if (tc)
-    tc_fold (arena, tc);
+    gst_layered_arena_tc_fold (arena, tc);
 
   gst_layered_lock (&cls->lock);
   c = cls->lists[LIST_PARTIAL];
@@ -938,8 +664,9 @@ gst_layered_arena_alloc (GstLayeredArena * arena, gsize size,
 }
 
 /* Puts a block back in its chunk (it leaves the arena's bytes in use). */
-static void
-release_to_chunk (GstLayeredArena * arena, Class * cls, Chunk * c, guint index)
+void
+gst_layered_arena_release_to_chunk (GstLayeredArena * arena, Class * cls,
+    Chunk * c, guint index)
 {
   gst_layered_lock (&cls->lock);
   if (c->n_free_idx == c->free_cap) {
@@ -993,18 +720,18 @@ gst_layered_arena_release (GstLayeredArena * arena,
 
   tc = tc_get (arena);
   if (tc == NULL)
-    tc = tc_bind (arena);
+    tc = gst_layered_arena_tc_bind (arena);
   if (tc) {
     if (tc_put (arena, tc, cls, block))
       return TRUE;
-    tc_fold (arena, tc);
+    gst_layered_arena_tc_fold (arena, tc);
   }
 
   ADD (&arena->frees, 1);
   gst_layered_arena_user_in_use_add (arena, -(gint64) cls->block_size, 0);
-  release_to_chunk (arena, cls, c, block->index);
+  gst_layered_arena_release_to_chunk (arena, cls, c, block->index);
 
-  maybe_trim (arena, FALSE);
+  gst_layered_arena_maybe_trim (arena, FALSE);
   return FALSE;
 }
 
@@ -1109,16 +836,16 @@ gst_layered_arena_trim (GstLayeredArena * arena, guint64 keep)
   guint64 reserved;
   guint i;
 
-  gst_layered_lock (&tc_lock);
+  gst_layered_lock (&gst_layered_arena_tc_lock);
   if (tc)
-    tc_flush_locked (arena, tc);
+    gst_layered_arena_tc_flush_locked (arena, tc);
   for (i = N_GEO; i < N_TC; i++) {
-    Class *cls = class_of_tc_index (arena, i);
+    Class *cls = gst_layered_arena_class_of_tc_index (arena, i);
 
     if (cls)
-      steal_parked_locked (arena, cls);
+      gst_layered_arena_steal_parked_locked (arena, cls);
   }
-  gst_layered_unlock (&tc_lock);
+  gst_layered_unlock (&gst_layered_arena_tc_lock);
 
   reserved = LOAD (&arena->tc_reserved);
   return trim_to (arena, keep > reserved ? keep - reserved : 0);
@@ -1127,8 +854,8 @@ gst_layered_arena_trim (GstLayeredArena * arena, guint64 keep)
 /* Over the cap: trim to it. Once in a while: give the memory of classes
  * idle for idle-timeout back, down to idle-level, blocks parked in thread
  * caches included. */
-static void
-maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock)
+void
+gst_layered_arena_maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock)
 {
   guint64 cached = LOAD (&arena->bytes_mapped) - LOAD (&arena->bytes_in_use);
   guint64 cap = arena_cap (arena);
@@ -1162,10 +889,10 @@ maybe_trim (GstLayeredArena * arena, gboolean have_tc_lock)
         break;
       if (!IS_GEO (arena, cls)) {
         if (!have_tc_lock)
-          gst_layered_lock (&tc_lock);
-        steal_parked_locked (arena, cls);
+          gst_layered_lock (&gst_layered_arena_tc_lock);
+        gst_layered_arena_steal_parked_locked (arena, cls);
         if (!have_tc_lock)
-          gst_layered_unlock (&tc_lock);
+          gst_layered_unlock (&gst_layered_arena_tc_lock);
       }
       trim_class (arena, cls, LOAD (&arena->idle_level), TRUE);
     }
@@ -1236,7 +963,7 @@ gst_layered_arena_get_stats (GstLayeredArena * arena,
   ThreadCache *tc;
   guint i;
 
-  gst_layered_lock (&tc_lock);
+  gst_layered_lock (&gst_layered_arena_tc_lock);
   stats->allocations = LOAD (&arena->allocations);
   stats->frees = LOAD (&arena->frees);
   stats->pool_hits = LOAD (&arena->pool_hits);
@@ -1251,7 +978,7 @@ gst_layered_arena_get_stats (GstLayeredArena * arena,
       stats->pool_hits += LOAD (&tc->counts[i].pool_hits);
     }
   }
-  gst_layered_unlock (&tc_lock);
+  gst_layered_unlock (&gst_layered_arena_tc_lock);
 
   /* memory that passed through is from the system, allocated and freed */
   pt_frees = LOAD (&arena->pass_through_frees);
@@ -1276,7 +1003,7 @@ gst_layered_arena_get_stats (GstLayeredArena * arena,
       stats->bytes_mapped - stats->bytes_in_use : 0;
 }
 
-/* With tc_lock. */
+/* With gst_layered_arena_tc_lock. */
 static void
 append_class_stats (GArray * out, GstLayeredArena * arena, Class * cls)
 {
@@ -1328,14 +1055,14 @@ gst_layered_arena_get_class_stats (GstLayeredArena * arena)
   GArray *out = g_array_new (FALSE, FALSE, sizeof (GstLayeredArenaClassStats));
   gint i, n = __atomic_load_n (&arena->n_frame, __ATOMIC_ACQUIRE);
 
-  gst_layered_lock (&tc_lock);
+  gst_layered_lock (&gst_layered_arena_tc_lock);
   for (i = 0; i < N_GEO; i++)
     append_class_stats (out, arena, &arena->geo[i]);
   for (i = 0; i < arena->n_big; i++)
     append_class_stats (out, arena, &arena->big[i]);
   for (i = 0; i < n; i++)
     append_class_stats (out, arena, arena->frame[i]);
-  gst_layered_unlock (&tc_lock);
+  gst_layered_unlock (&gst_layered_arena_tc_lock);
   return out;
 }
 
