@@ -38,6 +38,8 @@
 #include "gstcachestore.h"
 #include "gstcacheindex.h"
 
+#include "cache-prelude.h"
+
 G_BEGIN_DECLS
 
 #define GST_CACHE_ENTRY_SUFFIX ".gstcache"
@@ -47,16 +49,20 @@ G_BEGIN_DECLS
 #define GST_CACHE_MAX_CHAIN_FILES 1000
 #define GST_CACHE_MAX_STAT_FILES_PER_SHARD 64
 
+GST_CACHE_API
 gchar *gst_cache_dir_entry_path (const gchar * entries_dir,
     const guint8 key[GST_CACHE_KEY_SIZE], gchar ** dir_out);
 /* every entry file's path */
+GST_CACHE_API
 GPtrArray *gst_cache_dir_scan_entries (const gchar * entries_dir);
 /* the hex key of an entry file's path */
+GST_CACHE_API
 gchar *gst_cache_dir_path_key (const gchar * path);
 
 /* in a transaction: rows for the entry files the index lacks (last use:
  * the file's mtime), none for files that are gone; files without even a
  * footer are removed */
+GST_CACHE_API
 gboolean gst_cache_dir_reconcile_locked (GstCacheIndex * index,
     const gchar * entries_dir, guint * adopted, guint * dropped,
     GError ** error);
@@ -64,22 +70,28 @@ gboolean gst_cache_dir_reconcile_locked (GstCacheIndex * index,
 /* a pending update: a small key file in pending/, written through tmp/ and
  * renamed, with groups [recency] (hex key = last use, ns) and [counters]
  * (name = delta) */
+GST_CACHE_API
 gboolean gst_cache_dir_pending_add (const gchar * pending_dir,
     const gchar * tmp_dir, GKeyFile * update);
+GST_CACHE_API
 gboolean gst_cache_dir_pending_exists (const gchar * pending_dir);
 /* in a transaction: applies the pending updates and moves their files to
  * tmp/, adding the new names to @folded: unlink them after the commit, or
  * give them back with gst_cache_dir_pending_restore() after a rollback */
+GST_CACHE_API
 gboolean gst_cache_dir_pending_fold_locked (GstCacheIndex * index,
     const gchar * pending_dir, const gchar * tmp_dir, GPtrArray * folded,
     GError ** error);
+GST_CACHE_API
 void gst_cache_dir_pending_restore (const gchar * pending_dir,
     GPtrArray * folded);
 
 /* removes the oldest files (by mtime) of @dir until at most @max_files are
  * left; 0: all of them. Returns how many went. */
+GST_CACHE_API
 guint gst_cache_dir_prune (const gchar * dir, guint max_files);
 /* the same for each subdirectory of @dir (stat/XX) */
+GST_CACHE_API
 guint gst_cache_dir_prune_shards (const gchar * dir, guint max_files);
 
 G_END_DECLS

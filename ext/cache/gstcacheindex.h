@@ -31,6 +31,8 @@
 
 #include <glib.h>
 
+#include "cache-prelude.h"
+
 G_BEGIN_DECLS
 
 typedef struct _GstCacheIndex GstCacheIndex;
@@ -45,39 +47,55 @@ typedef struct
   gchar *description;
 } GstCacheEntryInfo;
 
+GST_CACHE_API
 void gst_cache_entry_info_clear (GstCacheEntryInfo * info);
 
 /* @fresh: the index is new, or its rebuild never finished: index the entry
  * files, and call gst_cache_index_set_ready() in the same transaction */
+GST_CACHE_API
 GstCacheIndex *gst_cache_index_open (const gchar * path, gboolean * corrupt,
     gboolean * fresh, GError ** error);
+GST_CACHE_API
 gboolean gst_cache_index_set_ready (GstCacheIndex * index, GError ** error);
+GST_CACHE_API
 void gst_cache_index_close (GstCacheIndex * index);
 
+GST_CACHE_API
 gboolean gst_cache_index_begin (GstCacheIndex * index, GError ** error);
 /* BEGIN IMMEDIATE without waiting: *@busy when another process holds the
  * write lock */
+GST_CACHE_API
 gboolean gst_cache_index_try_begin (GstCacheIndex * index, gboolean * busy,
     GError ** error);
+GST_CACHE_API
 gboolean gst_cache_index_commit (GstCacheIndex * index, GError ** error);
+GST_CACHE_API
 void gst_cache_index_rollback (GstCacheIndex * index);
 
+GST_CACHE_API
 gboolean gst_cache_index_put (GstCacheIndex * index,
     const GstCacheEntryInfo * info, GError ** error);
 /* last use = MAX (last use, @now_ns) */
+GST_CACHE_API
 gboolean gst_cache_index_touch (GstCacheIndex * index, const gchar * key,
     gint64 now_ns, gboolean * found, GError ** error);
+GST_CACHE_API
 gboolean gst_cache_index_remove (GstCacheIndex * index, const gchar * key,
     GError ** error);
+GST_CACHE_API
 gboolean gst_cache_index_totals (GstCacheIndex * index, guint64 * bytes,
     guint64 * entries, GError ** error);
 /* entries, least recently used first; @limit 0: all */
+GST_CACHE_API
 GArray *gst_cache_index_list (GstCacheIndex * index, guint limit,
     GError ** error);
 
+GST_CACHE_API
 gboolean gst_cache_index_add (GstCacheIndex * index, const gchar * counter,
     gint64 delta, GError ** error);
+GST_CACHE_API
 GArray *gst_cache_index_counters (GstCacheIndex * index, GError ** error);
+GST_CACHE_API
 gboolean gst_cache_index_zero (GstCacheIndex * index, GError ** error);
 
 typedef struct

@@ -35,6 +35,8 @@
 
 #include "gstcachestore.h"
 
+#include "cache-prelude.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -46,18 +48,24 @@ typedef enum
 #define GST_CACHE_DIGEST_MAX_SIZE 32
 
 /* "xxh3-128", "sha256" */
+GST_CACHE_API
 const gchar *gst_cache_digest_algorithm_name (GstCacheDigestAlgorithm alg);
+GST_CACHE_API
 gsize gst_cache_digest_algorithm_size (GstCacheDigestAlgorithm alg);
+GST_CACHE_API
 gboolean gst_cache_digest_algorithm_from_name (const gchar * name,
     GstCacheDigestAlgorithm * alg);
 
+GST_CACHE_API
 GstCacheHasher *gst_cache_hasher_new_full (GstCacheDigestAlgorithm alg);
 /* writes gst_cache_digest_algorithm_size() bytes to @digest */
+GST_CACHE_API
 void gst_cache_hasher_finish_full (GstCacheHasher * hasher,
     guint8 digest[GST_CACHE_DIGEST_MAX_SIZE]);
 
 /* as gst_cache_hash_file() (@id gets the file's identity and length, and,
  * for XXH3-128, its digest), with the digest of @alg in @digest */
+GST_CACHE_API
 gboolean gst_cache_hash_file_full (GstCacheStore * store, const gchar * path,
     GstCacheDigestAlgorithm alg, gboolean trust_stat, GstCacheFileId * id,
     guint8 digest[GST_CACHE_DIGEST_MAX_SIZE], gboolean * from_manifest,

@@ -24,6 +24,8 @@
 
 #include <gst/gst.h>
 
+#include "cache-prelude.h"
+
 #include "gstcachestore.h"
 
 G_BEGIN_DECLS
@@ -35,34 +37,44 @@ G_BEGIN_DECLS
  * stored in the entry, so that two keys can be compared field by field. */
 typedef struct _GstCacheKey GstCacheKey;
 
+GST_CACHE_API
 GstCacheKey *gst_cache_key_new (void);
+GST_CACHE_API
 void gst_cache_key_add (GstCacheKey * key, const gchar * tag,
     const gchar * value);
+GST_CACHE_API
 void gst_cache_key_finish (GstCacheKey * key, guint8 out[GST_CACHE_KEY_SIZE],
     gchar ** record);
+GST_CACHE_API
 void gst_cache_key_free (GstCacheKey * key);
 
 /* the elements of @chain in link order (a list of references) */
+GST_CACHE_API
 GList *gst_cache_chain_elements (GstBin * chain);
 
 /* the canonical text of a chain: the elements in link order, each with its
  * factory, its properties that differ from a fresh element's, sorted by
  * name, and its links; element names play no part */
+GST_CACHE_API
 gchar *gst_cache_describe_chain (GstBin * chain);
 
 /* the names of the factories of @chain's elements, nested ones included,
  * sorted, without duplicates */
+GST_CACHE_API
 gchar **gst_cache_chain_factories (GstBin * chain);
 
 /* GStreamer's version and, sorted, the name and version of each plugin that
  * provides one of @factories, from the registry (no plugin is loaded) */
+GST_CACHE_API
 gchar *gst_cache_describe_versions (const gchar * const *factories);
 
 /* the canonical text of the caps: each structure's fields sorted */
+GST_CACHE_API
 gchar *gst_cache_caps_to_string_sorted (const GstCaps * caps);
 
 /* whether a property of this name names a file or a URI: location, uri,
  * *-file, *-location, *-uri */
+GST_CACHE_API
 gboolean gst_cache_property_names_file (const gchar * name);
 
 /* What the parsed bin does not show, from the description's own text:
@@ -74,12 +86,14 @@ gboolean gst_cache_property_names_file (const gchar * name);
  * those numbers, spacing is normalised. The chain's plugins must be
  * loaded (as after a parse). Write-only properties that name a file are
  * added to @files as "#INDEX:FACTORY.PROPERTY<TAB>VALUE". */
+GST_CACHE_API
 gchar *gst_cache_describe_description (const gchar * description,
     GPtrArray * files);
 
 /* the readable properties of @chain's elements (nested ones included)
  * that name a file, set to something other than a fresh element's value:
  * "FACTORY.PROPERTY<TAB>VALUE" added to @files */
+GST_CACHE_API
 void gst_cache_chain_files (GstBin * chain, GPtrArray * files);
 
 G_END_DECLS

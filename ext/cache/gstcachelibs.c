@@ -36,8 +36,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-GST_DEBUG_CATEGORY_EXTERN (gst_cache_bin_debug);
-#define GST_CAT_DEFAULT gst_cache_bin_debug
+GST_DEBUG_CATEGORY_STATIC (gst_cache_libs_debug);
+#define GST_CAT_DEFAULT gst_cache_libs_debug
+
+static void
+ensure_debug_category (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (gst_cache_libs_debug, "cachelibs", 0,
+        "gst-reuse cache: the libraries a chain's plugins load");
+    g_once_init_leave (&done, 1);
+  }
+}
 
 /* sanity limits for what is read from a file */
 #define MAX_SEGMENT (16 * 1024 * 1024)
@@ -306,6 +318,8 @@ gst_cache_describe_libraries (const gchar * const *factories, gchar ** text,
   gboolean same = TRUE;
   GString *out = g_string_new (NULL);
   guint i;
+
+  ensure_debug_category ();
 
   /* the plugins, loaded (a parsed chain has loaded them already) */
   for (i = 0; factories && factories[i]; i++) {

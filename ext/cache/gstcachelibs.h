@@ -24,6 +24,8 @@
 
 #include <gst/gst.h>
 
+#include "cache-prelude.h"
+
 G_BEGIN_DECLS
 
 /* A plugin's version says nothing of the libraries it wraps: Debian
@@ -41,11 +43,13 @@ G_BEGIN_DECLS
  * Returns FALSE when a library loaded in this process is not the file now
  * on disk (upgraded under a running process): @text describes what runs
  * here, but @files must not be remembered for other processes. */
+GST_CACHE_API
 gboolean gst_cache_describe_libraries (const gchar * const *factories,
     gchar ** text, gchar *** files);
 
 /* TRUE when every file of @files (from gst_cache_describe_libraries) is
  * still the same file: one stat each */
+GST_CACHE_API
 gboolean gst_cache_libraries_unchanged (const gchar * const *files);
 
 G_END_DECLS

@@ -47,6 +47,8 @@
 
 #include <glib.h>
 
+#include "cache-prelude.h"
+
 G_BEGIN_DECLS
 
 #define GST_CACHE_KEY_SIZE 32
@@ -58,6 +60,7 @@ G_BEGIN_DECLS
 #define GST_CACHE_DEFAULT_MAX_SIZE (G_GUINT64_CONSTANT (5) << 30)
 
 #define GST_CACHE_STORE_ERROR (gst_cache_store_error_quark ())
+GST_CACHE_API
 GQuark gst_cache_store_error_quark (void);
 
 typedef enum
@@ -86,21 +89,32 @@ typedef struct
   gint64 mtime_ns, ctime_ns;
 } GstCacheFileId;
 
+GST_CACHE_API
 gchar *gst_cache_store_default_dir (void);
 
+GST_CACHE_API
 GstCacheStore *gst_cache_store_open (const gchar * dir, GError ** error);
+GST_CACHE_API
 void gst_cache_store_free (GstCacheStore * store);
+GST_CACHE_API
 const gchar *gst_cache_store_get_dir (GstCacheStore * store);
+GST_CACHE_API
 const gchar *gst_cache_store_read_only (GstCacheStore * store);
 /* what opening the store had to repair (a damaged or older index, rebuilt
  * from the entries), or NULL */
+GST_CACHE_API
 const gchar *gst_cache_store_get_notice (GstCacheStore * store);
+GST_CACHE_API
 guint64 gst_cache_store_get_config_max_size (GstCacheStore * store);
+GST_CACHE_API
 guint64 gst_cache_store_get_config_max_entries (GstCacheStore * store);
+GST_CACHE_API
 gboolean gst_cache_store_set_config (GstCacheStore * store,
     const gchar * name, guint64 value, GError ** error);
+GST_CACHE_API
 gchar *gst_cache_store_get_config_string (GstCacheStore * store,
     const gchar * name);
+GST_CACHE_API
 gboolean gst_cache_store_set_config_string (GstCacheStore * store,
     const gchar * name, const gchar * value, GError ** error);
 
@@ -112,61 +126,87 @@ gboolean gst_cache_store_set_config_string (GstCacheStore * store,
  * backend. URLs that do not parse are left out and told in @error (the
  * others are used). A backend that fails is skipped for the rest of the
  * process. */
+GST_CACHE_API
 gboolean gst_cache_store_set_remote_storage (GstCacheStore * store,
     const gchar * config, GError ** error);
 /* the backends' URLs, without credentials, or NULL */
+GST_CACHE_API
 gchar **gst_cache_store_get_remote_urls (GstCacheStore * store);
 /* what went wrong with the backends since the last call (one message per
  * line), or NULL: for the element or the tool to tell the user */
+GST_CACHE_API
 gchar *gst_cache_store_take_remote_warnings (GstCacheStore * store);
 /* tries each backend (write, read back, remove; read only for read-only
  * ones): one line per backend in @report; FALSE if any failed */
+GST_CACHE_API
 gboolean gst_cache_store_check_remote (GstCacheStore * store,
     GString * report);
 
 /* input digests */
+GST_CACHE_API
 gboolean gst_cache_hash_file (GstCacheStore * store, const gchar * path,
     gboolean trust_stat, GstCacheFileId * id, gboolean * from_manifest,
     GError ** error);
+GST_CACHE_API
 gboolean gst_cache_file_unchanged (const gchar * path,
     const GstCacheFileId * id);
+GST_CACHE_API
 gchar *gst_cache_digest_to_hex (const guint8 * digest, gsize size);
 
 typedef struct _GstCacheHasher GstCacheHasher;
+GST_CACHE_API
 GstCacheHasher *gst_cache_hasher_new (void);
+GST_CACHE_API
 void gst_cache_hasher_update (GstCacheHasher * hasher, gconstpointer data,
     gsize size);
+GST_CACHE_API
 void gst_cache_hasher_finish (GstCacheHasher * hasher,
     guint8 digest[GST_CACHE_DIGEST_SIZE]);
+GST_CACHE_API
 void gst_cache_hasher_free (GstCacheHasher * hasher);
 
 /* entries */
+GST_CACHE_API
 GstCacheEntry *gst_cache_store_lookup (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], GError ** error);
+GST_CACHE_API
 GstCacheEntry *gst_cache_store_lookup_full (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, GError ** error);
+GST_CACHE_API
 GstCacheEntry *gst_cache_entry_ref (GstCacheEntry * entry);
+GST_CACHE_API
 void gst_cache_entry_unref (GstCacheEntry * entry);
+GST_CACHE_API
 GstCacheEntryKind gst_cache_entry_get_kind (GstCacheEntry * entry);
+GST_CACHE_API
 const guint8 *gst_cache_entry_get_payload (GstCacheEntry * entry,
     gsize * size);
+GST_CACHE_API
 GKeyFile *gst_cache_entry_get_meta (GstCacheEntry * entry);
+GST_CACHE_API
 const gchar *gst_cache_entry_get_path (GstCacheEntry * entry);
 /* the backend (URL without credentials) that the entry was fetched from
  * in this lookup and the time that took, or NULL: a local hit */
+GST_CACHE_API
 const gchar *gst_cache_entry_get_remote (GstCacheEntry * entry,
     guint64 * time_ns);
 
+GST_CACHE_API
 GstCacheWriter *gst_cache_writer_new (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], guint64 max_size, GError ** error);
+GST_CACHE_API
 gboolean gst_cache_writer_write_at (GstCacheWriter * writer, guint64 offset,
     gconstpointer data, gsize size, GError ** error);
+GST_CACHE_API
 gboolean gst_cache_writer_append (GstCacheWriter * writer,
     gconstpointer data, gsize size, GError ** error);
+GST_CACHE_API
 guint64 gst_cache_writer_get_size (GstCacheWriter * writer);
+GST_CACHE_API
 gboolean gst_cache_writer_commit (GstCacheWriter * writer,
     GstCacheEntryKind kind, GKeyFile * meta, guint64 max_size,
     guint64 max_entries, guint * evicted, GError ** error);
+GST_CACHE_API
 void gst_cache_writer_free (GstCacheWriter * writer);
 
 /* a stream entry's payload: records of a 32-bit type and a 32-bit length,
@@ -183,29 +223,42 @@ enum
   GST_CACHE_RECORD_EVENT = 4,   /* event type (u32), structure string */
   GST_CACHE_RECORD_BUFFER = 5,  /* timestamps, offsets, flags, data */
 };
+GST_CACHE_API
 gboolean gst_cache_records_valid (const guint8 * p, gsize size);
 
 /* statistics, eviction and maintenance (need the index) */
+GST_CACHE_API
 void gst_cache_store_count (GstCacheStore * store, const gchar * counter,
     guint64 delta, ...) G_GNUC_NULL_TERMINATED;
+GST_CACHE_API
 GArray *gst_cache_store_counters (GstCacheStore * store, GError ** error);
+GST_CACHE_API
 guint64 gst_cache_store_counter (GstCacheStore * store, const gchar * name);
+GST_CACHE_API
 gboolean gst_cache_store_zero_stats (GstCacheStore * store, GError ** error);
+GST_CACHE_API
 gboolean gst_cache_store_totals (GstCacheStore * store, guint64 * bytes,
     guint64 * entries, GError ** error);
+GST_CACHE_API
 GArray *gst_cache_store_list (GstCacheStore * store, GError ** error);
+GST_CACHE_API
 gboolean gst_cache_store_evict (GstCacheStore * store, guint64 max_size,
     guint64 max_entries, gint64 used_before_ns, guint * evicted,
     GError ** error);
+GST_CACHE_API
 gboolean gst_cache_store_clear (GstCacheStore * store, guint * removed,
     GError ** error);
+GST_CACHE_API
 gboolean gst_cache_store_verify (GstCacheStore * store, guint * checked,
     guint * damaged, GError ** error);
+GST_CACHE_API
 gboolean gst_cache_store_cleanup (GstCacheStore * store, guint64 max_size,
     guint64 max_entries, guint * tmp_removed, guint * adopted,
     guint * dropped, guint * evicted, GError ** error);
+GST_CACHE_API
 gchar *gst_cache_store_find_key (GstCacheStore * store, const gchar * prefix,
     GError ** error);
+GST_CACHE_API
 gboolean gst_cache_key_from_hex (const gchar * hex,
     guint8 key[GST_CACHE_KEY_SIZE]);
 

@@ -26,21 +26,33 @@
 
 #include <glib.h>
 
+#include "cache-prelude.h"
+
 G_BEGIN_DECLS
 
+GST_CACHE_API
 void gst_cache_set_errno_error (GError ** error, gint err, const gchar * what,
     const gchar * path);
+GST_CACHE_API
 void gst_cache_put_le32 (guint8 * p, guint32 v);
+GST_CACHE_API
 void gst_cache_put_le64 (guint8 * p, guint64 v);
+GST_CACHE_API
 guint32 gst_cache_get_le32 (const guint8 * p);
+GST_CACHE_API
 guint64 gst_cache_get_le64 (const guint8 * p);
+GST_CACHE_API
 gboolean gst_cache_hex_to_digest (const gchar * hex, guint8 * digest,
     gsize size);
+GST_CACHE_API
 gboolean gst_cache_pwrite_all (gint fd, const guint8 * data, gsize size,
     guint64 offset, const gchar * path, GError ** error);
+GST_CACHE_API
 gboolean gst_cache_pread_all (gint fd, guint8 * data, gsize size,
     guint64 offset);
+GST_CACHE_API
 gboolean gst_cache_fsync_dir (const gchar * dir);
+GST_CACHE_API
 gboolean gst_cache_replace_file (const gchar * path, const gchar * contents,
     gsize size);
 
