@@ -89,9 +89,10 @@ def stop(proc):
 
 
 class Nginx:
-    """a private nginx: /cache/ and /bazel/ are WebDAV directories"""
+    """a private nginx: /cache/ and /bazel/ are WebDAV directories; @extra:
+    more of its server block ({dir} is its directory, {port} its port)"""
 
-    def __init__(self, top):
+    def __init__(self, top, extra=''):
         self.dir = os.path.join(top, 'nginx')
         for d in ('data', 'bazel', 'tmp', 'logs'):
             os.makedirs(os.path.join(self.dir, d))
@@ -113,6 +114,7 @@ class Nginx:
                 f'    listen 127.0.0.1:{self.port};\n'
                 f'    location /cache/ {{ alias {self.dir}/data/; {dav} }}\n'
                 f'    location /bazel/ {{ alias {self.dir}/bazel/; {dav} }}\n'
+                + extra.format(dir=self.dir, port=self.port) +
                 '  }\n}\n')
         self.conf = os.path.join(self.dir, 'nginx.conf')
         with open(self.conf, 'w') as f:

@@ -73,6 +73,13 @@ typedef struct
   gchar *libraries;             /* "soname build-id" lines */
   gchar **library_files;        /* for the memo: "path<TAB>identity" */
   gboolean libraries_on_disk;   /* what is loaded is what is on disk */
+  /* an input on an HTTP server: its URL without credentials, and what
+   * the chain is fed in push mode, hashed to compare at EOS */
+  gchar *http_url;
+  GstPad *probe_pad;
+  gulong probe_id;
+  GstCacheHasher *fed_hasher;
+  guint64 fed;
 } KeyRun;
 
 static GQuark key_run_quark;
@@ -86,6 +93,13 @@ key_run_free (KeyRun * run)
     g_string_free (run->file_digests, TRUE);
   g_free (run->libraries);
   g_strfreev (run->library_files);
+  if (run->probe_pad) {
+    gst_pad_remove_probe (run->probe_pad, run->probe_id);
+    gst_object_unref (run->probe_pad);
+  }
+  if (run->fed_hasher)
+    gst_cache_hasher_free (run->fed_hasher);
+  g_free (run->http_url);
   g_free (run);
 }
 
@@ -110,26 +124,47 @@ key_run_new (GstCacheBin * self)
 
 /* input identity */
 
-/* the file behind our direct upstream peer, when it is a source element
- * with a file:// URI; an element in between could change the bytes */
+/* the URI of our direct upstream peer, when it is a source element with
+ * a URI (filesrc, mmapsrc, souphttpsrc); an element in between could
+ * change the bytes */
 static gchar *
-upstream_file (GstCacheBin * self)
+upstream_uri (GstCacheBin * self)
 {
   GstPad *peer = gst_pad_get_peer (self->sinkpad);
   GstElement *up = peer ? gst_pad_get_parent_element (peer) : NULL;
-  gchar *uri = NULL, *path = NULL;
+  gchar *uri = NULL;
 
   if (up && GST_IS_URI_HANDLER (up) &&
       gst_uri_handler_get_uri_type (GST_URI_HANDLER (up)) == GST_URI_SRC)
     uri = gst_uri_handler_get_uri (GST_URI_HANDLER (up));
-  if (uri && gst_uri_has_protocol (uri, "file"))
-    path = g_filename_from_uri (uri, NULL, NULL);
-  g_free (uri);
   if (up)
     gst_object_unref (up);
   if (peer)
     gst_object_unref (peer);
-  return path;
+  return uri;
+}
+
+static gboolean
+uri_is_http (const gchar * uri)
+{
+  return uri && (gst_uri_has_protocol (uri, "http") ||
+      gst_uri_has_protocol (uri, "https"));
+}
+
+/* @uri without its userinfo, for logs */
+static gchar *
+redact_uri (const gchar * uri)
+{
+  GstUri *u = gst_uri_from_string (uri);
+  gchar *s;
+
+  if (u == NULL)
+    return g_strdup ("(an http URI that does not parse)");
+  u = gst_uri_make_writable (u);
+  gst_uri_set_userinfo (u, NULL);
+  s = gst_uri_to_string (u);
+  gst_uri_unref (u);
+  return s;
 }
 
 /* a live source does not answer the latency query before it runs: ask a
@@ -215,6 +250,97 @@ hash_by_pulling (GstCacheBin * self, GstCacheFileId * id, KeyRun * run)
   id->length = offset;
   gst_pad_activate_mode (self->sinkpad, GST_PAD_MODE_PULL, FALSE);
   return ret == GST_FLOW_EOS;
+}
+
+/* An input on an HTTP server reaches the chain through upstream's own
+ * download, not the store's: in a miss, what the chain is fed is hashed
+ * too, and a result made from other bytes than those the key names (the
+ * object changed between the two downloads, or the server answers
+ * upstream's request with other bytes) is not stored. Whether the chain
+ * got the whole input is checked as for any push-mode input
+ * (gstcachebinpads.c); this only compares the bytes, at EOS. */
+static void
+fed_hash_buffer (KeyRun * run, GstBuffer * buf)
+{
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return;
+  gst_cache_hasher_update (run->fed_hasher, map.data, map.size);
+  run->fed += map.size;
+  gst_buffer_unmap (buf, &map);
+}
+
+static gboolean
+fed_hash_list_item (GstBuffer ** buf, guint idx, gpointer user_data)
+{
+  fed_hash_buffer (user_data, *buf);
+  return TRUE;
+}
+
+static GstPadProbeReturn
+http_input_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstCacheBin *self = GST_CACHE_BIN (GST_OBJECT_PARENT (pad));
+  KeyRun *run = user_data;
+  guint8 fed[GST_CACHE_DIGEST_MAX_SIZE];
+
+  if (self->run != GST_CACHE_BIN_RUN_MISS || run->fed_hasher == NULL)
+    return GST_PAD_PROBE_OK;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    fed_hash_buffer (run, GST_PAD_PROBE_INFO_BUFFER (info));
+  } else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info),
+        fed_hash_list_item, run);
+  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
+    gst_cache_hasher_finish_full (run->fed_hasher, fed);
+    g_clear_pointer (&run->fed_hasher, gst_cache_hasher_free);
+    /* a length that differs is incomplete-input, told by the sink pad */
+    if (run->fed == self->input_id.length && memcmp (fed, run->input_digest,
+            gst_cache_digest_algorithm_size (run->alg)) != 0) {
+      GST_INFO_OBJECT (self, "the chain got other bytes from upstream than "
+          "the store downloaded from %s (%" G_GUINT64_FORMAT " bytes)",
+          run->http_url, run->fed);
+      gst_cache_bin_unstorable (self, "input-modified");
+    }
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* the digest of the object at @uri: from the HTTP manifest after a
+ * conditional HEAD, or downloaded by the store; FALSE: a bypass (reason
+ * set) */
+static gboolean
+hash_http_input (GstCacheBin * self, KeyRun * run, const gchar * uri,
+    gboolean trust_stat)
+{
+  GError *err = NULL;
+  guint64 length = 0;
+
+  run->http_url = redact_uri (uri);
+  /* trust-stat=false: no manifest, the object is downloaded every run */
+  if (!gst_cache_hash_http (trust_stat ? self->store : NULL, uri, run->alg,
+          run->input_digest, &length, &self->input_from_manifest, &err)) {
+    gboolean unreachable = err->code == GST_CACHE_HTTP_ERROR_UNREACHABLE ||
+        err->code == GST_CACHE_HTTP_ERROR_TIMEOUT;
+
+    /* the message names the URL without credentials */
+    GST_WARNING_OBJECT (self, "cannot identify the input: %s", err->message);
+    g_clear_error (&err);
+    gst_cache_bin_bypass (self, unreachable ? "input-unreachable" :
+        "input-unreadable");
+    return FALSE;
+  }
+  memset (&self->input_id, 0, sizeof (self->input_id));
+  self->input_id.length = length;
+  if (run->alg == GST_CACHE_DIGEST_XXH3_128)
+    memcpy (self->input_id.digest, run->input_digest, GST_CACHE_DIGEST_SIZE);
+  run->fed_hasher = gst_cache_hasher_new_full (run->alg);
+  run->probe_pad = gst_object_ref (self->sinkpad);
+  run->probe_id = gst_pad_add_probe (self->sinkpad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, http_input_probe, run, NULL);
+  return TRUE;
 }
 
 /* The canonical text of a description, remembered in the cache directory
@@ -531,7 +657,7 @@ gst_cache_bin_identify_input (GstCacheBin * self, gboolean trust_stat)
 {
   KeyRun *run = key_run_new (self);
   GError *err = NULL;
-  gchar *description, *wo;
+  gchar *description, *wo, *uri;
   gint64 t0 = g_get_monotonic_time ();
   gboolean ok = FALSE;
 
@@ -540,7 +666,9 @@ gst_cache_bin_identify_input (GstCacheBin * self, gboolean trust_stat)
   run->alg = (GstCacheDigestAlgorithm) self->input_digest;
   GST_OBJECT_UNLOCK (self);
 
-  self->input_path = upstream_file (self);
+  uri = upstream_uri (self);
+  if (uri && gst_uri_has_protocol (uri, "file"))
+    self->input_path = g_filename_from_uri (uri, NULL, NULL);
   self->upstream_pull = upstream_can_pull (self);
   if (upstream_is_live (self)) {
     gst_cache_bin_bypass (self, "live");
@@ -554,14 +682,17 @@ gst_cache_bin_identify_input (GstCacheBin * self, gboolean trust_stat)
       gst_cache_bin_bypass (self, "input-unreadable");
       goto out;
     }
+  } else if (uri_is_http (uri)) {
+    if (!hash_http_input (self, run, uri, trust_stat))
+      goto out;
   } else if (self->upstream_pull) {
     if (!hash_by_pulling (self, &self->input_id, run)) {
       gst_cache_bin_bypass (self, "input-unreadable");
       goto out;
     }
   } else {
-    GST_INFO_OBJECT (self, "upstream is neither a local file nor seekable "
-        "in pull mode: running without the cache");
+    GST_INFO_OBJECT (self, "upstream is neither a local file, nor on an "
+        "HTTP server, nor seekable in pull mode: running without the cache");
     gst_cache_bin_bypass (self, "push-only-upstream");
     goto out;
   }
@@ -586,6 +717,7 @@ gst_cache_bin_identify_input (GstCacheBin * self, gboolean trust_stat)
   self->hash_ns += (g_get_monotonic_time () - t0) * 1000;
 
 out:
+  g_free (uri);
   g_free (description);
   return ok;
 }
@@ -644,7 +776,8 @@ gst_cache_bin_make_key (GstCacheBin * self, GstCacheBinKeyMode key_mode,
   g_free (s);
   GST_INFO_OBJECT (self, "input %s: %" G_GUINT64_FORMAT " bytes, %s in %"
       GST_TIME_FORMAT "; key %s", self->input_path ? self->input_path :
-      "pulled from upstream", self->input_id.length,
+      run->http_url ? run->http_url : "pulled from upstream",
+      self->input_id.length,
       self->input_from_manifest ? "digest recalled" : "hashed",
       GST_TIME_ARGS (self->hash_ns), self->key_hex);
   GST_DEBUG_OBJECT (self, "key record:\n%s", self->key_record);

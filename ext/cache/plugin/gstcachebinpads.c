@@ -92,6 +92,12 @@ check_input_event (GstCacheBin * self, GstEvent * event)
         gst_cache_bin_unstorable (self, "incomplete-input");
       }
       break;
+    case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:
+      /* souphttpsrc's request and response headers: the input's bytes
+       * are checked in themselves (gstcachebinkey.c) */
+      if (gst_event_has_name (event, "http-headers"))
+        break;
+      /* fall through */
     default:
       GST_INFO_OBJECT (self, "%s event from upstream",
           GST_EVENT_TYPE_NAME (event));

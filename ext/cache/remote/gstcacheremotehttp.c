@@ -33,6 +33,7 @@
 #endif
 
 #include "gstcacheremote.h"
+#include "gstcacheremotehttp.h"
 
 #include <errno.h>
 #include <string.h>
@@ -92,26 +93,34 @@ discard_cb (char *ptr, size_t size, size_t n, void *user)
   return size * n;
 }
 
-/* a request with the backend's settings; the handle keeps its
- * connections across resets */
+/* the settings every request of the store's HTTP client has: http and
+ * https only, no redirects, bounded connecting, curl's errors in @errbuf.
+ * The handle keeps its connections across resets. */
 static void
-setup (GstCacheRemoteHttp * http, const gchar * url, struct curl_slist **hdrs)
+setup_common (CURL * c, const gchar * url, guint connect_timeout_ms,
+    gchar * errbuf)
 {
-  CURL *c = http->curl;
-
   curl_easy_reset (c);
   curl_easy_setopt (c, CURLOPT_URL, url);
   curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt (c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT_MS,
-      (long) http->parent.connect_timeout_ms);
-  curl_easy_setopt (c, CURLOPT_TIMEOUT_MS,
-      (long) http->parent.operation_timeout_ms);
-  curl_easy_setopt (c, CURLOPT_ERRORBUFFER, http->errbuf);
+  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT_MS, (long) connect_timeout_ms);
+  curl_easy_setopt (c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, discard_cb);
   curl_easy_setopt (c, CURLOPT_USERAGENT, "gst-reuse/" VERSION);
-  http->errbuf[0] = '\0';
+  errbuf[0] = '\0';
+}
+
+/* a request with the backend's settings */
+static void
+setup (GstCacheRemoteHttp * http, const gchar * url, struct curl_slist **hdrs)
+{
+  CURL *c = http->curl;
+
+  setup_common (c, url, http->parent.connect_timeout_ms, http->errbuf);
+  curl_easy_setopt (c, CURLOPT_TIMEOUT_MS,
+      (long) http->parent.operation_timeout_ms);
   *hdrs = NULL;
   if (http->bearer)
     *hdrs = curl_slist_append (*hdrs, http->bearer);
@@ -126,14 +135,14 @@ setup (GstCacheRemoteHttp * http, const gchar * url, struct curl_slist **hdrs)
 
 /* a transfer's outcome: the status, or FALSE with @error */
 static gboolean
-perform (GstCacheRemoteHttp * http, const gchar * what, glong * status,
-    GError ** error)
+perform_common (CURL * c, const gchar * errbuf, const gchar * what,
+    glong * status, GError ** error)
 {
-  CURLcode res = curl_easy_perform (http->curl);
+  CURLcode res = curl_easy_perform (c);
   gint code;
 
   if (res == CURLE_OK) {
-    curl_easy_getinfo (http->curl, CURLINFO_RESPONSE_CODE, status);
+    curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, status);
     return TRUE;
   }
   switch (res) {
@@ -155,8 +164,15 @@ perform (GstCacheRemoteHttp * http, const gchar * what, glong * status,
   /* curl's messages name hosts and ports, never the credentials, which
    * are not in the URL it was given */
   g_set_error (error, GST_CACHE_REMOTE_ERROR, code, "%s: %s", what,
-      http->errbuf[0] ? http->errbuf : curl_easy_strerror (res));
+      errbuf[0] ? errbuf : curl_easy_strerror (res));
   return FALSE;
+}
+
+static gboolean
+perform (GstCacheRemoteHttp * http, const gchar * what, glong * status,
+    GError ** error)
+{
+  return perform_common (http->curl, http->errbuf, what, status, error);
 }
 
 static gboolean
@@ -430,4 +446,192 @@ gst_cache_remote_http_new (const gchar * url, GHashTable * attrs,
 failed:
   http_free (&http->parent);
   return NULL;
+}
+
+/* the client for objects that are not entries (gstcacheremotehttp.h) */
+
+struct _GstCacheHttpClient
+{
+  CURL *curl;
+  gchar *clean;                 /* the URL without userinfo */
+  gchar *userpwd;               /* from the URL's userinfo, or NULL */
+  guint connect_timeout_ms, stall_timeout_ms;
+  gchar errbuf[CURL_ERROR_SIZE];
+};
+
+typedef struct
+{
+  GstCacheHttpClient *client;
+  GstCacheHttpBodyFunc func;
+  gpointer user_data;
+  guint64 received;
+} BodyState;
+
+static size_t
+body_cb (char *ptr, size_t size, size_t n, void *user)
+{
+  BodyState *st = user;
+  gsize len = size * n;
+  glong status = 0;
+
+  /* an error page is not the object */
+  curl_easy_getinfo (st->client->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status != 200)
+    return len;
+  if (!st->func ((const guint8 *) ptr, len, st->user_data))
+    return 0;
+  st->received += len;
+  return len;
+}
+
+GstCacheHttpClient *
+gst_cache_http_client_new (const gchar * url, guint connect_timeout_ms,
+    guint stall_timeout_ms, GError ** error)
+{
+  static GOnce once = G_ONCE_INIT;
+  GstCacheHttpClient *client;
+  CURLU *u;
+  gchar *scheme = NULL, *user = NULL, *password = NULL, *clean = NULL;
+  gboolean ok;
+
+  g_once (&once, global_init, NULL);
+  u = curl_url ();
+  ok = curl_url_set (u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get (u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+      (g_ascii_strcasecmp (scheme, "http") == 0 ||
+      g_ascii_strcasecmp (scheme, "https") == 0);
+  if (!ok) {
+    /* the URL may hold credentials: it is not quoted */
+    g_set_error (error, GST_CACHE_REMOTE_ERROR, GST_CACHE_REMOTE_ERROR_CONFIG,
+        "Not an http:// or https:// URL");
+    curl_free (scheme);
+    curl_url_cleanup (u);
+    return NULL;
+  }
+  curl_url_get (u, CURLUPART_USER, &user, CURLU_URLDECODE);
+  curl_url_get (u, CURLUPART_PASSWORD, &password, CURLU_URLDECODE);
+  curl_url_set (u, CURLUPART_USER, NULL, 0);
+  curl_url_set (u, CURLUPART_PASSWORD, NULL, 0);
+  /* a fragment is never sent */
+  curl_url_set (u, CURLUPART_FRAGMENT, NULL, 0);
+  curl_url_get (u, CURLUPART_URL, &clean, 0);
+  curl_url_cleanup (u);
+
+  client = g_new0 (GstCacheHttpClient, 1);
+  client->clean = g_strdup (clean);
+  if (user)
+    client->userpwd = g_strdup_printf ("%s:%s", user, password ? password : "");
+  client->connect_timeout_ms = connect_timeout_ms;
+  client->stall_timeout_ms = stall_timeout_ms;
+  curl_free (scheme);
+  curl_free (clean);
+  if (user)
+    memset (user, 0, strlen (user));
+  curl_free (user);
+  if (password)
+    memset (password, 0, strlen (password));
+  curl_free (password);
+
+  client->curl = curl_easy_init ();
+  if (client->curl == NULL) {
+    g_set_error (error, GST_CACHE_REMOTE_ERROR, GST_CACHE_REMOTE_ERROR_CONFIG,
+        "Could not make an HTTP client");
+    gst_cache_http_client_free (client);
+    return NULL;
+  }
+  return client;
+}
+
+const gchar *
+gst_cache_http_client_get_url (GstCacheHttpClient * client)
+{
+  return client->clean;
+}
+
+/* a response header's value, or NULL; the last one of its name */
+static gchar *
+response_header (CURL * c, const gchar * name)
+{
+  struct curl_header *h = NULL;
+
+  if (curl_easy_header (c, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK ||
+      h == NULL)
+    return NULL;
+  /* a header sent several times: the last one */
+  if (h->amount > 1 && curl_easy_header (c, name, h->amount - 1,
+          CURLH_HEADER, -1, &h) != CURLHE_OK)
+    return NULL;
+  return g_strstrip (g_strdup (h->value));
+}
+
+gboolean
+gst_cache_http_client_request (GstCacheHttpClient * client,
+    const gchar * const *headers, GstCacheHttpBodyFunc body,
+    gpointer user_data, GstCacheHttpResponse * resp, guint64 * received,
+    GError ** error)
+{
+  CURL *c = client->curl;
+  BodyState st = { client, body, user_data, 0 };
+  struct curl_slist *hdrs = NULL;
+  curl_off_t length = -1;
+  gboolean ok;
+  guint i;
+
+  memset (resp, 0, sizeof (*resp));
+  resp->content_length = -1;
+  setup_common (c, client->clean, client->connect_timeout_ms, client->errbuf);
+  if (body) {
+    /* a download as long as it moves: a stall fails it */
+    curl_easy_setopt (c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt (c, CURLOPT_LOW_SPEED_TIME,
+        (long) MAX (1, client->stall_timeout_ms / 1000));
+    curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, body_cb);
+    curl_easy_setopt (c, CURLOPT_WRITEDATA, &st);
+  } else {
+    curl_easy_setopt (c, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, (long) client->stall_timeout_ms);
+  }
+  for (i = 0; headers && headers[i]; i++)
+    hdrs = curl_slist_append (hdrs, headers[i]);
+  if (hdrs)
+    curl_easy_setopt (c, CURLOPT_HTTPHEADER, hdrs);
+  if (client->userpwd) {
+    curl_easy_setopt (c, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
+    curl_easy_setopt (c, CURLOPT_USERPWD, client->userpwd);
+  }
+  ok = perform_common (c, client->errbuf, body ? "GET" : "HEAD",
+      &resp->status, error);
+  /* after a failed transfer too: the headers say what was promised */
+  curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, &resp->status);
+  curl_easy_getinfo (c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+  resp->content_length = length;
+  resp->etag = response_header (c, "ETag");
+  resp->last_modified = response_header (c, "Last-Modified");
+  resp->date = response_header (c, "Date");
+  if (received)
+    *received = st.received;
+  curl_slist_free_all (hdrs);
+  return ok;
+}
+
+void
+gst_cache_http_client_free (GstCacheHttpClient * client)
+{
+  if (client == NULL)
+    return;
+  if (client->curl)
+    curl_easy_cleanup (client->curl);
+  if (client->userpwd)
+    memset (client->userpwd, 0, strlen (client->userpwd));
+  g_free (client->userpwd);
+  g_free (client->clean);
+  g_free (client);
+}
+
+void
+gst_cache_http_response_clear (GstCacheHttpResponse * resp)
+{
+  g_clear_pointer (&resp->etag, g_free);
+  g_clear_pointer (&resp->last_modified, g_free);
+  g_clear_pointer (&resp->date, g_free);
 }

@@ -1,0 +1,351 @@
+#!/usr/bin/env python3
+# gst-reuse: cachebin with its input on an HTTP server
+#
+# Copyright (C) 2026 The gst-reuse authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Usage: cachebin_http.py TOOLS_DIR
+#
+# souphttpsrc location=http://127.0.0.1:PORT/in/in.mp4 ! cachebin ... !
+# filesink, against the test's own nginx (cache_remote.py's, on a free
+# loopback port, in a temporary directory, stopped by pid) and against
+# small servers of the test that misbehave:
+#
+# 1. a miss (the store downloads and hashes the object, souphttpsrc
+#    downloads it again for the chain), stored; then a hit whose only
+#    request of the store is one conditional HEAD (the access log), with
+#    the output of the same line without cachebin;
+# 2. the object replaced on the server (a new ETag): a miss with the new
+#    object's output, never the old result;
+# 3. the trust boundary: other bytes with the same size and mtime keep
+#    nginx's ETag (mtime and size): the old result is replayed, as any
+#    HTTP cache would serve it; trust-stat=false downloads and is right;
+# 4. a location without ETag and Last-Modified: downloaded every run;
+# 5. 404 and connection refused: a bypass with its reason, and the
+#    pipeline's own error from souphttpsrc, as without cachebin;
+# 6. a body cut short of its Content-Length: not stored (bypass);
+# 7. a server that gives the chain other bytes than it gave the store:
+#    a miss not stored (input-modified).
+
+import http.client
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cache_remote import Liar, Nginx, check, fail, free_port, stop  # noqa
+
+MSG = re.compile(r'cachebin, result=\(string\)(\w+),.*?;')
+CHAIN = ('qtdemux ! h264parse ! video/x-h264,stream-format=byte-stream '
+         '! identity silent=false')
+PLAIN = ['qtdemux', '!', 'h264parse', '!',
+         'video/x-h264,stream-format=byte-stream']
+# in.mp4 as files, and the same without validators
+EXTRA = ('    location /in/ {{ alias {dir}/in/; }}\n'
+         '    location /noval/ {{ alias {dir}/in/; etag off; '
+         'if_modified_since off; add_header Last-Modified ""; }}\n')
+PAST = 1700000000
+
+
+class Env:
+    def __init__(self, tools_dir, top):
+        self.launch = os.path.join(tools_dir, 'gst-launch-1.0')
+        self.top = top
+        self.n = 0
+        self.env = dict(os.environ)
+        if self.env.get('GST_REUSE_SANITIZER_PRELOAD'):
+            self.env['LD_PRELOAD'] = self.env['GST_REUSE_SANITIZER_PRELOAD']
+
+    def out(self):
+        self.n += 1
+        return os.path.join(self.top, f'out-{self.n}')
+
+    def launch_line(self, args, expect_ok=True):
+        proc = subprocess.run([self.launch, '-m', '-v'] + args,
+                              env=self.env, capture_output=True, text=True,
+                              timeout=120)
+        if expect_ok and proc.returncode != 0:
+            fail(f'pipeline failed ({proc.returncode}): {" ".join(args)}\n'
+                 f'{proc.stdout}{proc.stderr}')
+        return proc
+
+    def run(self, url, cache, expect_ok=True, props=(), src_props=()):
+        """the cachebin line: its message's fields, the output, gst-launch's
+        output, whether the chain ran"""
+        out = self.out()
+        proc = self.launch_line(
+            ['souphttpsrc', f'location={url}'] + list(src_props) +
+            ['!', 'cachebin', f'cache-dir={cache}', f'description={CHAIN}']
+            + list(props) + ['!', 'filesink', f'location={out}'],
+            expect_ok)
+        msgs = [dict(re.findall(r'([\w-]+)=\([\w]+\)"?([^,;"]*)"?', m))
+                for m in (x.group(0) for x in MSG.finditer(proc.stdout))]
+        check(len(msgs) == 1, f'expected one cachebin message:\n'
+              f'{proc.stdout}{proc.stderr}')
+        ran = 'last-message' in proc.stdout
+        data = b''
+        if os.path.exists(out):
+            with open(out, 'rb') as f:
+                data = f.read()
+        return msgs[0], data, proc, ran
+
+    def plain(self, url, expect_ok=True, src_props=()):
+        """the same line without cachebin"""
+        out = self.out()
+        proc = self.launch_line(['souphttpsrc', f'location={url}'] +
+                                list(src_props) + ['!'] + PLAIN +
+                                ['!', 'filesink', f'location={out}'],
+                                expect_ok)
+        data = b''
+        if os.path.exists(out):
+            with open(out, 'rb') as f:
+                data = f.read()
+        return data, proc
+
+    def make_mp4(self, path, pattern):
+        # faststart: qtdemux reads it front to back in push mode
+        proc = subprocess.run(
+            [self.launch, '-q', 'videotestsrc', 'num-buffers=30',
+             f'pattern={pattern}', '!',
+             'video/x-raw,width=160,height=120,framerate=30/1', '!',
+             'x264enc', 'speed-preset=ultrafast', 'threads=1', '!',
+             'mp4mux', 'faststart=true', '!', 'filesink',
+             f'location={path}'], env=self.env, capture_output=True,
+            text=True, timeout=120)
+        check(proc.returncode == 0, f'making {path} failed:\n{proc.stderr}')
+        with open(path, 'rb') as f:
+            return f.read()
+
+
+def error_line(proc):
+    """gst-launch's ERROR line, without the element's name"""
+    for ln in (proc.stdout + proc.stderr).splitlines():
+        if ln.startswith('ERROR: from element'):
+            return re.sub(r'/GstPipeline:pipeline\d+/\w+:\w+', 'SRC', ln)
+    return None
+
+
+def requests(nginx, since, path):
+    """access log lines after @since lines, for @path: (method, agent)"""
+    with open(nginx.access) as f:
+        lines = f.read().splitlines()[since:]
+    out = []
+    for ln in lines:
+        m = re.search(r'"(\w+) (\S+) HTTP/[\d.]+" (\d+) (\d+) "[^"]*" '
+                      r'"([^"]*)"', ln)
+        if m and m.group(2) == path:
+            out.append((m.group(1), m.group(5), int(m.group(3)),
+                        int(m.group(4))))
+    return out
+
+
+def log_len(nginx):
+    with open(nginx.access) as f:
+        return len(f.read().splitlines())
+
+
+def by_store(reqs):
+    return [r for r in reqs if r[1].startswith('gst-reuse/')]
+
+
+def by_soup(reqs):
+    return [r for r in reqs if not r[1].startswith('gst-reuse/')]
+
+
+def write_object(path, data, mtime):
+    with open(path, 'wb') as f:
+        f.write(data)
+    os.utime(path, (mtime, mtime))
+
+
+class Swap(Liar):
+    """a server without validators whose first GET of anything gets
+    @body, and every later one @other (same length): the object changes
+    between the store's download and souphttpsrc's"""
+
+    def __init__(self, body, other):
+        super().__init__(body, 'swap')
+        self.other = other
+        self.gets = 0
+
+    def serve(self, c):
+        data = b''
+        while b'\r\n\r\n' not in data:
+            chunk = c.recv(65536)
+            if not chunk:
+                c.close()
+                return
+            data += chunk
+        line = data.split(b'\r\n')[0].decode()
+        self.requests.append(line)
+        body = self.body
+        if line.startswith('GET'):
+            self.gets += 1
+            if self.gets > 1:
+                body = self.other
+        c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n'
+                  b'Content-Type: video/mp4\r\nConnection: close\r\n\r\n'
+                  % len(body))
+        if not line.startswith('HEAD'):
+            c.sendall(body)
+        c.close()
+
+
+def main():
+    if len(sys.argv) != 2:
+        print('usage: cachebin_http.py TOOLS_DIR')
+        sys.exit(2)
+    if shutil.which('nginx') is None and not os.path.exists('/usr/sbin/nginx'):
+        print('SKIP: nginx is not installed (scripts/deps)')
+        sys.exit(77)
+    os.environ['PATH'] += ':/usr/sbin'
+    top = tempfile.mkdtemp(prefix='cachebin-http-')
+    os.chmod(top, 0o755)
+    servers = []
+    try:
+        env = Env(sys.argv[1], top)
+        nginx = Nginx(top, EXTRA)
+        servers.append(nginx.proc)
+        indir = os.path.join(nginx.dir, 'in')
+        os.makedirs(indir)
+        os.chmod(indir, 0o755)
+        obj = os.path.join(indir, 'in.mp4')
+        a = env.make_mp4(os.path.join(top, 'a.mp4'), 'smpte')
+        b = env.make_mp4(os.path.join(top, 'b.mp4'), 'ball')
+        check(a != b, 'the two inputs are the same')
+        write_object(obj, a, PAST)
+        url = f'http://127.0.0.1:{nginx.port}/in/in.mp4'
+        path = '/in/in.mp4'
+        cache = os.path.join(top, 'cache')
+
+        # 1. miss, then a hit after one HEAD
+        want_a, _ = env.plain(url)
+        check(len(want_a) > 1000, 'the plain pipeline wrote nothing')
+        n = log_len(nginx)
+        m, got, proc, ran = env.run(url, cache)
+        check(m['result'] == 'miss' and m.get('stored') == 'true',
+              f'first run: expected a stored miss, got {m}')
+        check(m['input-digest-recalled'] == 'false', f'{m}')
+        check(int(m['input-bytes']) == len(a), f'input-bytes: {m}')
+        check(ran and got == want_a, 'first run: output differs from the '
+              'line without cachebin')
+        reqs = requests(nginx, n, path)
+        check([r[0] for r in by_store(reqs)] == ['GET'],
+              f'miss: the store should GET the object once: {reqs}')
+        check(by_store(reqs)[0][3] == len(a), f'store GET: {reqs}')
+        check([r[0] for r in by_soup(reqs)] == ['GET'] and
+              by_soup(reqs)[0][3] == len(a),
+              f'miss: souphttpsrc should download the object: {reqs}')
+        key = m['key']
+
+        n = log_len(nginx)
+        m, got, proc, ran = env.run(url, cache)
+        check(m['result'] == 'hit' and m['key'] == key,
+              f'second run: expected a hit, got {m}')
+        check(m['input-digest-recalled'] == 'true', f'not recalled: {m}')
+        check(not ran and got == want_a, 'hit: wrong output, or the chain ran')
+        reqs = requests(nginx, n, path)
+        check([(r[0], r[2]) for r in by_store(reqs)] == [('HEAD', 304)],
+              f'hit: the store should send one HEAD (304): {reqs}')
+        soup = by_soup(reqs)
+        print(f'hit: souphttpsrc requests {soup}')
+        check(all(r[0] == 'GET' for r in soup) and len(soup) <= 1,
+              f'hit: souphttpsrc: {reqs}')
+
+        # 2. replaced on the server: a new ETag, a miss, the new output
+        write_object(obj, b, PAST + 100)
+        want_b, _ = env.plain(url)
+        check(want_b != want_a, 'the new input gives the old output')
+        n = log_len(nginx)
+        m, got, proc, ran = env.run(url, cache)
+        check(m['result'] == 'miss' and m.get('stored') == 'true' and
+              m['key'] != key, f'replaced: expected a new miss, got {m}')
+        check(ran and got == want_b, 'replaced: wrong output')
+        reqs = by_store(requests(nginx, n, path))
+        check([(r[0], r[2]) for r in reqs] == [('HEAD', 200), ('GET', 200)],
+              f'replaced: expected HEAD then GET by the store: {reqs}')
+        m, got, proc, ran = env.run(url, cache)
+        check(m['result'] == 'hit' and got == want_b, f'replaced: {m}')
+
+        # 3. the trust boundary: same size, same mtime, other bytes
+        same = bytearray(b)
+        same[-10] ^= 0xff
+        same = bytes(same)
+        write_object(obj, same, PAST + 100)
+        want_same, _ = env.plain(url)
+        check(want_same != want_b, 'the flipped byte is not in the output')
+        m, got, proc, ran = env.run(url, cache)
+        check(m['result'] == 'hit' and m['input-digest-recalled'] == 'true'
+              and got == want_b, f'same ETag: expected the stored result '
+              f'(the server\'s validator is trusted), got {m}')
+        m, got, proc, ran = env.run(url, cache, props=['trust-stat=false'])
+        check(m['result'] == 'miss' and m['input-digest-recalled'] == 'false'
+              and got == want_same, f'trust-stat=false: expected a miss '
+              f'with the right output, got {m}')
+
+        # 4. no validators: downloaded every run
+        write_object(obj, a, PAST)
+        noval = f'http://127.0.0.1:{nginx.port}/noval/in.mp4'
+        conn = http.client.HTTPConnection('127.0.0.1', nginx.port)
+        conn.request('HEAD', '/noval/in.mp4')
+        hdrs = conn.getresponse().getheaders()
+        conn.close()
+        check(not any(h[0].lower() in ('etag', 'last-modified')
+                      for h in hdrs), f'/noval/ has validators: {hdrs}')
+        n = log_len(nginx)
+        for i in range(2):
+            m, got, proc, ran = env.run(noval, cache)
+            check(m['input-digest-recalled'] == 'false' and
+                  m['result'] == 'hit' and m['key'] == key and
+                  got == want_a, f'no validators, run {i}: {m}')
+        reqs = by_store(requests(nginx, n, '/noval/in.mp4'))
+        check([r[0] for r in reqs] == ['GET', 'GET'],
+              f'no validators: expected a GET by the store each run: {reqs}')
+
+        # 5. 404 and connection refused: as without cachebin
+        for what, bad, reason in (
+                ('404', f'http://127.0.0.1:{nginx.port}/in/missing.mp4',
+                 'input-unreadable'),
+                ('refused', f'http://127.0.0.1:{free_port()}/in.mp4',
+                 'input-unreachable')):
+            _, plain = env.plain(bad, expect_ok=False)
+            m, got, proc, ran = env.run(bad, cache, expect_ok=False)
+            check(m['result'] == 'bypass' and m.get('reason') == reason,
+                  f'{what}: expected a bypass ({reason}), got {m}')
+            check(proc.returncode != 0 and plain.returncode != 0,
+                  f'{what}: the pipeline should fail')
+            check(error_line(proc) is not None and
+                  error_line(proc) == error_line(plain),
+                  f'{what}: another error than without cachebin:\n'
+                  f'{error_line(proc)}\n{error_line(plain)}')
+
+        # 6. a body cut short of its Content-Length
+        liar = Liar(a, 'cut')
+        cut = f'http://127.0.0.1:{liar.port}/in.mp4'
+        m, got, proc, ran = env.run(cut, cache, expect_ok=False,
+                                    src_props=['retries=0'])
+        check(m['result'] == 'bypass' and m.get('reason') ==
+              'input-unreadable', f'cut body: expected a bypass, got {m}')
+
+        # 7. the chain gets other bytes than the store hashed
+        swap = Swap(b, same)
+        url7 = f'http://127.0.0.1:{swap.port}/in.mp4'
+        m, got, proc, ran = env.run(url7, os.path.join(top, 'cache7'))
+        check(m['result'] == 'miss' and m.get('stored') == 'false' and
+              m.get('reason') == 'input-modified',
+              f'swapped object: expected a miss not stored, got {m}')
+        check(got == want_same, 'swapped object: the output is not the '
+              'chain\'s output of what souphttpsrc got')
+        check(swap.gets == 2, f'swap: {swap.requests}')
+    finally:
+        for p in servers:
+            stop(p)
+        shutil.rmtree(top, ignore_errors=True)
+    print('PASS')
+
+
+if __name__ == '__main__':
+    main()
