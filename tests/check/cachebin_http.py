@@ -58,6 +58,28 @@ class Env:
         self.env = dict(os.environ)
         if self.env.get('GST_REUSE_SANITIZER_PRELOAD'):
             self.env['LD_PRELOAD'] = self.env['GST_REUSE_SANITIZER_PRELOAD']
+        self.suppress_soup_leak()
+
+    def suppress_soup_leak(self):
+        """In the sanitizer build: souphttpsrc alone, without cachebin
+        (souphttpsrc ! qtdemux ! filesink), leaks 48 bytes that GLib 2.74
+        allocates inside g_object_unref() when the pipeline's last GstContext
+        goes (souphttpsrc shares its GstSoupSession through one): the stack
+        is GLib's and GStreamer's only (g_object_unref, g_value_unset,
+        gst_structure_free, the element's finalize). The suppression is this
+        test's own, added to the project's list: an allocation made while a
+        structure is freed."""
+        opts = self.env.get('LSAN_OPTIONS', '')
+        m = re.search(r'(?:^|:)suppressions=([^:]+)', opts)
+        if m is None:
+            return
+        with open(m.group(1)) as f:
+            text = f.read()
+        path = os.path.join(self.top, 'lsan.supp')
+        with open(path, 'w') as f:
+            f.write(text + '\n# cachebin_http.py: see suppress_soup_leak\n'
+                    'leak:gst_structure_free\n')
+        self.env['LSAN_OPTIONS'] = opts.replace(m.group(1), path)
 
     def out(self):
         self.n += 1
@@ -72,7 +94,8 @@ class Env:
                  f'{proc.stdout}{proc.stderr}')
         return proc
 
-    def run(self, url, cache, expect_ok=True, props=(), src_props=()):
+    def run(self, url, cache, expect_ok=True, props=(), src_props=(),
+            n_msgs=1):
         """the cachebin line: its message's fields, the output, gst-launch's
         output, whether the chain ran"""
         out = self.out()
@@ -83,14 +106,14 @@ class Env:
             expect_ok)
         msgs = [dict(re.findall(r'([\w-]+)=\([\w]+\)"?([^,;"]*)"?', m))
                 for m in (x.group(0) for x in MSG.finditer(proc.stdout))]
-        check(len(msgs) == 1, f'expected one cachebin message:\n'
+        check(len(msgs) == n_msgs, f'expected {n_msgs} cachebin messages:\n'
               f'{proc.stdout}{proc.stderr}')
         ran = 'last-message' in proc.stdout
         data = b''
         if os.path.exists(out):
             with open(out, 'rb') as f:
                 data = f.read()
-        return msgs[0], data, proc, ran
+        return msgs[0] if msgs else None, data, proc, ran
 
     def plain(self, url, expect_ok=True, src_props=()):
         """the same line without cachebin"""
@@ -155,6 +178,13 @@ def by_soup(reqs):
     return [r for r in reqs if not r[1].startswith('gst-reuse/')]
 
 
+def entries(cache):
+    out = []
+    for root, _, names in os.walk(os.path.join(cache, 'entries')):
+        out += names
+    return out
+
+
 def write_object(path, data, mtime):
     with open(path, 'wb') as f:
         f.write(data)
@@ -164,11 +194,13 @@ def write_object(path, data, mtime):
 class Swap(Liar):
     """a server without validators whose first GET of anything gets
     @body, and every later one @other (same length): the object changes
-    between the store's download and souphttpsrc's"""
+    between the store's download and souphttpsrc's; @cut: the later ones
+    get half of @other, then the connection is closed"""
 
-    def __init__(self, body, other):
+    def __init__(self, body, other, cut=False):
         super().__init__(body, 'swap')
         self.other = other
+        self.cut = cut
         self.gets = 0
 
     def serve(self, c):
@@ -189,6 +221,8 @@ class Swap(Liar):
         c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n'
                   b'Content-Type: video/mp4\r\nConnection: close\r\n\r\n'
                   % len(body))
+        if self.cut and self.gets > 1:
+            body = body[:len(body) // 2]
         if not line.startswith('HEAD'):
             c.sendall(body)
         c.close()
@@ -340,6 +374,31 @@ def main():
         check(got == want_same, 'swapped object: the output is not the '
               'chain\'s output of what souphttpsrc got')
         check(swap.gets == 2, f'swap: {swap.requests}')
+
+        # 8. souphttpsrc's download cut short (the store's was whole): its
+        # error, as without cachebin, and nothing stored
+        cache8 = os.path.join(top, 'cache8')
+        swap = Swap(b, b, cut=True)
+        url8 = f'http://127.0.0.1:{swap.port}/in.mp4'
+        m, got, proc, ran = env.run(url8, cache8, expect_ok=False, n_msgs=0)
+        check(proc.returncode != 0 and error_line(proc) and
+              'GstSoupHTTPSrc' in proc.stdout + proc.stderr,
+              f'cut download: expected souphttpsrc\'s error:\n{proc.stdout}')
+        check(entries(cache8) == [], f'cut download: stored {entries(cache8)}')
+        # the store's, souphttpsrc's, and its retry from where it was cut
+        # (a Range request that this server answers with a 200: souphttpsrc
+        # fails with "Server does not support seeking")
+        check(swap.gets == 3, f'cut: {swap.requests}')
+
+        # 9. upstream ends early (num-buffers): the chain did not get the
+        # whole object, the run is not stored
+        m, got, proc, ran = env.run(url, cache8,
+                                    src_props=['num-buffers=1',
+                                               'blocksize=4096'])
+        check(m['result'] == 'miss' and m.get('stored') == 'false' and
+              m.get('reason') == 'incomplete-input',
+              f'num-buffers=1: expected incomplete-input, got {m}')
+        check(entries(cache8) == [], f'num-buffers: stored {entries(cache8)}')
     finally:
         for p in servers:
             stop(p)
