@@ -26,5 +26,7 @@
 #include "cache-prelude.h"
 #include "gstcachestore.h"
 #include "gstcacheinput.h"
+#include "cache-enumtypes.h"
+#include "gstcachediscoverer.h"
 
 #endif /* __GST_CACHE_H__ */

@@ -26,6 +26,7 @@
 #include <gst/pbutils/pbutils.h>
 
 #include "cache-prelude.h"
+#include "cache-enumtypes.h"
 
 G_BEGIN_DECLS
 
@@ -77,6 +78,9 @@ GstCacheResult gst_cache_discoverer_info_get_result (GstDiscovererInfo *
 
 GST_CACHE_API
 const gchar *gst_cache_discoverer_info_get_source (GstDiscovererInfo * info);
+
+GST_CACHE_API
+const gchar *gst_cache_discoverer_info_get_key (GstDiscovererInfo * info);
 
 G_END_DECLS
 

@@ -1,0 +1,456 @@
+/* gst-reuse: media analysis in the cache: key material and entries
+ * Copyright (C) 2026 The gst-reuse authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstcacheanalysis.h"
+
+#include <string.h>
+
+GST_DEBUG_CATEGORY_EXTERN (gst_cache_discoverer_debug);
+#define GST_CAT_DEFAULT gst_cache_discoverer_debug
+
+/* The environment: which plugins can take part in an analysis.
+ *
+ * GstDiscoverer runs uridecodebin, which picks a source by the URI's
+ * scheme, typefinds, and plugs demuxers, parsers, decoders and
+ * depayloaders by rank. The bound: every element factory of rank MARGINAL
+ * or above whose klass names Demuxer, Parser, Decoder or Depayloader (what
+ * decodebin can plug), every typefind factory, and uridecodebin and
+ * decodebin themselves. Each plugin that provides one of them goes into the
+ * key by name and version; the factories themselves (name, plugin, rank)
+ * go in as the SHA-256 of their sorted list, so that a rank changed through
+ * GST_PLUGIN_FEATURE_RANK, a factory added or removed, changes the key too.
+ * Sources (filesrc is in GStreamer's core, whose version is in the key) and
+ * the libraries below the plugins (FFmpeg below gst-libav) are not in it.
+ *
+ * Reading the registry's feature lists costs a millisecond or so; the text
+ * is kept for the process and made again when the registry's feature list
+ * cookie changes (a plugin or feature added or removed). A rank changed
+ * later by the application with gst_plugin_feature_set_rank() does not
+ * change the cookie and is not seen. */
+
+static GMutex env_lock;
+static gboolean env_valid;
+static guint32 env_cookie;
+static gchar *env_gstreamer;
+static gchar *env_pbutils;
+static gchar *env_plugins;
+static gchar *env_factories;
+
+static gboolean
+klass_participates (const gchar * klass)
+{
+  return klass != NULL && (strstr (klass, "Demuxer") != NULL ||
+      strstr (klass, "Parser") != NULL || strstr (klass, "Decoder") != NULL ||
+      strstr (klass, "Depayloader") != NULL);
+}
+
+static gint
+compare_strptr (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+static void
+add_feature (GstPluginFeature * f, const gchar * kind, GPtrArray * lines,
+    GHashTable * plugins)
+{
+  const gchar *plugin = gst_plugin_feature_get_plugin_name (f);
+
+  if (plugin == NULL)
+    plugin = "(static)";
+  g_ptr_array_add (lines, g_strdup_printf ("%s %s %s %u", kind,
+          gst_plugin_feature_get_name (f), plugin,
+          gst_plugin_feature_get_rank (f)));
+  g_hash_table_add (plugins, g_strdup (plugin));
+}
+
+static void
+env_compute (GstRegistry * registry)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  GHashTable *plugins = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
+  GString *text = g_string_new (NULL);
+  GList *features, *l;
+  GPtrArray *names;
+  GHashTableIter iter;
+  gpointer name;
+  guint i;
+
+  features = gst_registry_get_feature_list (registry, GST_TYPE_ELEMENT_FACTORY);
+  for (l = features; l; l = l->next) {
+    GstPluginFeature *f = l->data;
+    const gchar *fname = gst_plugin_feature_get_name (f);
+
+    if (!strcmp (fname, "uridecodebin") || !strcmp (fname, "decodebin") ||
+        (gst_plugin_feature_get_rank (f) >= GST_RANK_MARGINAL &&
+            klass_participates (gst_element_factory_get_metadata
+                (GST_ELEMENT_FACTORY (f), GST_ELEMENT_METADATA_KLASS))))
+      add_feature (f, "element", lines, plugins);
+  }
+  gst_plugin_feature_list_free (features);
+
+  features = gst_registry_get_feature_list (registry,
+      GST_TYPE_TYPE_FIND_FACTORY);
+  for (l = features; l; l = l->next)
+    add_feature (l->data, "typefind", lines, plugins);
+  gst_plugin_feature_list_free (features);
+
+  g_ptr_array_sort (lines, compare_strptr);
+  for (i = 0; i < lines->len; i++)
+    g_string_append_printf (text, "%s\n", (gchar *) g_ptr_array_index (lines,
+            i));
+  g_free (env_factories);
+  env_factories = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+      text->str, text->len);
+
+  names = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, plugins);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    g_ptr_array_add (names, name);
+  g_ptr_array_sort (names, compare_strptr);
+  g_string_truncate (text, 0);
+  for (i = 0; i < names->len; i++) {
+    const gchar *pname = g_ptr_array_index (names, i);
+    GstPlugin *plugin = gst_registry_find_plugin (registry, pname);
+
+    g_string_append_printf (text, "%s %s\n", pname,
+        plugin ? gst_plugin_get_version (plugin) : "(none)");
+    if (plugin)
+      gst_object_unref (plugin);
+  }
+  g_free (env_plugins);
+  env_plugins = g_string_free (text, FALSE);
+  GST_DEBUG ("%u participating factories in %u plugins", lines->len,
+      names->len);
+
+  if (env_gstreamer == NULL) {
+    env_gstreamer = gst_version_string ();
+    env_pbutils = gst_plugins_base_version_string ();
+  }
+
+  g_ptr_array_unref (names);
+  g_ptr_array_unref (lines);
+  g_hash_table_unref (plugins);
+}
+
+void
+gst_cache_analysis_key_add_environment (GstCacheKey * key)
+{
+  GstRegistry *registry = gst_registry_get ();
+  guint32 cookie = gst_registry_get_feature_list_cookie (registry);
+
+  g_mutex_lock (&env_lock);
+  if (!env_valid || env_cookie != cookie) {
+    env_compute (registry);
+    env_cookie = cookie;
+    env_valid = TRUE;
+  }
+  gst_cache_key_add (key, "gstreamer", env_gstreamer);
+  gst_cache_key_add (key, "pbutils", env_pbutils);
+  gst_cache_key_add (key, "plugins", env_plugins);
+  gst_cache_key_add (key, "factories", env_factories);
+  g_mutex_unlock (&env_lock);
+}
+
+gchar *
+gst_cache_analysis_flags_to_string (GstDiscovererSerializeFlags flags)
+{
+  GString *s = g_string_new (NULL);
+  guint rest = flags & ~GST_DISCOVERER_SERIALIZE_ALL;
+
+  if (flags & GST_DISCOVERER_SERIALIZE_CAPS)
+    g_string_append (s, "+caps");
+  if (flags & GST_DISCOVERER_SERIALIZE_TAGS)
+    g_string_append (s, "+tags");
+  if (flags & GST_DISCOVERER_SERIALIZE_MISC)
+    g_string_append (s, "+misc");
+  if (rest)
+    g_string_append_printf (s, "+0x%x", rest);
+  if (s->len == 0)
+    g_string_append (s, "+none");
+  g_string_erase (s, 0, 1);
+  return g_string_free (s, FALSE);
+}
+
+/* Serialising. gst_discoverer_info_to_variant() (1.22) follows every
+ * stream's "next" without checking that a plain stream (neither container,
+ * audio, video nor subtitle) has one: such a result is not stored. */
+
+#define MAX_DEPTH 64
+
+static gboolean
+stream_serialisable (GstDiscovererStreamInfo * sinfo, guint depth)
+{
+  GstDiscovererStreamInfo *next;
+  gboolean ok = TRUE;
+
+  if (depth > MAX_DEPTH)
+    return FALSE;
+  next = gst_discoverer_stream_info_get_next (sinfo);
+  if (GST_IS_DISCOVERER_CONTAINER_INFO (sinfo)) {
+    GList *streams, *l;
+
+    streams = gst_discoverer_container_info_get_streams
+        (GST_DISCOVERER_CONTAINER_INFO (sinfo));
+    for (l = streams; l && ok; l = l->next)
+      ok = stream_serialisable (l->data, depth + 1);
+    gst_discoverer_stream_info_list_free (streams);
+  } else if (!GST_IS_DISCOVERER_AUDIO_INFO (sinfo) &&
+      !GST_IS_DISCOVERER_VIDEO_INFO (sinfo) &&
+      !GST_IS_DISCOVERER_SUBTITLE_INFO (sinfo) && next == NULL) {
+    ok = FALSE;
+  }
+  if (ok && next)
+    ok = stream_serialisable (next, depth + 1);
+  if (next)
+    gst_discoverer_stream_info_unref (next);
+  return ok;
+}
+
+const gchar *
+gst_cache_analysis_unstorable (GstDiscovererInfo * info)
+{
+  GstDiscovererStreamInfo *sinfo;
+  gboolean ok;
+
+  switch (gst_discoverer_info_get_result (info)) {
+    case GST_DISCOVERER_OK:
+      break;
+    case GST_DISCOVERER_URI_INVALID:
+      return "uri-invalid";
+    case GST_DISCOVERER_ERROR:
+      return "error";
+    case GST_DISCOVERER_TIMEOUT:
+      return "timeout";
+    case GST_DISCOVERER_BUSY:
+      return "busy";
+    case GST_DISCOVERER_MISSING_PLUGINS:
+      return "missing-plugins";
+    default:
+      return "unknown-result";
+  }
+  sinfo = gst_discoverer_info_get_stream_info (info);
+  if (sinfo == NULL)
+    return "no-streams";
+  ok = stream_serialisable (sinfo, 0);
+  gst_discoverer_stream_info_unref (sinfo);
+  return ok ? NULL : "unserialisable";
+}
+
+GBytes *
+gst_cache_analysis_serialize (GstDiscovererInfo * info,
+    GstDiscovererSerializeFlags flags)
+{
+  GVariant *v = g_variant_ref_sink (gst_discoverer_info_to_variant (info,
+          flags));
+  GBytes *bytes = g_variant_get_data_as_bytes (v);
+
+  g_variant_unref (v);
+  return bytes;
+}
+
+/* Restoring. gst_discoverer_info_from_variant() reads its input without
+ * any check (a wrong type is a critical warning or a crash), so the layout
+ * that _serialize_info() and gst_discoverer_info_to_variant_recurse()
+ * write is checked first, all of it:
+ *   v                          the wrapper
+ *    (vv)                      info, top stream
+ *     info: (mstbmsb)          uri, duration, seekable, tags, live
+ *     stream: (yvav) for 'c'   type, common, children (each a stream)
+ *             (yvv)  for 'a' (uuuuumst), 'v' (uuuuuuubuub), 's' ms, 'n'
+ *      common: (msmsmsmsv)     stream id, caps, tags, misc, next: () or a
+ *                              stream
+ * Tag lists must read "taglist..." (gst_tag_list_new_from_string() checks
+ * that with a critical warning). The entry was written by this code and
+ * checked by the store (checksum, and the signature of a remote one when
+ * configured); this guards against a writer of another version, or a
+ * backend that anyone can write to. */
+
+static gboolean
+valid_tags (GVariant * tuple, gsize index)
+{
+  GVariant *maybe = g_variant_get_child_value (tuple, index);
+  GVariant *str = g_variant_get_maybe (maybe);
+  gboolean ok = TRUE;
+
+  if (str) {
+    ok = g_str_has_prefix (g_variant_get_string (str, NULL), "taglist");
+    g_variant_unref (str);
+  }
+  g_variant_unref (maybe);
+  return ok;
+}
+
+static gboolean valid_stream (GVariant * stream, guint depth);
+
+/* @boxed: a "v" holding what @type says */
+static gboolean
+valid_boxed (GVariant * tuple, gsize index, const gchar * type)
+{
+  GVariant *boxed = g_variant_get_child_value (tuple, index);
+  GVariant *inner = g_variant_get_variant (boxed);
+  gboolean ok = g_variant_is_of_type (inner, G_VARIANT_TYPE (type));
+
+  g_variant_unref (inner);
+  g_variant_unref (boxed);
+  return ok;
+}
+
+static gboolean
+valid_common (GVariant * stream, guint depth)
+{
+  GVariant *boxed = g_variant_get_child_value (stream, 1);
+  GVariant *common = g_variant_get_variant (boxed);
+  gboolean ok = FALSE;
+
+  if (g_variant_is_of_type (common, G_VARIANT_TYPE ("(msmsmsmsv)")) &&
+      valid_tags (common, 2)) {
+    GVariant *nboxed = g_variant_get_child_value (common, 4);
+    GVariant *next = g_variant_get_variant (nboxed);
+
+    ok = g_variant_is_of_type (next, G_VARIANT_TYPE_UNIT) ||
+        valid_stream (next, depth + 1);
+    g_variant_unref (next);
+    g_variant_unref (nboxed);
+  }
+  g_variant_unref (common);
+  g_variant_unref (boxed);
+  return ok;
+}
+
+static gboolean
+valid_stream (GVariant * stream, guint depth)
+{
+  GVariant *child;
+  gboolean ok;
+  guchar type;
+
+  if (depth > MAX_DEPTH)
+    return FALSE;
+  if (g_variant_is_of_type (stream, G_VARIANT_TYPE ("(yvav)"))) {
+    GVariantIter iter;
+    GVariant *boxed;
+
+    child = g_variant_get_child_value (stream, 0);
+    type = g_variant_get_byte (child);
+    g_variant_unref (child);
+    if (type != 'c' || !valid_common (stream, depth))
+      return FALSE;
+    child = g_variant_get_child_value (stream, 2);
+    g_variant_iter_init (&iter, child);
+    ok = TRUE;
+    while (ok && (boxed = g_variant_iter_next_value (&iter))) {
+      GVariant *inner = g_variant_get_variant (boxed);
+
+      ok = valid_stream (inner, depth + 1);
+      g_variant_unref (inner);
+      g_variant_unref (boxed);
+    }
+    g_variant_unref (child);
+    return ok;
+  }
+  if (!g_variant_is_of_type (stream, G_VARIANT_TYPE ("(yvv)")))
+    return FALSE;
+  child = g_variant_get_child_value (stream, 0);
+  type = g_variant_get_byte (child);
+  g_variant_unref (child);
+  switch (type) {
+    case 'a':
+      ok = valid_boxed (stream, 2, "(uuuuumst)");
+      break;
+    case 'v':
+      ok = valid_boxed (stream, 2, "(uuuuuuubuub)");
+      break;
+    case 's':
+      ok = valid_boxed (stream, 2, "ms");
+      break;
+    case 'n':
+      /* not read by the parser */
+      ok = TRUE;
+      break;
+    default:
+      ok = FALSE;
+      break;
+  }
+  return ok && valid_common (stream, depth);
+}
+
+GstDiscovererInfo *
+gst_cache_analysis_restore (GBytes * payload, const gchar * uri,
+    const gchar ** why)
+{
+  GVariant *wrapper, *outer = NULL, *info_boxed = NULL, *info = NULL;
+  GVariant *stream_boxed = NULL, *stream = NULL, *fixed, *rebuilt;
+  GstDiscovererInfo *result = NULL;
+  guint64 duration;
+  gboolean seekable, live;
+  gchar *tags_str = NULL;
+
+  /* not trusted: the accessors stay within the bytes whatever they hold */
+  wrapper = g_variant_ref_sink (g_variant_new_from_bytes
+      (G_VARIANT_TYPE_VARIANT, payload, FALSE));
+  outer = g_variant_get_variant (wrapper);
+  if (!g_variant_is_of_type (outer, G_VARIANT_TYPE ("(vv)"))) {
+    *why = "not a serialised GstDiscovererInfo";
+    goto out;
+  }
+  info_boxed = g_variant_get_child_value (outer, 0);
+  info = g_variant_get_variant (info_boxed);
+  stream_boxed = g_variant_get_child_value (outer, 1);
+  stream = g_variant_get_variant (stream_boxed);
+  if (!g_variant_is_of_type (info, G_VARIANT_TYPE ("(mstbmsb)")) ||
+      !valid_tags (info, 3)) {
+    *why = "the result's fields do not parse";
+    goto out;
+  }
+  if (!valid_stream (stream, 0)) {
+    *why = "a stream's fields do not parse";
+    goto out;
+  }
+
+  /* the same fields with the URI that was asked for */
+  g_variant_get (info, "(mstbmsb)", NULL, &duration, &seekable, &tags_str,
+      &live);
+  fixed = g_variant_new ("(mstbmsb)", uri, duration, seekable, tags_str, live);
+  rebuilt = g_variant_ref_sink (g_variant_new_variant (g_variant_new ("(vv)",
+              fixed, stream)));
+  result = gst_discoverer_info_from_variant (rebuilt);
+  g_variant_unref (rebuilt);
+
+out:
+  g_free (tags_str);
+  if (stream)
+    g_variant_unref (stream);
+  if (stream_boxed)
+    g_variant_unref (stream_boxed);
+  if (info)
+    g_variant_unref (info);
+  if (info_boxed)
+    g_variant_unref (info_boxed);
+  g_variant_unref (outer);
+  g_variant_unref (wrapper);
+  return result;
+}
