@@ -85,25 +85,27 @@ class Env:
         self.n += 1
         return os.path.join(self.top, f'out-{self.n}')
 
-    def launch_line(self, args, expect_ok=True):
-        proc = subprocess.run([self.launch, '-m', '-v'] + args,
-                              env=self.env, capture_output=True, text=True,
-                              timeout=120)
+    def launch_line(self, args, expect_ok=True, debug=False):
+        env = dict(self.env)
+        if debug:
+            env['GST_DEBUG'] = '*cache*:7'
+        proc = subprocess.run([self.launch, '-m', '-v'] + args, env=env,
+                              capture_output=True, text=True, timeout=120)
         if expect_ok and proc.returncode != 0:
             fail(f'pipeline failed ({proc.returncode}): {" ".join(args)}\n'
                  f'{proc.stdout}{proc.stderr}')
         return proc
 
     def run(self, url, cache, expect_ok=True, props=(), src_props=(),
-            n_msgs=1):
+            n_msgs=1, debug=False):
         """the cachebin line: its message's fields, the output, gst-launch's
         output, whether the chain ran"""
         out = self.out()
-        proc = self.launch_line(
-            ['souphttpsrc', f'location={url}'] + list(src_props) +
-            ['!', 'cachebin', f'cache-dir={cache}', f'description={CHAIN}']
-            + list(props) + ['!', 'filesink', f'location={out}'],
-            expect_ok)
+        args = (['souphttpsrc', f'location={url}'] + list(src_props) +
+                ['!', 'cachebin', f'cache-dir={cache}',
+                 f'description={CHAIN}'] + list(props) +
+                ['!', 'filesink', f'location={out}'])
+        proc = self.launch_line(args, expect_ok, debug)
         msgs = [dict(re.findall(r'([\w-]+)=\([\w]+\)"?([^,;"]*)"?', m))
                 for m in (x.group(0) for x in MSG.finditer(proc.stdout))]
         check(len(msgs) == n_msgs, f'expected {n_msgs} cachebin messages:\n'
@@ -399,6 +401,34 @@ def main():
               m.get('reason') == 'incomplete-input',
               f'num-buffers=1: expected incomplete-input, got {m}')
         check(entries(cache8) == [], f'num-buffers: stored {entries(cache8)}')
+
+        # 10. credentials in the URL: sent by the store (nginx logs the
+        # user), named nowhere by the cache: not in its log lines, its
+        # message, its files
+        secret = 'Pw-Secret-771'
+        cache10 = os.path.join(top, 'cache10')
+        cred = f'http://tester:{secret}@127.0.0.1:{nginx.port}/in/in.mp4'
+        n = log_len(nginx)
+        for i in range(2):
+            m, got, proc, ran = env.run(cred, cache10, debug=True)
+            check(m['result'] == ('miss' if i == 0 else 'hit') and
+                  got == want_a, f'credentials, run {i}: {m}')
+            ours = [ln for ln in (proc.stdout + proc.stderr).splitlines()
+                    if 'cache' in ln.lower() and 'http-headers' not in ln]
+            leaks = [ln.replace(secret, 'SECRET') for ln in ours
+                     if secret in ln]
+            check(any('cachehttpinput' in ln for ln in ours) and not leaks,
+                  f'credentials, run {i}: the password is in {leaks}')
+        with open(nginx.access) as f:
+            lines = f.read().splitlines()[n:]
+        store = [ln for ln in lines if 'gst-reuse/' in ln]
+        check(len(store) == 2 and all(' - tester [' in ln for ln in store),
+              f'credentials: the store did not send them: {store}')
+        for root, _, names in os.walk(cache10):
+            for name in names:
+                with open(os.path.join(root, name), 'rb') as f:
+                    check(secret.encode() not in f.read(),
+                          f'credentials: the password is in {name}')
     finally:
         for p in servers:
             stop(p)

@@ -258,7 +258,9 @@ hash_by_pulling (GstCacheBin * self, GstCacheFileId * id, KeyRun * run)
  * object changed between the two downloads, or the server answers
  * upstream's request with other bytes) is not stored. Whether the chain
  * got the whole input is checked as for any push-mode input
- * (gstcachebinpads.c); this only compares the bytes, at EOS. */
+ * (gstcachebinpads.c); this only compares the bytes, at EOS. souphttpsrc
+ * always pushes: it cannot be pulled from before it has started, and the
+ * chain's pads are activated before it starts. */
 static void
 fed_hash_buffer (KeyRun * run, GstBuffer * buf)
 {
@@ -338,8 +340,9 @@ hash_http_input (GstCacheBin * self, KeyRun * run, const gchar * uri,
   run->fed_hasher = gst_cache_hasher_new_full (run->alg);
   run->probe_pad = gst_object_ref (self->sinkpad);
   run->probe_id = gst_pad_add_probe (self->sinkpad,
-      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST |
-      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, http_input_probe, run, NULL);
+      GST_PAD_PROBE_TYPE_PUSH | GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      http_input_probe, run, NULL);
   return TRUE;
 }
 
