@@ -58,7 +58,9 @@ struct _GstCacheStore
 GstCacheEntry *gst_cache_store_lookup_local (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], gboolean touch, gboolean * missing,
     GError ** error);
-/* gstcacheentry.c: an entry read whole into memory and checked */
+/* gstcacheentry.c: an entry checked, and read whole into memory or
+ * (large ones) kept open to be streamed; gst_cache_entry_get_data() reads
+ * a streamed entry's whole file into memory (checked again) */
 GstCacheEntry *gst_cache_store_load_entry (const guint8 key[GST_CACHE_KEY_SIZE],
     gint fd, gsize size, const gchar ** why, GError ** error);
 void gst_cache_entry_set_origin (GstCacheEntry * entry, const gchar * path,

@@ -178,9 +178,34 @@ GST_CACHE_API
 void gst_cache_entry_unref (GstCacheEntry * entry);
 GST_CACHE_API
 GstCacheEntryKind gst_cache_entry_get_kind (GstCacheEntry * entry);
+/* the payload in memory, and its size; NULL (with the size) for an entry
+ * that is streamed: read that one with gst_cache_entry_read() */
 GST_CACHE_API
 const guint8 *gst_cache_entry_get_payload (GstCacheEntry * entry,
     gsize * size);
+GST_CACHE_API
+guint64 gst_cache_entry_get_payload_size (GstCacheEntry * entry);
+/* TRUE for a large entry that is not held in memory: it was checked by
+ * reading its file once, and its payload is read from the file again,
+ * checked piece by piece against what the first reading saw */
+GST_CACHE_API
+gboolean gst_cache_entry_is_streamed (GstCacheEntry * entry);
+/* copies @size bytes of the payload from @offset into @dest. A streamed
+ * entry is read in order (each @offset where the previous read ended, or
+ * 0 to start again) by one reader at a time, and no byte is copied out
+ * before the piece of the file it is in was read and checked again; FALSE
+ * with GST_CACHE_STORE_ERROR_DAMAGED if the file changed since it was
+ * checked (or was cut short), after which every read fails */
+GST_CACHE_API
+gboolean gst_cache_entry_read (GstCacheEntry * entry, guint64 offset,
+    gpointer dest, gsize size, GError ** error);
+/* data of the entry's user (cachebin keeps its replay's buffer pool
+ * there), destroyed with the entry or when replaced */
+GST_CACHE_API
+void gst_cache_entry_set_user_data (GstCacheEntry * entry, gpointer data,
+    GDestroyNotify destroy);
+GST_CACHE_API
+gpointer gst_cache_entry_get_user_data (GstCacheEntry * entry);
 GST_CACHE_API
 GKeyFile *gst_cache_entry_get_meta (GstCacheEntry * entry);
 GST_CACHE_API

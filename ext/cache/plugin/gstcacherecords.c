@@ -543,20 +543,11 @@ body_string (const guint8 * body, guint32 len, guint32 skip)
   return g_strndup ((const gchar *) body + skip, len - skip);
 }
 
-GstMiniObject *
-gst_cache_records_read (GstCacheEntry * entry, gsize * pos)
+GstEvent *
+gst_cache_records_parse_event (guint32 type, const guint8 * body, guint32 len)
 {
-  gsize size;
-  const guint8 *p = gst_cache_entry_get_payload (entry, &size);
-  guint32 type = GST_READ_UINT32_LE (p + *pos);
-  guint32 len = GST_READ_UINT32_LE (p + *pos + 4);
-  const guint8 *body = p + *pos + GST_CACHE_RECORD_HEADER;
-  gsize body_offset = *pos + GST_CACHE_RECORD_HEADER;
   GstEvent *ev = NULL;
   gchar *s;
-
-  /* the store checked the records: lengths stay inside the payload */
-  *pos += GST_CACHE_RECORD_HEADER + GST_CACHE_ROUND_UP_8 (len);
 
   switch (type) {
     case GST_CACHE_RECORD_CAPS:{
@@ -617,29 +608,51 @@ gst_cache_records_read (GstCacheEntry * entry, gsize * pos)
       ev = gst_event_new_custom (GST_READ_UINT32_LE (body), st);
       break;
     }
-    case GST_CACHE_RECORD_BUFFER:{
-      guint32 metas = GST_READ_UINT32_LE (body + 44);
-      GstBuffer *buf;
-
-      if (metas > len - GST_CACHE_BUFFER_RECORD)
-        return NULL;
-      buf = gst_cache_entry_wrap (entry,
-          body_offset + GST_CACHE_BUFFER_RECORD + metas,
-          len - GST_CACHE_BUFFER_RECORD - metas);
-      restore_metas (buf, body + GST_CACHE_BUFFER_RECORD, metas);
-
-      GST_BUFFER_PTS (buf) = GST_READ_UINT64_LE (body);
-      GST_BUFFER_DTS (buf) = GST_READ_UINT64_LE (body + 8);
-      GST_BUFFER_DURATION (buf) = GST_READ_UINT64_LE (body + 16);
-      GST_BUFFER_OFFSET (buf) = GST_READ_UINT64_LE (body + 24);
-      GST_BUFFER_OFFSET_END (buf) = GST_READ_UINT64_LE (body + 32);
-      GST_BUFFER_FLAGS (buf) = GST_READ_UINT32_LE (body + 40);
-      return GST_MINI_OBJECT_CAST (buf);
-    }
     default:
       break;
   }
-  return GST_MINI_OBJECT_CAST (ev);
+  return ev;
+}
+
+void
+gst_cache_records_parse_buffer (GstBuffer * buf, const guint8 * body)
+{
+  restore_metas (buf, body + GST_CACHE_BUFFER_RECORD,
+      GST_READ_UINT32_LE (body + 44));
+  GST_BUFFER_PTS (buf) = GST_READ_UINT64_LE (body);
+  GST_BUFFER_DTS (buf) = GST_READ_UINT64_LE (body + 8);
+  GST_BUFFER_DURATION (buf) = GST_READ_UINT64_LE (body + 16);
+  GST_BUFFER_OFFSET (buf) = GST_READ_UINT64_LE (body + 24);
+  GST_BUFFER_OFFSET_END (buf) = GST_READ_UINT64_LE (body + 32);
+  GST_BUFFER_FLAGS (buf) = GST_READ_UINT32_LE (body + 40);
+}
+
+GstMiniObject *
+gst_cache_records_read (GstCacheEntry * entry, gsize * pos)
+{
+  gsize size;
+  const guint8 *p = gst_cache_entry_get_payload (entry, &size);
+  guint32 type = GST_READ_UINT32_LE (p + *pos);
+  guint32 len = GST_READ_UINT32_LE (p + *pos + 4);
+  const guint8 *body = p + *pos + GST_CACHE_RECORD_HEADER;
+  gsize body_offset = *pos + GST_CACHE_RECORD_HEADER;
+
+  /* the store checked the records: lengths stay inside the payload */
+  *pos += GST_CACHE_RECORD_HEADER + GST_CACHE_ROUND_UP_8 (len);
+
+  if (type == GST_CACHE_RECORD_BUFFER) {
+    guint32 metas = GST_READ_UINT32_LE (body + 44);
+    GstBuffer *buf;
+
+    if (metas > len - GST_CACHE_BUFFER_RECORD)
+      return NULL;
+    buf = gst_cache_entry_wrap (entry,
+        body_offset + GST_CACHE_BUFFER_RECORD + metas,
+        len - GST_CACHE_BUFFER_RECORD - metas);
+    gst_cache_records_parse_buffer (buf, body);
+    return GST_MINI_OBJECT_CAST (buf);
+  }
+  return GST_MINI_OBJECT_CAST (gst_cache_records_parse_event (type, body, len));
 }
 
 gchar *

@@ -61,6 +61,14 @@ GstBuffer *gst_cache_entry_wrap (GstCacheEntry * entry, gsize offset,
 /* the record at *@pos of a stream entry (an event or a buffer), and *@pos
  * moved past it; NULL for a record that no longer parses */
 GstMiniObject *gst_cache_records_read (GstCacheEntry * entry, gsize * pos);
+/* the same from a record read by other means (a streamed entry): the
+ * event of a record of @type whose body (@len bytes) is at @body, or NULL;
+ * and a buffer record's timestamps, offsets, flags and metas (@body: its
+ * fixed part and its metas) set on @buffer */
+GstEvent *gst_cache_records_parse_event (guint32 type, const guint8 * body,
+    guint32 len);
+void gst_cache_records_parse_buffer (GstBuffer * buffer,
+    const guint8 * body);
 
 G_END_DECLS
 
