@@ -25,7 +25,14 @@
 #    pipeline's own error from souphttpsrc, as without cachebin;
 # 6. a body cut short of its Content-Length: not stored (bypass);
 # 7. a server that gives the chain other bytes than it gave the store:
-#    a miss not stored (input-modified).
+#    a miss not stored (input-modified);
+# 8. souphttpsrc's download cut short: its error, nothing stored;
+# 9. num-buffers on the source: the chain did not get the whole object
+#    (incomplete-input);
+# 10. a weak ETag alone, a Last-Modified within 2 s of the response: not
+#     remembered, downloaded every run;
+# 11. credentials in the URL: sent by the store, in no output, message or
+#     file of the cache.
 
 import http.client
 import os
@@ -34,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cache_remote import Liar, Nginx, check, fail, free_port, stop  # noqa
@@ -194,15 +202,17 @@ def write_object(path, data, mtime):
 
 
 class Swap(Liar):
-    """a server without validators whose first GET of anything gets
-    @body, and every later one @other (same length): the object changes
-    between the store's download and souphttpsrc's; @cut: the later ones
-    get half of @other, then the connection is closed"""
+    """a server without validators (or with @headers) whose first GET of
+    anything gets @body, and every later one @other (same length): the
+    object changes between the store's download and souphttpsrc's; @cut:
+    the later ones get half of @other, then the connection is closed.
+    requests: (request line, whether the store sent it)"""
 
-    def __init__(self, body, other, cut=False):
+    def __init__(self, body, other, cut=False, headers=b''):
         super().__init__(body, 'swap')
         self.other = other
         self.cut = cut
+        self.headers = headers
         self.gets = 0
 
     def serve(self, c):
@@ -214,15 +224,15 @@ class Swap(Liar):
                 return
             data += chunk
         line = data.split(b'\r\n')[0].decode()
-        self.requests.append(line)
+        self.requests.append((line, b'User-Agent: gst-reuse/' in data))
         body = self.body
         if line.startswith('GET'):
             self.gets += 1
             if self.gets > 1:
                 body = self.other
         c.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n'
-                  b'Content-Type: video/mp4\r\nConnection: close\r\n\r\n'
-                  % len(body))
+                  b'Content-Type: video/mp4\r\nConnection: close\r\n'
+                  b'%s\r\n' % (len(body), self.headers))
         if self.cut and self.gets > 1:
             body = body[:len(body) // 2]
         if not line.startswith('HEAD'):
@@ -402,7 +412,32 @@ def main():
               f'num-buffers=1: expected incomplete-input, got {m}')
         check(entries(cache8) == [], f'num-buffers: stored {entries(cache8)}')
 
-        # 10. credentials in the URL: sent by the store (nginx logs the
+        # 10. validators that are not remembered: a weak ETag alone, and a
+        # Last-Modified within 2 s of the response (a file just written;
+        # its mtime is put a minute ahead so that a slow run, in the
+        # sanitizer build, cannot age it past 2 s): the store downloads
+        # every run
+        weak = Swap(a, a, headers=b'ETag: W/"weak-1"\r\n')
+        url11 = f'http://127.0.0.1:{weak.port}/in.mp4'
+        fresh = os.path.join(indir, 'fresh.mp4')
+        write_object(fresh, a, time.time() + 60)
+        url12 = f'http://127.0.0.1:{nginx.port}/in/fresh.mp4'
+        n = log_len(nginx)
+        for i in range(2):
+            for u in (url11, url12):
+                m, got, proc, ran = env.run(u, cache)
+                check(m['result'] == 'hit' and m['key'] == key and
+                      m['input-digest-recalled'] == 'false' and
+                      got == want_a, f'{u}, run {i}: {m}')
+        check([r for r in weak.requests if r[1]] ==
+              [('GET /in.mp4 HTTP/1.1', True)] * 2,
+              f'weak ETag: expected a GET by the store each run: '
+              f'{weak.requests}')
+        reqs = by_store(requests(nginx, n, '/in/fresh.mp4'))
+        check([r[0] for r in reqs] == ['GET', 'GET'],
+              f'fresh Last-Modified: expected a GET each run: {reqs}')
+
+        # 11. credentials in the URL: sent by the store (nginx logs the
         # user), named nowhere by the cache: not in its log lines, its
         # message, its files
         secret = 'Pw-Secret-771'
