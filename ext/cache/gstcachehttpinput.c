@@ -77,10 +77,12 @@ ensure_debug_category (void)
 
 #ifdef HAVE_LIBCURL
 
-/* the manifest of one URL */
+/* the manifest of one URL; it names the URL by its SHA-256 only: a query
+ * string may hold a signature (presigned URLs), a credential as good as a
+ * password until it expires */
 typedef struct
 {
-  gchar *url;
+  gchar *url;                   /* SHA-256 of the URL, hex */
   gchar *etag;                  /* strong, or NULL */
   gchar *last_modified;         /* or NULL */
   guint64 length;
@@ -98,6 +100,13 @@ http_manifest_clear (HttpManifest * m)
 }
 
 static gchar *
+url_hash (const gchar * url)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, url, -1);
+}
+
+/* stat/XX/<SHA-256 of "http\n" and the URL> */
+static gchar *
 http_manifest_path (GstCacheStore * store, const gchar * url)
 {
   gchar *id = g_strconcat ("http\n", url, NULL);
@@ -110,6 +119,17 @@ http_manifest_path (GstCacheStore * store, const gchar * url)
   return p;
 }
 
+/* the URL as logs and messages name it: without its query, which may
+ * hold a signature (userinfo is gone already) */
+static gchar *
+log_url (const gchar * url)
+{
+  const gchar *q = strchr (url, '?');
+
+  return q ? g_strdup_printf ("%.*s?…", (gint) (q - url), url) :
+      g_strdup (url);
+}
+
 static void
 set_string (gchar ** field, const gchar * value)
 {
@@ -117,8 +137,8 @@ set_string (gchar ** field, const gchar * value)
   *field = g_strdup (value);
 }
 
-/* "NAME VALUE" lines after the magic; a manifest of another URL, or one
- * that does not parse, is none */
+/* "NAME VALUE" lines after the magic; a manifest of another URL (@url is
+ * its hash), or one that does not parse, is none */
 static gboolean
 http_manifest_read (const gchar * path, const gchar * url, HttpManifest * m)
 {
@@ -141,7 +161,7 @@ http_manifest_read (const gchar * path, const gchar * url, HttpManifest * m)
     if (sp == NULL)
       continue;
     *sp++ = '\0';
-    if (strcmp (lines[i], "url") == 0) {
+    if (strcmp (lines[i], "url-sha256") == 0) {
       set_string (&m->url, sp);
     } else if (strcmp (lines[i], "etag") == 0) {
       set_string (&m->etag, sp);
@@ -197,7 +217,7 @@ http_manifest_store (const gchar * path, HttpManifest * m,
     }
   }
   http_manifest_clear (&old);
-  g_string_append_printf (text, "url %s\n", m->url);
+  g_string_append_printf (text, "url-sha256 %s\n", m->url);
   if (m->etag)
     g_string_append_printf (text, "etag %s\n", m->etag);
   if (m->last_modified)
@@ -349,8 +369,7 @@ gst_cache_hash_http (GstCacheStore * store, const gchar * uri,
   HttpManifest m = { 0, };
   HashState st = { NULL };
   GError *err = NULL;
-  gchar *mpath = NULL;
-  const gchar *url;
+  gchar *mpath = NULL, *uhash = NULL, *url = NULL;
   guint64 received = 0;
   gboolean ok = FALSE;
 
@@ -367,12 +386,13 @@ gst_cache_hash_http (GstCacheStore * store, const gchar * uri,
     g_clear_error (&err);
     return FALSE;
   }
-  url = gst_cache_http_client_get_url (client);
+  uhash = url_hash (gst_cache_http_client_get_url (client));
+  url = log_url (gst_cache_http_client_get_url (client));
   if (store != NULL)
-    mpath = http_manifest_path (store, url);
+    mpath = http_manifest_path (store, gst_cache_http_client_get_url (client));
 
   /* known: one conditional HEAD */
-  if (mpath && http_manifest_read (mpath, url, &m) && m.have[alg]) {
+  if (mpath && http_manifest_read (mpath, uhash, &m) && m.have[alg]) {
     gchar *cond = m.etag ? g_strconcat ("If-None-Match: ", m.etag, NULL) :
         g_strconcat ("If-Modified-Since: ", m.last_modified, NULL);
     const gchar *headers[] = { cond, NULL };
@@ -438,7 +458,7 @@ gst_cache_hash_http (GstCacheStore * store, const gchar * uri,
       GST_STR_NULL (resp.last_modified));
 
   if (mpath && response_validators (&resp, &m)) {
-    m.url = g_strdup (url);
+    m.url = g_strdup (uhash);
     m.have[alg] = TRUE;
     memcpy (m.digest[alg], digest, gst_cache_digest_algorithm_size (alg));
     http_manifest_store (mpath, &m, alg);
@@ -451,6 +471,8 @@ out:
   gst_cache_http_response_clear (&resp);
   gst_cache_http_client_free (client);
   g_free (mpath);
+  g_free (uhash);
+  g_free (url);
   return ok;
 }
 

@@ -31,8 +31,8 @@
 #    (incomplete-input);
 # 10. a weak ETag alone, a Last-Modified within 2 s of the response: not
 #     remembered, downloaded every run;
-# 11. credentials in the URL: sent by the store, in no output, message or
-#     file of the cache.
+# 11. credentials and a query (a presigned URL's signature) in the URL:
+#     sent by the store, in no output, message or file of the cache.
 
 import http.client
 import os
@@ -437,12 +437,15 @@ def main():
         check([r[0] for r in reqs] == ['GET', 'GET'],
               f'fresh Last-Modified: expected a GET each run: {reqs}')
 
-        # 11. credentials in the URL: sent by the store (nginx logs the
+        # 11. credentials in the URL, and a query that may hold a
+        # signature (presigned URLs): sent by the store (nginx logs the
         # user), named nowhere by the cache: not in its log lines, its
         # message, its files
         secret = 'Pw-Secret-771'
         cache10 = os.path.join(top, 'cache10')
-        cred = f'http://tester:{secret}@127.0.0.1:{nginx.port}/in/in.mp4'
+        token = 'Sig-Token-0815'
+        cred = (f'http://tester:{secret}@127.0.0.1:{nginx.port}/in/in.mp4'
+                f'?X-Signature={token}')
         n = log_len(nginx)
         for i in range(2):
             m, got, proc, ran = env.run(cred, cache10, debug=True)
@@ -451,7 +454,7 @@ def main():
             ours = [ln for ln in (proc.stdout + proc.stderr).splitlines()
                     if 'cache' in ln.lower() and 'http-headers' not in ln]
             leaks = [ln.replace(secret, 'SECRET') for ln in ours
-                     if secret in ln]
+                     if secret in ln or token in ln]
             check(any('cachehttpinput' in ln for ln in ours) and not leaks,
                   f'credentials, run {i}: the password is in {leaks}')
         with open(nginx.access) as f:
@@ -462,8 +465,10 @@ def main():
         for root, _, names in os.walk(cache10):
             for name in names:
                 with open(os.path.join(root, name), 'rb') as f:
-                    check(secret.encode() not in f.read(),
-                          f'credentials: the password is in {name}')
+                    data = f.read()
+                    check(secret.encode() not in data and
+                          token.encode() not in data,
+                          f'credentials: the password or token is in {name}')
     finally:
         for p in servers:
             stop(p)

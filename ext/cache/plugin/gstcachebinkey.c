@@ -151,20 +151,27 @@ uri_is_http (const gchar * uri)
       gst_uri_has_protocol (uri, "https"));
 }
 
-/* @uri without its userinfo, for logs */
+/* @uri without its userinfo and its query (which may hold a signature),
+ * for logs */
 static gchar *
 redact_uri (const gchar * uri)
 {
   GstUri *u = gst_uri_from_string (uri);
-  gchar *s;
+  gchar *s, *out, *query;
 
   if (u == NULL)
     return g_strdup ("(an http URI that does not parse)");
   u = gst_uri_make_writable (u);
+  query = gst_uri_get_query_string (u);
   gst_uri_set_userinfo (u, NULL);
+  gst_uri_set_query_table (u, NULL);
+  gst_uri_set_fragment (u, NULL);
   s = gst_uri_to_string (u);
   gst_uri_unref (u);
-  return s;
+  out = g_strconcat (s, query ? "?…" : "", NULL);
+  g_free (query);
+  g_free (s);
+  return out;
 }
 
 /* a live source does not answer the latency query before it runs: ask a
@@ -326,6 +333,13 @@ hash_http_input (GstCacheBin * self, KeyRun * run, const gchar * uri,
     gboolean unreachable = err->code == GST_CACHE_HTTP_ERROR_UNREACHABLE ||
         err->code == GST_CACHE_HTTP_ERROR_TIMEOUT;
 
+    /* without libcurl, an input on a server is a push-only input */
+    if (err->code == GST_CACHE_HTTP_ERROR_UNSUPPORTED) {
+      GST_INFO_OBJECT (self, "%s: running without the cache", err->message);
+      g_clear_error (&err);
+      gst_cache_bin_bypass (self, "push-only-upstream");
+      return FALSE;
+    }
     /* the message names the URL without credentials */
     GST_WARNING_OBJECT (self, "cannot identify the input: %s", err->message);
     g_clear_error (&err);
