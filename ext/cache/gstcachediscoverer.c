@@ -1067,8 +1067,11 @@ run_sync (gpointer data, const gchar * uri, GstClockTime timeout,
 
   info = gst_discoverer_discover_uri (dc, uri, error);
 
+  /* GstDiscoverer 1.22 is not always reusable after a failure (its next
+   * analysis can time out): only one that succeeded is kept */
   g_mutex_lock (&self->lock);
-  if (self->runners->len < MAX_IDLE_RUNNERS) {
+  if (info && gst_discoverer_info_get_result (info) == GST_DISCOVERER_OK &&
+      self->runners->len < MAX_IDLE_RUNNERS) {
     g_ptr_array_add (self->runners, dc);
     dc = NULL;
   }
@@ -1273,6 +1276,10 @@ run_worker (gpointer data, const gchar * uri, GstClockTime timeout,
   }
   info = w->info;
   w->info = NULL;
+  /* as for synchronous calls: not reused after a failure */
+  if (info == NULL || gst_discoverer_info_get_result (info) !=
+      GST_DISCOVERER_OK)
+    g_clear_object (&w->dc);
   if (w->error)
     g_propagate_error (error, w->error);
   w->error = NULL;
