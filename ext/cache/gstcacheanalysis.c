@@ -27,7 +27,6 @@
 
 #include <string.h>
 
-GST_DEBUG_CATEGORY_EXTERN (gst_cache_discoverer_debug);
 #define GST_CAT_DEFAULT gst_cache_discoverer_debug
 
 /* The environment: which plugins can take part in an analysis.

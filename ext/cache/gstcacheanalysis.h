@@ -32,9 +32,70 @@
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
 
+#include "gstcachediscoverer.h"
+#include "gstcacheinput.h"
 #include "gstcachekey.h"
 
 G_BEGIN_DECLS
+
+GST_DEBUG_CATEGORY_EXTERN (gst_cache_discoverer_debug);
+
+/* runs GstDiscoverer on @uri (a miss or a bypass) */
+typedef GstDiscovererInfo *(*GstCacheAnalysisRunFunc) (gpointer data,
+    const gchar * uri, GstClockTime timeout, GError ** error);
+
+struct _GstCacheDiscoverer
+{
+  GObject parent;
+
+  /* properties, idle runners, the asynchronous state */
+  GMutex lock;
+  GstClockTime timeout;
+  gchar *cache_dir;
+  gchar *remote_storage;
+  gchar *name_space;
+  guint64 max_size;
+  GstDiscovererSerializeFlags flags;
+  GstCacheDigestAlgorithm alg;
+  gboolean trust_stat;
+  gboolean read_only;
+
+  GPtrArray *runners;           /* idle GstDiscoverer for synchronous calls */
+
+  /* the store is not thread-safe: used under store_lock. A store opened
+   * for other settings is kept until dispose, so that a pointer taken
+   * under the lock stays valid (input hashing runs outside the lock). */
+  GMutex store_lock;
+  GstCacheStore *store;
+  gchar *store_dir;
+  gchar *store_remote;
+  GPtrArray *old_stores;
+
+  /* asynchronous mode, under lock */
+  GCond cond;
+  gboolean async;
+  gboolean stopping;
+  gboolean busy;
+  GMainContext *ctx;
+  GQueue pending;
+  GThread *worker;
+  GQueue items;
+  GSource *dispatch;
+};
+
+/* gstcacheanalysisrun.c: the analysis of one URI: its identity, the key,
+ * a stored result, or @run and the store of its result */
+G_GNUC_INTERNAL
+GstDiscovererInfo *gst_cache_analysis_run (GstCacheDiscoverer * self,
+    const gchar * uri, GstCacheAnalysisRunFunc run, gpointer run_data,
+    GError ** error);
+
+/* what gst_cache_analysis_run() noted on @info: FALSE if nothing */
+G_GNUC_INTERNAL
+gboolean gst_cache_analysis_get_result (GstDiscovererInfo * info,
+    GstCacheResult * result, const gchar ** source, const gchar ** key);
+
+/* gstcacheanalysis.c: what does not depend on the discoverer */
 
 /* the key's format: a new one whenever what goes into the key or the
  * payload's layout changes */

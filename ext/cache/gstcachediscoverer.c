@@ -111,10 +111,7 @@
 #include "config.h"
 #endif
 
-#include "gstcachediscoverer.h"
 #include "gstcacheanalysis.h"
-#include "gstcacheinput.h"
-#include "gstcachekey.h"
 
 #include <string.h>
 
@@ -156,42 +153,6 @@ enum
 static GParamSpec *obj_props[N_PROPS];
 static guint signals[LAST_SIGNAL];
 
-/* a copy of the properties, for one analysis */
-typedef struct
-{
-  GstClockTime timeout;
-  gchar *cache_dir;             /* resolved: never NULL */
-  gchar *remote_storage;
-  gchar *name_space;
-  guint64 max_size;
-  GstDiscovererSerializeFlags flags;
-  GstCacheDigestAlgorithm alg;
-  gboolean trust_stat;
-  gboolean read_only;
-} Settings;
-
-/* what is known of one analysis before GstDiscoverer runs */
-typedef struct
-{
-  GstCacheResult result;
-  GstCacheStore *store;
-  gchar *path;
-  GstCacheFileId id;
-  gboolean http;                /* an http(s) object, else a file */
-  guint8 digest[GST_CACHE_DIGEST_MAX_SIZE];
-  guint8 key[GST_CACHE_KEY_SIZE];
-  gchar *key_hex;
-  gchar *record;
-} Job;
-
-/* what a GstDiscovererInfo carries: qdata */
-typedef struct
-{
-  GstCacheResult result;
-  const gchar *source;          /* static */
-  gchar *key;
-} ResultData;
-
 typedef enum
 {
   ITEM_STARTING,
@@ -206,65 +167,6 @@ typedef struct
   GstDiscovererInfo *info;
   GError *error;
 } Item;
-
-/* the worker thread's own GstDiscoverer, run in its own main context so
- * that stop() can interrupt it */
-typedef struct
-{
-  GstCacheDiscoverer *self;
-  GMainLoop *loop;
-  GstDiscoverer *dc;
-  gboolean done;
-  GstDiscovererInfo *info;
-  GError *error;
-} Worker;
-
-typedef GstDiscovererInfo *(*RunFunc) (gpointer data, const gchar * uri,
-    GstClockTime timeout, gboolean * cancelled, GError ** error);
-
-struct _GstCacheDiscoverer
-{
-  GObject parent;
-
-  /* properties, idle runners, the asynchronous state */
-  GMutex lock;
-  GstClockTime timeout;
-  gchar *cache_dir;
-  gchar *remote_storage;
-  gchar *name_space;
-  guint64 max_size;
-  GstDiscovererSerializeFlags flags;
-  GstCacheDigestAlgorithm alg;
-  gboolean trust_stat;
-  gboolean read_only;
-
-  GPtrArray *runners;           /* idle GstDiscoverer for synchronous calls */
-
-  /* the store is not thread-safe: used under store_lock. A store opened
-   * for other settings is kept until dispose, so that a pointer taken
-   * under the lock stays valid (input hashing runs outside the lock). */
-  GMutex store_lock;
-  GstCacheStore *store;
-  gchar *store_dir;
-  gchar *store_remote;
-  GPtrArray *old_stores;
-
-  /* asynchronous mode, under lock */
-  GCond cond;
-  gboolean async;
-  gboolean stopping;
-  gboolean busy;
-  GMainContext *ctx;
-  GQueue pending;
-  GThread *worker;
-  GMainContext *worker_ctx;
-  GMainLoop *worker_loop;
-  GQueue items;
-  GSource *dispatch;
-};
-
-static GQuark result_data_quark (void);
-G_DEFINE_QUARK (gst - cache - discoverer - result, result_data);
 
 #define _do_init \
   GST_DEBUG_CATEGORY_INIT (gst_cache_discoverer_debug, "cachediscoverer", 0, \
@@ -613,441 +515,11 @@ gst_cache_discoverer_get_property (GObject * object, guint prop_id,
   g_mutex_unlock (&self->lock);
 }
 
-/* settings */
-
-static void
-settings_get (GstCacheDiscoverer * self, Settings * s)
-{
-  g_mutex_lock (&self->lock);
-  s->timeout = self->timeout;
-  s->cache_dir = self->cache_dir ? g_strdup (self->cache_dir) :
-      gst_cache_store_default_dir ();
-  s->remote_storage = g_strdup (self->remote_storage);
-  s->name_space = g_strdup (self->name_space ? self->name_space : "");
-  s->max_size = self->max_size;
-  s->flags = self->flags;
-  s->alg = self->alg;
-  s->trust_stat = self->trust_stat;
-  s->read_only = self->read_only;
-  g_mutex_unlock (&self->lock);
-}
-
-static void
-settings_clear (Settings * s)
-{
-  g_free (s->cache_dir);
-  g_free (s->remote_storage);
-  g_free (s->name_space);
-}
-
-/* results */
-
-static void
-result_data_free (ResultData * data)
-{
-  g_free (data->key);
-  g_free (data);
-}
-
-static void
-mark (GstDiscovererInfo * info, GstCacheResult result, const gchar * source,
-    const gchar * key)
-{
-  ResultData *data = g_new0 (ResultData, 1);
-
-  data->result = result;
-  data->source = source;
-  data->key = g_strdup (key);
-  g_object_set_qdata_full (G_OBJECT (info), result_data_quark (), data,
-      (GDestroyNotify) result_data_free);
-}
-
-/* the store, under store_lock */
-
-static void
-log_remote_warnings (GstCacheDiscoverer * self, GstCacheStore * store)
-{
-  gchar *text = gst_cache_store_take_remote_warnings (store);
-
-  if (text)
-    GST_WARNING_OBJECT (self, "remote storage: %s", text);
-  g_free (text);
-}
-
-/* the store of the settings' directory and backends, or NULL (the cache is
- * unusable: analyses run without it) */
-static GstCacheStore *
-ensure_store (GstCacheDiscoverer * self, const Settings * s)
-{
-  GError *err = NULL;
-
-  if (self->store && !g_strcmp0 (self->store_dir, s->cache_dir) &&
-      !g_strcmp0 (self->store_remote, s->remote_storage))
-    return self->store;
-  if (self->store)
-    g_ptr_array_add (self->old_stores, self->store);
-  self->store = NULL;
-  g_clear_pointer (&self->store_dir, g_free);
-  g_clear_pointer (&self->store_remote, g_free);
-
-  self->store = gst_cache_store_open (s->cache_dir, &err);
-  if (self->store == NULL) {
-    GST_WARNING_OBJECT (self, "cache unavailable, analysing without it: %s",
-        err->message);
-    g_error_free (err);
-    return NULL;
-  }
-  if (gst_cache_store_get_notice (self->store))
-    GST_WARNING_OBJECT (self, "%s", gst_cache_store_get_notice (self->store));
-  if (!gst_cache_store_set_remote_storage (self->store, s->remote_storage,
-          &err)) {
-    GST_WARNING_OBJECT (self, "remote-storage: %s (the backends that parse "
-        "are used)", err->message);
-    g_clear_error (&err);
-  }
-  self->store_dir = g_strdup (s->cache_dir);
-  self->store_remote = g_strdup (s->remote_storage);
-  return self->store;
-}
-
-static void
-job_clear (Job * job)
-{
-  g_free (job->path);
-  g_free (job->key_hex);
-  g_free (job->record);
-}
-
-static void
-bypass (GstCacheDiscoverer * self, Job * job, const gchar * reason)
-{
-  gchar *counter = g_strconcat ("analysis-bypass-", reason, NULL);
-
-  GST_INFO_OBJECT (self, "bypass (%s): analysing, storing nothing", reason);
-  job->result = GST_CACHE_RESULT_BYPASS;
-  g_mutex_lock (&self->store_lock);
-  gst_cache_store_count (job->store, "analysis-bypass", (guint64) 1, counter,
-      (guint64) 1, NULL);
-  g_mutex_unlock (&self->store_lock);
-  g_free (counter);
-}
-
-static void
-make_key (Job * job, const Settings * s, const guint8 * digest)
-{
-  GstCacheKey *key = gst_cache_key_new ();
-  gchar *hex = gst_cache_digest_to_hex (digest,
-      gst_cache_digest_algorithm_size (s->alg));
-  gchar *text;
-
-  gst_cache_key_add (key, "format", GST_CACHE_ANALYSIS_FORMAT);
-  /* the source element may change the result (seekability, tags) */
-  gst_cache_key_add (key, "source", job->http ? "http" : "file");
-  text = g_strconcat (gst_cache_digest_algorithm_name (s->alg), ":", hex, NULL);
-  gst_cache_key_add (key, "input", text);
-  g_free (text);
-  text = g_strdup_printf ("%" G_GUINT64_FORMAT, job->id.length);
-  gst_cache_key_add (key, "input-length", text);
-  g_free (text);
-  text = gst_cache_analysis_flags_to_string (s->flags);
-  gst_cache_key_add (key, "serialize-flags", text);
-  g_free (text);
-  gst_cache_key_add (key, "namespace", s->name_space);
-  gst_cache_analysis_key_add_environment (key);
-  gst_cache_key_finish (key, job->key, &job->record);
-  gst_cache_key_free (key);
-  job->key_hex = gst_cache_digest_to_hex (job->key, GST_CACHE_KEY_SIZE);
-  g_free (hex);
-}
-
-/* the stored result of a verified entry, or NULL (counted) */
-static GstDiscovererInfo *
-restore (GstCacheDiscoverer * self, Job * job, GstCacheEntry * entry,
-    const gchar * uri)
-{
-  GstDiscovererInfo *info = NULL;
-  const gchar *why = NULL, *remote;
-  const guint8 *payload = NULL;
-  GBytes *bytes;
-  gsize size;
-
-  if (gst_cache_entry_get_kind (entry) != GST_CACHE_ENTRY_KIND_BYTES ||
-      !g_key_file_has_group (gst_cache_entry_get_meta (entry), "analysis")) {
-    why = "not an analysis entry";
-  } else {
-    payload = gst_cache_entry_get_payload (entry, &size);
-  }
-  if (why == NULL && payload == NULL) {
-    why = "not held in memory";
-  } else if (why == NULL) {
-    bytes = g_bytes_new_with_free_func (payload, size,
-        (GDestroyNotify) gst_cache_entry_unref, gst_cache_entry_ref (entry));
-    info = gst_cache_analysis_restore (bytes, uri, &why);
-    g_bytes_unref (bytes);
-  }
-  if (info == NULL) {
-    GST_WARNING_OBJECT (self, "entry %s not served (%s): analysing again",
-        job->key_hex, why);
-    gst_cache_store_count (job->store, "damaged", (guint64) 1,
-        "analysis-unparsable", (guint64) 1, NULL);
-    return NULL;
-  }
-  remote = gst_cache_entry_get_remote (entry, NULL);
-  if (remote) {
-    GST_INFO_OBJECT (self, "hit from %s: %s", remote, job->key_hex);
-    gst_cache_store_count (job->store, "analysis-hit", (guint64) 1,
-        "analysis-hit-remote", (guint64) 1, NULL);
-  } else {
-    GST_DEBUG_OBJECT (self, "hit: %s", job->key_hex);
-    gst_cache_store_count (job->store, "analysis-hit", (guint64) 1, NULL);
-  }
-  mark (info, GST_CACHE_RESULT_HIT, remote ? "remote" : "local", job->key_hex);
-  return info;
-}
-
-/* before an analysis: the input's identity, the key, a stored result. A
- * hit is returned; otherwise @job says whether the result is to be
- * stored. */
-static GstDiscovererInfo *
-lookup (GstCacheDiscoverer * self, const Settings * s, const gchar * uri,
-    Job * job)
-{
-  guint8 digest[GST_CACHE_DIGEST_MAX_SIZE];
-  GstDiscovererInfo *info = NULL;
-  GstCacheEntry *entry;
-  const gchar *scheme;
-  gboolean from_manifest;
-  GError *err = NULL;
-
-  job->result = GST_CACHE_RESULT_BYPASS;
-  g_mutex_lock (&self->store_lock);
-  job->store = ensure_store (self, s);
-  g_mutex_unlock (&self->store_lock);
-  if (job->store == NULL)
-    return NULL;
-
-  scheme = g_uri_peek_scheme (uri);
-  if (scheme && (!strcmp (scheme, "http") || !strcmp (scheme, "https"))) {
-    /* an unchanged object costs one conditional HEAD */
-    job->http = TRUE;
-    if (!gst_cache_hash_http (job->store, uri, s->alg, digest,
-            &job->id.length, &from_manifest, &err)) {
-      GST_INFO_OBJECT (self, "cannot identify the input: %s", err->message);
-      g_error_free (err);
-      bypass (self, job, "input-unreadable");
-      return NULL;
-    }
-  } else if (scheme && !strcmp (scheme, "file")) {
-    job->path = g_filename_from_uri (uri, NULL, NULL);
-    if (job->path == NULL) {
-      bypass (self, job, "uri-invalid");
-      return NULL;
-    }
-    if (!gst_cache_hash_file_full (job->store, job->path, s->alg,
-            s->trust_stat, &job->id, digest, &from_manifest, &err)) {
-      GST_INFO_OBJECT (self, "cannot identify the input: %s", err->message);
-      g_error_free (err);
-      bypass (self, job, "input-unreadable");
-      return NULL;
-    }
-  } else {
-    bypass (self, job, scheme ? "scheme" : "uri-invalid");
-    return NULL;
-  }
-  memcpy (job->digest, digest, sizeof (digest));
-  make_key (job, s, digest);
-  job->result = GST_CACHE_RESULT_MISS;
-
-  g_mutex_lock (&self->store_lock);
-  entry = gst_cache_store_lookup (job->store, job->key, &err);
-  log_remote_warnings (self, job->store);
-  if (err) {
-    /* the store counts and removes a damaged entry itself */
-    if (!g_error_matches (err, GST_CACHE_STORE_ERROR,
-            GST_CACHE_STORE_ERROR_DAMAGED))
-      gst_cache_store_count (job->store, "errors", (guint64) 1, NULL);
-    GST_WARNING_OBJECT (self, "could not use a cache entry, analysing "
-        "again: %s", err->message);
-    g_clear_error (&err);
-  }
-  if (entry) {
-    info = restore (self, job, entry, uri);
-    gst_cache_entry_unref (entry);
-  }
-  g_mutex_unlock (&self->store_lock);
-  if (info == NULL)
-    GST_INFO_OBJECT (self, "miss: %s (input digest %s)", job->key_hex,
-        from_manifest ? "recalled" : "computed");
-  return info;
-}
-
-/* whether the input still has the content that the key names: a file's
- * identity (device, inode, size, times) is unchanged; an http(s) object
- * still validates (one conditional HEAD; a download when it changed) */
-static gboolean
-input_unchanged (Job * job, const Settings * s, const gchar * uri)
-{
-  guint8 digest[GST_CACHE_DIGEST_MAX_SIZE];
-  GError *err = NULL;
-  guint64 length;
-
-  if (!job->http)
-    return gst_cache_file_unchanged (job->path, &job->id);
-  if (!gst_cache_hash_http (job->store, uri, s->alg, digest, &length, NULL,
-          &err)) {
-    GST_INFO ("cannot identify %s again: %s", uri, err->message);
-    g_error_free (err);
-    return FALSE;
-  }
-  return length == job->id.length && memcmp (digest, job->digest,
-      gst_cache_digest_algorithm_size (s->alg)) == 0;
-}
-
-static void
-count_unstorable (GstCacheStore * store, const gchar * why)
-{
-  gchar *counter = g_strconcat ("analysis-unstorable-", why, NULL);
-
-  gst_cache_store_count (store, "analysis-miss", (guint64) 1,
-      "analysis-unstorable", (guint64) 1, counter, (guint64) 1, NULL);
-  g_free (counter);
-}
-
-/* after a miss, under store_lock: the result goes into the store when it
- * is complete and its input did not change meanwhile */
-static void
-store_result (GstCacheDiscoverer * self, const Settings * s, Job * job,
-    GstDiscovererInfo * info, const gchar * why, const gchar * uri,
-    guint64 compute_ns)
-{
-  GstCacheWriter *writer = NULL;
-  GKeyFile *meta = NULL;
-  GBytes *bytes = NULL;
-  GError *err = NULL;
-  guint64 limit;
-  guint evicted = 0;
-  gchar *text;
-  gsize size;
-  gconstpointer data;
-
-  if (g_strcmp0 (why, "input-modified") == 0) {
-    GST_WARNING_OBJECT (self, "%s changed during the analysis: not storing",
-        uri);
-    gst_cache_store_count (job->store, "input-modified", (guint64) 1, NULL);
-  }
-  if (why) {
-    GST_INFO_OBJECT (self, "not storing the result: %s", why);
-    count_unstorable (job->store, why);
-    return;
-  }
-  if (s->read_only) {
-    gst_cache_store_count (job->store, "analysis-miss", (guint64) 1, NULL);
-    return;
-  }
-
-  limit = s->max_size ? s->max_size :
-      gst_cache_store_get_config_max_size (job->store);
-  if (limit == 0)
-    limit = GST_CACHE_DEFAULT_MAX_SIZE;
-  bytes = gst_cache_analysis_serialize (info, s->flags);
-  data = g_bytes_get_data (bytes, &size);
-  writer = gst_cache_writer_new (job->store, job->key, limit, &err);
-  if (writer == NULL || !gst_cache_writer_append (writer, data, size, &err))
-    goto failed;
-
-  meta = g_key_file_new ();
-  g_key_file_set_string (meta, "entry", "key", job->key_hex);
-  g_key_file_set_int64 (meta, "entry", "created", g_get_real_time () /
-      G_USEC_PER_SEC);
-  g_key_file_set_uint64 (meta, "entry", "compute-time", compute_ns);
-  g_key_file_set_string (meta, "entry", "namespace", s->name_space);
-  text = g_strconcat ("discover ", uri, NULL);
-  g_key_file_set_string (meta, "entry", "description", text);
-  g_free (text);
-  g_key_file_set_string (meta, "entry", "record", job->record);
-  g_key_file_set_string (meta, "analysis", "format", GST_CACHE_ANALYSIS_FORMAT);
-  g_key_file_set_string (meta, "analysis", "uri", uri);
-  text = gst_cache_analysis_flags_to_string (s->flags);
-  g_key_file_set_string (meta, "analysis", "serialize-flags", text);
-  g_free (text);
-  g_key_file_set_uint64 (meta, "analysis", "duration",
-      gst_discoverer_info_get_duration (info));
-
-  if (!gst_cache_writer_commit (writer, GST_CACHE_ENTRY_KIND_BYTES, meta,
-          limit, gst_cache_store_get_config_max_entries (job->store),
-          &evicted, &err))
-    goto failed;
-  GST_INFO_OBJECT (self, "stored %" G_GSIZE_FORMAT " bytes under %s; %u "
-      "least recently used entries evicted", size, job->key_hex, evicted);
-  gst_cache_store_count (job->store, "analysis-miss", (guint64) 1,
-      "analysis-stored", (guint64) 1, NULL);
-  goto out;
-
-failed:
-  if (g_error_matches (err, GST_CACHE_STORE_ERROR,
-          GST_CACHE_STORE_ERROR_TOO_LARGE)) {
-    GST_WARNING_OBJECT (self, "not storing: %s", err->message);
-    gst_cache_store_count (job->store, "analysis-miss", (guint64) 1,
-        "too-large", (guint64) 1, NULL);
-  } else {
-    GST_WARNING_OBJECT (self, "could not store the result: %s", err->message);
-    gst_cache_store_count (job->store, "analysis-miss", (guint64) 1,
-        "errors", (guint64) 1, NULL);
-  }
-  g_clear_error (&err);
-out:
-  log_remote_warnings (self, job->store);
-  gst_cache_writer_free (writer);
-  if (meta)
-    g_key_file_unref (meta);
-  g_bytes_unref (bytes);
-}
-
-/* one URI: a hit, or @run and maybe a store. NULL with *@cancelled when
- * @run was interrupted by stop() */
-static GstDiscovererInfo *
-analyse (GstCacheDiscoverer * self, const gchar * uri, RunFunc run,
-    gpointer run_data, gboolean * cancelled, GError ** error)
-{
-  GstDiscovererInfo *info;
-  Job job = { 0, };
-  Settings s;
-  gint64 t0;
-
-  settings_get (self, &s);
-  info = lookup (self, &s, uri, &job);
-  if (info)
-    goto out;
-
-  t0 = g_get_monotonic_time ();
-  info = run (run_data, uri, s.timeout, cancelled, error);
-  if (cancelled && *cancelled)
-    goto out;
-  if (job.result == GST_CACHE_RESULT_MISS) {
-    guint64 compute_ns = (g_get_monotonic_time () - t0) * 1000;
-    const gchar *why = info ? gst_cache_analysis_unstorable (info) :
-        "no-result";
-
-    if (why == NULL && !input_unchanged (&job, &s, uri))
-      why = "input-modified";
-    g_mutex_lock (&self->store_lock);
-    store_result (self, &s, &job, info, why, uri, compute_ns);
-    g_mutex_unlock (&self->store_lock);
-  }
-  if (info)
-    mark (info, job.result, NULL, job.key_hex);
-
-out:
-  job_clear (&job);
-  settings_clear (&s);
-  return info;
-}
-
 /* synchronous calls: a GstDiscoverer in the calling thread */
 
 static GstDiscovererInfo *
 run_sync (gpointer data, const gchar * uri, GstClockTime timeout,
-    gboolean * cancelled, GError ** error)
+    GError ** error)
 {
   GstCacheDiscoverer *self = data;
   GstDiscoverer *dc = NULL;
@@ -1144,7 +616,7 @@ gst_cache_discoverer_discover_uri (GstCacheDiscoverer * discoverer,
 
   GST_DEBUG_OBJECT (discoverer, "uri: %s", uri);
   g_signal_emit (discoverer, signals[SIGNAL_STARTING], 0);
-  return analyse (discoverer, uri, run_sync, discoverer, NULL, error);
+  return gst_cache_analysis_run (discoverer, uri, run_sync, discoverer, error);
 }
 
 /* asynchronous mode */
@@ -1226,89 +698,18 @@ push_item (GstCacheDiscoverer * self, ItemType type, GstDiscovererInfo * info,
   }
 }
 
-static void
-worker_discovered (GstDiscoverer * dc, GstDiscovererInfo * info,
-    const GError * error, Worker * w)
-{
-  if (!w->done) {
-    w->done = TRUE;
-    w->info = info ? g_object_ref (info) : NULL;
-    w->error = error ? g_error_copy (error) : NULL;
-  }
-  g_main_loop_quit (w->loop);
-}
-
-/* GstDiscoverer in asynchronous mode in the worker's own context, which
- * stop() can interrupt; a GstDiscoverer stopped in the middle of an
- * analysis keeps its bus flushing and is replaced */
-static GstDiscovererInfo *
-run_worker (gpointer data, const gchar * uri, GstClockTime timeout,
-    gboolean * cancelled, GError ** error)
-{
-  Worker *w = data;
-  GstCacheDiscoverer *self = w->self;
-  GstDiscovererInfo *info;
-  gboolean stopping;
-
-  if (w->dc == NULL) {
-    w->dc = gst_discoverer_new (timeout, error);
-    if (w->dc == NULL)
-      return NULL;
-    g_signal_connect (w->dc, "discovered", G_CALLBACK (worker_discovered), w);
-  } else {
-    g_object_set (w->dc, "timeout", timeout, NULL);
-  }
-  w->done = FALSE;
-  gst_discoverer_start (w->dc);
-  gst_discoverer_discover_uri_async (w->dc, uri);
-  g_mutex_lock (&self->lock);
-  stopping = self->stopping;
-  g_mutex_unlock (&self->lock);
-  if (!stopping)
-    g_main_loop_run (w->loop);
-  gst_discoverer_stop (w->dc);
-
-  if (!w->done) {
-    GST_DEBUG_OBJECT (self, "analysis of %s interrupted", uri);
-    g_clear_object (&w->dc);
-    *cancelled = TRUE;
-    return NULL;
-  }
-  info = w->info;
-  w->info = NULL;
-  /* as for synchronous calls: not reused after a failure */
-  if (info == NULL || gst_discoverer_info_get_result (info) !=
-      GST_DISCOVERER_OK)
-    g_clear_object (&w->dc);
-  if (w->error)
-    g_propagate_error (error, w->error);
-  w->error = NULL;
-  return info;
-}
-
-static gboolean
-quit_loop (gpointer loop)
-{
-  g_main_loop_quit (loop);
-  return G_SOURCE_REMOVE;
-}
-
+/* the worker thread: the queue in order, each URI as a synchronous call
+ * would do it (an analysis under way when stop() comes is finished, then
+ * dropped: GstDiscoverer 1.22 leaks its result when it is stopped in the
+ * middle, and a complete result is still worth storing) */
 static gpointer
 worker_main (gpointer data)
 {
   GstCacheDiscoverer *self = data;
-  GMainContext *ctx = g_main_context_new ();
-  Worker w = { self, NULL, };
-
-  g_main_context_push_thread_default (ctx);
-  w.loop = g_main_loop_new (ctx, FALSE);
 
   g_mutex_lock (&self->lock);
-  self->worker_ctx = g_main_context_ref (ctx);
-  self->worker_loop = g_main_loop_ref (w.loop);
   while (!self->stopping) {
     GstDiscovererInfo *info;
-    gboolean cancelled = FALSE;
     GError *err = NULL;
     gchar *uri;
 
@@ -1327,25 +728,18 @@ worker_main (gpointer data)
     uri = g_queue_pop_head (&self->pending);
     g_mutex_unlock (&self->lock);
 
-    info = analyse (self, uri, run_worker, &w, &cancelled, &err);
+    info = gst_cache_analysis_run (self, uri, run_sync, self, &err);
     g_free (uri);
 
     g_mutex_lock (&self->lock);
-    if (self->stopping || cancelled) {
+    if (self->stopping) {
       g_clear_object (&info);
       g_clear_error (&err);
       break;
     }
     push_item (self, ITEM_DISCOVERED, info, err);
   }
-  g_clear_pointer (&self->worker_ctx, g_main_context_unref);
-  g_clear_pointer (&self->worker_loop, g_main_loop_unref);
   g_mutex_unlock (&self->lock);
-
-  g_clear_object (&w.dc);
-  g_main_loop_unref (w.loop);
-  g_main_context_pop_thread_default (ctx);
-  g_main_context_unref (ctx);
   return NULL;
 }
 
@@ -1386,11 +780,12 @@ gst_cache_discoverer_start (GstCacheDiscoverer * discoverer)
  * @discoverer: a #GstCacheDiscoverer
  *
  * Stops the asynchronous mode, as gst_discoverer_stop(): the URIs still
- * queued are dropped, an analysis under way is interrupted (nothing of it
- * is stored), the worker thread is joined, and no signal of the
- * asynchronous mode is emitted after this returns (when called in the
- * context of gst_cache_discoverer_start()). Unreferencing the discoverer
- * stops it too.
+ * queued are dropped, an analysis under way is finished (it is bounded by
+ * #GstCacheDiscoverer:timeout; a complete result is stored) but not
+ * reported, the worker thread is joined, and no signal of the asynchronous
+ * mode is emitted after this returns (when called in the context of
+ * gst_cache_discoverer_start()). Unreferencing the discoverer stops it
+ * too.
  *
  * Since: 1.0
  */
@@ -1411,16 +806,6 @@ gst_cache_discoverer_stop (GstCacheDiscoverer * discoverer)
   discoverer->stopping = TRUE;
   g_queue_clear_full (&discoverer->pending, g_free);
   g_cond_broadcast (&discoverer->cond);
-  if (discoverer->worker_ctx) {
-    GSource *quit = g_idle_source_new ();
-
-    g_source_set_priority (quit, G_PRIORITY_HIGH);
-    g_source_set_callback (quit, quit_loop,
-        g_main_loop_ref (discoverer->worker_loop),
-        (GDestroyNotify) g_main_loop_unref);
-    g_source_attach (quit, discoverer->worker_ctx);
-    g_source_unref (quit);
-  }
   worker = discoverer->worker;
   discoverer->worker = NULL;
   g_mutex_unlock (&discoverer->lock);
@@ -1475,12 +860,6 @@ gst_cache_discoverer_discover_uri_async (GstCacheDiscoverer * discoverer,
   return TRUE;
 }
 
-static ResultData *
-result_data (GstDiscovererInfo * info)
-{
-  return g_object_get_qdata (G_OBJECT (info), result_data_quark ());
-}
-
 /**
  * gst_cache_discoverer_info_get_result:
  * @info: a result of a #GstCacheDiscoverer
@@ -1497,12 +876,14 @@ result_data (GstDiscovererInfo * info)
 GstCacheResult
 gst_cache_discoverer_info_get_result (GstDiscovererInfo * info)
 {
-  ResultData *data;
+  GstCacheResult result;
+  const gchar *source, *key;
 
   g_return_val_if_fail (GST_IS_DISCOVERER_INFO (info), GST_CACHE_RESULT_BYPASS);
 
-  data = result_data (info);
-  return data ? data->result : GST_CACHE_RESULT_BYPASS;
+  if (!gst_cache_analysis_get_result (info, &result, &source, &key))
+    return GST_CACHE_RESULT_BYPASS;
+  return result;
 }
 
 /**
@@ -1520,12 +901,14 @@ gst_cache_discoverer_info_get_result (GstDiscovererInfo * info)
 const gchar *
 gst_cache_discoverer_info_get_source (GstDiscovererInfo * info)
 {
-  ResultData *data;
+  GstCacheResult result;
+  const gchar *source, *key;
 
   g_return_val_if_fail (GST_IS_DISCOVERER_INFO (info), NULL);
 
-  data = result_data (info);
-  return data ? data->source : NULL;
+  if (!gst_cache_analysis_get_result (info, &result, &source, &key))
+    return NULL;
+  return source;
 }
 
 /**
@@ -1543,10 +926,12 @@ gst_cache_discoverer_info_get_source (GstDiscovererInfo * info)
 const gchar *
 gst_cache_discoverer_info_get_key (GstDiscovererInfo * info)
 {
-  ResultData *data;
+  GstCacheResult result;
+  const gchar *source, *key;
 
   g_return_val_if_fail (GST_IS_DISCOVERER_INFO (info), NULL);
 
-  data = result_data (info);
-  return data ? data->key : NULL;
+  if (!gst_cache_analysis_get_result (info, &result, &source, &key))
+    return NULL;
+  return key;
 }

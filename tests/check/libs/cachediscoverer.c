@@ -363,7 +363,7 @@ GST_START_TEST (test_miss_then_hit)
   gchar *uri = uri_of (path);
   GstCacheDiscoverer *dc = new_discoverer ();
   GstDiscovererInfo *plain, *miss, *hit;
-  GList *video;
+  GList *video, *streams;
 
   plain = discover_plain (uri, FALSE, NULL);
   miss = discover (dc, uri, GST_CACHE_RESULT_MISS);
@@ -392,8 +392,9 @@ GST_START_TEST (test_miss_then_hit)
   fail_unless_equals_int (gst_discoverer_video_info_get_width (video->data),
       320);
   gst_discoverer_stream_info_list_free (video);
-  fail_unless_equals_int (g_list_length (gst_discoverer_info_get_stream_list
-          (hit)), 2);
+  streams = gst_discoverer_info_get_stream_list (hit);
+  fail_unless_equals_int (g_list_length (streams), 2);
+  gst_discoverer_stream_info_list_free (streams);
 
   g_object_unref (plain);
   g_object_unref (miss);
