@@ -19,7 +19,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* Entries of 8 MiB and more are checked whole by streaming their file and
+/* Entries of 2 MiB and more are checked whole by streaming their file and
  * replayed from it in pooled buffers (docs/gst-cache.md): byte streams and
  * records replay exactly; a damaged large entry is never replayed, not
  * even in part; and an entry file changed or cut short in place after its
@@ -42,7 +42,7 @@
 #include <unistd.h>
 
 /* the size from which the store streams an entry (gstcacheentry.c) */
-#define STREAM_MIN (8 * 1024 * 1024)
+#define STREAM_MIN (2 * 1024 * 1024)
 #define BIG (64 * 1024 * 1024 + 4099)
 #define MEDIUM (24 * 1024 * 1024 + 517)
 #define COPY_CHAIN "identity ! identity"
