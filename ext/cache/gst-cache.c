@@ -1,4 +1,5 @@
-/* gst-reuse: gst-cache, show and manage a cachebin cache directory
+/* gst-reuse: gst-cache, show and manage a cache directory, analyse media
+ * from it
  * Copyright (C) 2026 The gst-reuse authors
  *
  * This library is free software; you can redistribute it and/or
@@ -25,6 +26,7 @@
 
 #include "gstcachestore.h"
 #include "gstcacheindex.h"
+#include "gst-cache-discover.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -34,7 +36,9 @@
 static const gchar summary[] =
     "Show and manage the cache directory of cachebin, the GStreamer element\n"
     "that replays the stored output of a chain when the same input goes\n"
-    "through the same chain again.\n"
+    "through the same chain again, and analyse media files through it\n"
+    "(--discover: what gst-discoverer-1.0 -v prints, or JSON, from the\n"
+    "cache when the same content was analysed before).\n"
     "\n"
     "The directory is the one cachebin uses by default,\n"
     "$XDG_CACHE_HOME/gstreamer-1.0/cachebin, or --dir. Give as many\n"
@@ -77,10 +81,20 @@ static const gchar description[] =
     "  replayed; stored results are uploaded. A backend that fails is\n"
     "  skipped for the rest of the process. See docs/remote-cache.md.\n"
     "\n"
+    "MEDIA ANALYSIS\n"
+    "  --discover analyses each FILE or URI with GstDiscoverer through the\n"
+    "  cache: a result is keyed by the input's content (not its path or\n"
+    "  modification time), GStreamer's version and the versions of the\n"
+    "  plugins that can take part, so a copy of a file is a hit and a\n"
+    "  plugin upgrade is a miss. Plain output is gst-discoverer-1.0 -v's,\n"
+    "  with a \"Cache:\" line (hit, miss or bypass); --json prints one JSON\n"
+    "  object per input and line. See docs/analysis.md.\n"
+    "\n"
     "EXIT STATUS\n"
     "  0 on success; 1 when --verify found damaged entries (they are\n"
-    "  removed) or --check-remote found a backend failing; 2 on a usage\n"
-    "  error or when the cache cannot be used.\n"
+    "  removed), --check-remote found a backend failing or --discover\n"
+    "  could not analyse an input (GstDiscoverer's message on stderr); 2\n"
+    "  on a usage error or when the cache cannot be used.\n"
     "\n"
     "EXAMPLES\n"
     "  gst-cache -s                       what the cache did, how big it is\n"
@@ -89,6 +103,8 @@ static const gchar description[] =
     "  gst-cache --verify                 check every entry\n"
     "  gst-cache --remote-storage \"http://cache:8080/gst|layout=subdirs\"\n"
     "                                     share results with a fleet\n"
+    "  gst-cache --discover movie.mp4     analyse a file, from the cache\n"
+    "  gst-cache --json --discover *.mkv  the same as JSON, a line each\n"
     "\n" "See docs/gst-cache.md in gst-reuse.";
 
 static gchar *opt_dir;
@@ -96,7 +112,9 @@ static gboolean opt_show_stats, opt_json, opt_zero_stats, opt_clear;
 static gchar *opt_max_size, *opt_max_files, *opt_evict_older_than;
 static gboolean opt_list, opt_verify, opt_cleanup, opt_version;
 static gchar *opt_inspect, *opt_remote_storage;
-static gboolean opt_check_remote;
+static gboolean opt_check_remote, opt_discover;
+static gdouble opt_timeout = 10.0;
+static gchar **opt_inputs;
 
 static GOptionEntry entries[] = {
   {"dir", 'd', 0, G_OPTION_ARG_FILENAME, &opt_dir,
@@ -122,7 +140,8 @@ static GOptionEntry entries[] = {
         "exit with 1 if there were any", NULL},
   {"list", 'l', 0, G_OPTION_ARG_NONE, &opt_list,
       "List the entries, least recently used first: key, size, last use, "
-        "namespace, chain", NULL},
+        "namespace, chain (or \"[analysis] discover URI\" for a media "
+        "analysis)", NULL},
   {"inspect", 'i', 0, G_OPTION_ARG_STRING, &opt_inspect,
       "Show an entry (a unique key prefix will do): its metadata, the "
         "record its key was made of, and whether it is intact", "KEY"},
@@ -134,12 +153,21 @@ static GOptionEntry entries[] = {
   {"check-remote", 0, 0, G_OPTION_ARG_NONE, &opt_check_remote,
       "Try each remote backend (write, read back and delete a probe; read "
         "only for read-only ones) and exit with 1 if any failed", NULL},
+  {"discover", 0, 0, G_OPTION_ARG_NONE, &opt_discover,
+      "Analyse each FILE or URI with GstDiscoverer through the cache and "
+        "print what gst-discoverer-1.0 -v prints, with how the cache "
+        "served it", NULL},
+  {"timeout", 't', 0, G_OPTION_ARG_DOUBLE, &opt_timeout,
+        "With --discover: the time an analysis may take (default 10)",
+      "SECONDS"},
   {"show-stats", 's', 0, G_OPTION_ARG_NONE, &opt_show_stats,
       "Show the counters, the size and the limits", NULL},
   {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
-      "With --show-stats and --list: print JSON", NULL},
+      "With --show-stats, --list and --discover: print JSON", NULL},
   {"version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
       "Print the version", NULL},
+  {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs,
+      NULL, NULL},
   {NULL}
 };
 
@@ -226,22 +254,75 @@ counter (GArray * c, const gchar * name)
   return 0;
 }
 
-static gchar *
-json_string (const gchar * s)
-{
-  GString *out = g_string_new ("\"");
-  const gchar *p;
+/* the media analysis (gst-cache --discover, GstCacheDiscoverer), apart
+ * from cachebin's lookups: the hit rate is hits over hits and misses, as
+ * cachebin's; bypasses are analyses the cache could not key */
+static const gchar *const analysis_counters[] = {
+  "hit", "hit-remote", "miss", "stored", "unstorable", "bypass",
+};
 
-  for (p = s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      g_string_append_printf (out, "\\%c", *p);
-    else if ((guchar) * p < 0x20)
-      g_string_append_printf (out, "\\u%04x", *p);
-    else
-      g_string_append_c (out, *p);
+static guint64
+analysis_counter (GArray * c, const gchar * name)
+{
+  gchar *full = g_strconcat ("analysis-", name, NULL);
+  guint64 v = counter (c, full);
+
+  g_free (full);
+  return v;
+}
+
+/* the counters PREFIXREASON, a line each, indented */
+static void
+show_reasons (GArray * c, const gchar * prefix, gint indent)
+{
+  guint i;
+
+  for (i = 0; i < c->len; i++) {
+    GstCacheCounter *k = &g_array_index (c, GstCacheCounter, i);
+
+    if (g_str_has_prefix (k->name, prefix))
+      printf ("%*s%-*s %" G_GUINT64_FORMAT "\n", indent, "", 22 - indent + 2,
+          k->name + strlen (prefix), k->value);
   }
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
+}
+
+static void
+show_analysis_stats (GArray * c)
+{
+  guint64 hits = analysis_counter (c, "hit");
+  guint64 lookups = hits + analysis_counter (c, "miss");
+  guint i;
+
+  if (opt_json) {
+    printf (",\n  \"analysis\": {");
+    for (i = 0; i < G_N_ELEMENTS (analysis_counters); i++)
+      printf ("%s\n    \"%s\": %" G_GUINT64_FORMAT, i ? "," : "",
+          analysis_counters[i], analysis_counter (c, analysis_counters[i]));
+    if (lookups) {
+      gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      printf (",\n    \"hit_rate\": %s\n  }", g_ascii_dtostr (buf,
+              sizeof (buf), (gdouble) hits / lookups));
+    } else {
+      printf (",\n    \"hit_rate\": null\n  }");
+    }
+    return;
+  }
+  printf ("Media analysis:\n");
+  printf ("  Hits:           %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT
+      " (%.2f %%)\n", hits, lookups, lookups ? 100.0 * hits / lookups : 0);
+  printf ("    from remote:  %" G_GUINT64_FORMAT "\n",
+      analysis_counter (c, "hit-remote"));
+  printf ("  Misses:         %" G_GUINT64_FORMAT "\n",
+      analysis_counter (c, "miss"));
+  printf ("    stored:       %" G_GUINT64_FORMAT "\n",
+      analysis_counter (c, "stored"));
+  printf ("    not stored:   %" G_GUINT64_FORMAT "\n",
+      analysis_counter (c, "unstorable"));
+  show_reasons (c, "analysis-unstorable-", 6);
+  printf ("  Bypasses:       %" G_GUINT64_FORMAT "\n",
+      analysis_counter (c, "bypass"));
+  show_reasons (c, "analysis-bypass-", 4);
 }
 
 /* the remote tier: totals, then each backend (remote-NAME@URL) */
@@ -312,7 +393,7 @@ show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
       g_array_unref (c);
     return FALSE;
   }
-  dir = json_string (gst_cache_store_get_dir (store));
+  dir = gst_cache_tool_json_string (gst_cache_store_get_dir (store));
   if (opt_json) {
     printf ("{\n  \"dir\": %s,\n  \"size\": %" G_GUINT64_FORMAT ",\n"
         "  \"entries\": %" G_GUINT64_FORMAT ",\n  \"max_size\": %"
@@ -321,12 +402,14 @@ show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
     for (i = 0; i < c->len; i++) {
       GstCacheCounter *k = &g_array_index (c, GstCacheCounter, i);
 
-      gchar *name = json_string (k->name);
+      gchar *name = gst_cache_tool_json_string (k->name);
 
       printf ("%s\n    %s: %" G_GUINT64_FORMAT, i ? "," : "", name, k->value);
       g_free (name);
     }
-    printf ("\n  }\n}\n");
+    printf ("\n  }");
+    show_analysis_stats (c);
+    printf ("\n}\n");
   } else {
     gchar *size = human_size (bytes), *max = human_size (max_size);
     gchar *served = human_size (counter (c, "bytes-served"));
@@ -370,6 +453,7 @@ show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
         counter (c, "input-modified"));
     printf ("Too large:        %" G_GUINT64_FORMAT "\n",
         counter (c, "too-large"));
+    show_analysis_stats (c);
     show_remote_stats (store, c);
     printf ("Cache size:       %s of %s (%.1f %%)\n", size, max,
         max_size ? 100.0 * bytes / max_size : 0.0);
@@ -388,6 +472,30 @@ show_stats (GstCacheStore * store, guint64 max_size, guint64 max_files,
   return TRUE;
 }
 
+/* whether an entry holds a media analysis (GstCacheDiscoverer): its
+ * description says "discover URI" and its metadata has an [analysis]
+ * group. Only such entries are read, and they are small. */
+#define ANALYSIS_ENTRY_MAX_SIZE (G_GUINT64_CONSTANT (16) << 20)
+
+static gboolean
+is_analysis (GstCacheStore * store, const GstCacheEntryInfo * e)
+{
+  guint8 key[GST_CACHE_KEY_SIZE];
+  GstCacheEntry *entry;
+  gboolean yes;
+
+  if (!g_str_has_prefix (e->description, "discover ") ||
+      e->size > ANALYSIS_ENTRY_MAX_SIZE || !gst_cache_key_from_hex (e->key,
+          key))
+    return FALSE;
+  entry = gst_cache_store_lookup_full (store, key, FALSE, NULL);
+  if (entry == NULL)
+    return FALSE;
+  yes = g_key_file_has_group (gst_cache_entry_get_meta (entry), "analysis");
+  gst_cache_entry_unref (entry);
+  return yes;
+}
+
 static gboolean
 list (GstCacheStore * store, GError ** error)
 {
@@ -401,24 +509,26 @@ list (GstCacheStore * store, GError ** error)
     printf ("[");
   for (i = 0; i < rows->len; i++) {
     GstCacheEntryInfo *e = &g_array_index (rows, GstCacheEntryInfo, i);
+    gboolean analysis = is_analysis (store, e);
 
     if (opt_json) {
-      gchar *ns = json_string (e->name_space);
-      gchar *desc = json_string (e->description);
+      gchar *ns = gst_cache_tool_json_string (e->name_space);
+      gchar *desc = gst_cache_tool_json_string (e->description);
 
       printf ("%s\n  {\"key\": \"%s\", \"size\": %" G_GUINT64_FORMAT ", "
           "\"last_use_ns\": %" G_GINT64_FORMAT ", \"created\": %"
-          G_GINT64_FORMAT ", \"namespace\": %s, \"description\": %s}",
-          i ? "," : "", e->key, e->size, e->last_use_ns, e->created_s, ns,
-          desc);
+          G_GINT64_FORMAT ", \"namespace\": %s, \"analysis\": %s, "
+          "\"description\": %s}", i ? "," : "", e->key, e->size,
+          e->last_use_ns, e->created_s, ns, analysis ? "true" : "false", desc);
       g_free (ns);
       g_free (desc);
     } else {
       gchar *size = human_size (e->size);
       gchar *age = human_age (now - e->last_use_ns);
 
-      printf ("%.16s  %10s  %7s ago  %-12s  %s\n", e->key, size, age,
-          *e->name_space ? e->name_space : "-", e->description);
+      printf ("%.16s  %10s  %7s ago  %-12s  %s%s\n", e->key, size, age,
+          *e->name_space ? e->name_space : "-",
+          analysis ? "[analysis] " : "", e->description);
       g_free (size);
       g_free (age);
     }
@@ -480,6 +590,24 @@ inspect (GstCacheStore * store, const gchar * prefix, GError ** error)
   return TRUE;
 }
 
+/* whether an option other than --discover needs the store */
+static gboolean
+store_wanted (void)
+{
+  return !opt_discover || opt_show_stats || opt_zero_stats || opt_clear ||
+      opt_max_size || opt_max_files || opt_evict_older_than || opt_list ||
+      opt_verify || opt_cleanup || opt_inspect || opt_remote_storage ||
+      opt_check_remote;
+}
+
+/* --discover, in its turn among the options */
+static gint
+discover (void)
+{
+  return gst_cache_tool_discover (opt_inputs, opt_dir,
+      (GstClockTime) (opt_timeout * GST_SECOND), opt_json);
+}
+
 static gint
 fail (GError * err)
 {
@@ -518,7 +646,7 @@ main (int argc, char **argv)
   gchar *dir;
 
   setlocale (LC_ALL, "");
-  ctx = g_option_context_new (NULL);
+  ctx = g_option_context_new ("[FILE|URI...]");
   g_option_context_set_summary (ctx, summary);
   g_option_context_set_description (ctx, description);
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -533,6 +661,25 @@ main (int argc, char **argv)
     printf ("gst-cache %s\n", VERSION);
     return 0;
   }
+  if (opt_inputs && !opt_discover) {
+    fprintf (stderr, "gst-cache: unexpected argument \"%s\": FILE and URI "
+        "arguments go with --discover (see --help)\n", opt_inputs[0]);
+    return 2;
+  }
+  if (opt_discover && opt_inputs == NULL) {
+    fprintf (stderr, "gst-cache: --discover needs a FILE or URI (see "
+        "--help)\n");
+    return 2;
+  }
+  if (!(opt_timeout > 0 && opt_timeout <= 86400 * 365)) {
+    fprintf (stderr, "gst-cache: --timeout must be a positive number of "
+        "seconds\n");
+    return 2;
+  }
+  /* the analysis alone does not need the store here: a cache that cannot
+   * be used makes it a bypass, not a failure */
+  if (!store_wanted ())
+    return discover ();
 
   dir = opt_dir ? g_strdup (opt_dir) : gst_cache_store_default_dir ();
   store = gst_cache_store_open (dir, &err);
@@ -619,6 +766,8 @@ main (int argc, char **argv)
     if (damaged)
       status = 1;
   }
+  if (opt_discover)
+    status = MAX (status, discover ());
   if (opt_list && !list (store, &err))
     goto failed;
   if (opt_inspect && !inspect (store, opt_inspect, &err))

@@ -1,0 +1,447 @@
+#!/usr/bin/env python3
+# gst-reuse: gst-cache --discover, and the analysis in --show-stats and --list
+#
+# Copyright (C) 2026 The gst-reuse authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Usage: cache_discover.py TOOLS_DIR GST_CACHE
+#
+# 1. text: for an MP4 with audio, an MKV (with a title tag that needs
+#    escaping) and an Ogg Vorbis file, gst-cache --discover prints what
+#    gst-discoverer-1.0 -v prints for the same file, line for line (the
+#    order of tags within a list is free: GstDiscoverer itself varies it
+#    from run to run), with one "Cache:" line more: "miss" the first time,
+#    "hit (local)" the second; a copy under another path is a hit and
+#    prints the same but for its URI and stream IDs.
+# 2. json: one object per input and line, with the values the media were
+#    made with (container, codecs, sizes, frame rates, sample rates,
+#    channels, duration, tags) and the cache result; a file name with
+#    quotes, backslashes, a newline and bytes that are not UTF-8 comes out
+#    as valid JSON.
+# 3. failures: a missing file and a truncated one give GstDiscoverer's own
+#    message on stderr (the one gst-discoverer-1.0 prints) and exit 1, the
+#    other inputs are still analysed; bad usage exits with 2.
+# 4. stats and list: --show-stats (text and JSON) counts the analyses
+#    apart from cachebin's (hits, misses, stored, not stored, hit rate),
+#    --zero-stats zeroes them, --list marks analysis entries and only
+#    them.
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TITLE = 'say "hi" back\\\\slash'
+
+
+def fail(msg):
+    print('FAIL: ' + msg)
+    sys.exit(1)
+
+
+def tool_env():
+    env = dict(os.environ)
+    if env.get('GST_REUSE_SANITIZER_PRELOAD'):
+        env['LD_PRELOAD'] = env['GST_REUSE_SANITIZER_PRELOAD']
+    return env
+
+
+class Ctx:
+    def __init__(self, tools_dir, gst_cache, work):
+        self.tools_dir = tools_dir
+        self.gst_cache = gst_cache
+        self.work = work
+        self.env = tool_env()
+
+    def launch(self, *args):
+        proc = subprocess.run(
+            [os.path.join(self.tools_dir, 'gst-launch-1.0'), '-q'] +
+            list(args), env=self.env, capture_output=True, text=True,
+            timeout=300)
+        if proc.returncode != 0:
+            fail(f'gst-launch-1.0 {" ".join(args)}: {proc.stderr}')
+
+    def discoverer(self, path):
+        proc = subprocess.run(
+            [os.path.join(self.tools_dir, 'gst-discoverer-1.0'), '-v', path],
+            env=self.env, capture_output=True, text=True, timeout=300)
+        return proc.stdout
+
+    def tool(self, cache, *args, expect=0, text=True):
+        proc = subprocess.run([self.gst_cache, '--dir', cache] + list(args),
+                              capture_output=True, text=text, timeout=300,
+                              env=self.env)
+        if expect is not None and proc.returncode != expect:
+            fail(f'gst-cache {" ".join(args)} exited with '
+                 f'{proc.returncode}, not {expect}:\n{proc.stdout}'
+                 f'{proc.stderr}')
+        return proc
+
+    def stats(self, cache):
+        return json.loads(self.tool(cache, '--show-stats', '--json').stdout)
+
+
+def make_media(ctx):
+    w = ctx.work
+    media = {
+        'mp4': os.path.join(w, 'movie.mp4'),
+        'mkv': os.path.join(w, 'clip.mkv'),
+        'ogg': os.path.join(w, 'tone.ogg'),
+    }
+    ctx.launch('videotestsrc', 'num-buffers=30', '!',
+               'video/x-raw,format=I420,width=320,height=240,framerate=30/1',
+               '!', 'x264enc', '!', 'h264parse', '!', 'mp4mux', 'name=m',
+               '!', 'filesink', f'location={media["mp4"]}',
+               'audiotestsrc', 'num-buffers=20', '!',
+               'audio/x-raw,rate=44100,channels=2', '!', 'avenc_aac', '!',
+               'aacparse', '!', 'm.')
+    ctx.launch('videotestsrc', 'num-buffers=25', '!',
+               'video/x-raw,format=I420,width=160,height=120,framerate=25/1',
+               '!', 'x264enc', '!', 'h264parse', '!', 'taginject',
+               r'tags=title=(string)"say\ \"hi\"\ back\\\\slash"', '!',
+               'matroskamux', '!', 'filesink', f'location={media["mkv"]}')
+    ctx.launch('audiotestsrc', 'num-buffers=47', 'samplesperbuffer=1024', '!',
+               'audio/x-raw,rate=48000,channels=2', '!', 'vorbisenc', '!',
+               'oggmux', '!', 'filesink', f'location={media["ogg"]}')
+    return media
+
+
+def normalise(text, stream_ids=True):
+    """the lines of gst-discoverer-1.0 -v's text, each run of tag lines
+    under a "Tags:" line sorted (their order varies from run to run), the
+    "Cache:" line taken out and returned apart. The values of the tags of
+    the whole input (under "Properties:") are replaced by "*" and returned
+    apart too: GstDiscoverer merges the streams' tag messages in the order
+    they reach the bus, so which stream's bitrate it keeps varies from run
+    to run."""
+    lines, cache, global_tags = [], [], []
+    raw = text.split('\n')
+    i = 0
+    while i < len(raw):
+        ln = raw[i]
+        if ln.startswith('Cache: '):
+            cache.append(ln)
+            i += 1
+            continue
+        if not stream_ids and ln.strip().startswith('Stream ID: '):
+            ln = re.sub(r'Stream ID: .*', 'Stream ID: *', ln)
+        lines.append(ln)
+        i += 1
+        if ln.strip() == 'Tags:':
+            depth = len(ln) - len(ln.lstrip())
+            run = []
+            while i < len(raw) and raw[i].strip() and \
+                    len(raw[i]) - len(raw[i].lstrip()) > depth:
+                run.append(raw[i])
+                i += 1
+            if ln == '  Tags: ':
+                global_tags += [r.strip() for r in run]
+                run = [r.split(': ', 1)[0] + ': *' for r in run]
+            lines += sorted(run)
+    return lines, cache, global_tags
+
+
+def check_global_tags(what, got, want_text):
+    """each tag of the whole input must carry a value that a stream or the
+    container of the fresh analysis carries under the same name"""
+    carried, depth = set(), None
+    for ln in want_text.split('\n'):
+        indent = len(ln) - len(ln.lstrip())
+        if ln.strip() == 'Tags:' and indent >= 4:
+            depth = indent
+        elif depth is not None and ln.strip() and indent > depth:
+            carried.add(ln.strip())
+        else:
+            depth = None
+    stray = [t for t in got if t not in carried]
+    if stray:
+        fail(f'{what}: tags of the whole input that no stream carries: '
+             f'{stray}')
+
+
+def diff(a, b):
+    out = []
+    for n, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            out.append(f'line {n + 1}:\n  gst-discoverer-1.0: {x!r}\n'
+                       f'  gst-cache:          {y!r}')
+    if len(a) != len(b):
+        out.append(f'{len(a)} lines against {len(b)}')
+    return '\n'.join(out[:5])
+
+
+def test_text(ctx, media):
+    cache = os.path.join(ctx.work, 'text-cache')
+    for kind, path in media.items():
+        fresh = ctx.discoverer(path)
+        want, _, _ = normalise(fresh)
+        if not any(ln.startswith('Properties:') for ln in want):
+            fail(f'gst-discoverer-1.0 could not analyse {path}:\n{want}')
+        for expected in ('Cache: miss', 'Cache: hit (local)'):
+            out = ctx.tool(cache, '--discover', path).stdout
+            got, line, global_tags = normalise(out)
+            check_global_tags(kind, global_tags, fresh)
+            if line != [expected]:
+                fail(f'{kind}: expected "{expected}", got {line}:\n{out}')
+            if got != want:
+                fail(f'{kind} ({expected}): not what gst-discoverer-1.0 -v '
+                     f'prints:\n{diff(want, got)}\n{out}')
+        print(f'ok: {kind}: gst-discoverer-1.0 -v\'s text, miss then hit')
+
+    # a copy under another path: a hit, the same but its URI and stream IDs
+    copy = os.path.join(ctx.work, 'elsewhere', 'copy.mp4')
+    os.makedirs(os.path.dirname(copy))
+    shutil.copyfile(media['mp4'], copy)
+    out = ctx.tool(cache, '--discover', copy).stdout
+    got, line, global_tags = normalise(out, stream_ids=False)
+    fresh = ctx.discoverer(copy)
+    want, _, _ = normalise(fresh, stream_ids=False)
+    check_global_tags('a copy', global_tags, fresh)
+    if line != ['Cache: hit (local)']:
+        fail(f'a copy: expected a local hit, got {line}:\n{out}')
+    if got != want:
+        fail(f'a copy: not what gst-discoverer-1.0 -v prints:\n'
+             f'{diff(want, got)}')
+    if f'Done discovering file://{copy}' not in out:
+        fail(f'a copy: its own URI is not printed:\n{out}')
+    print('ok: a copy under another path: hit, its own URI')
+
+    # several inputs: each block in order; a relative path becomes an
+    # absolute file URI
+    out = subprocess.run([ctx.gst_cache, '--dir', cache, '--discover',
+                          'movie.mp4', 'tone.ogg'], cwd=ctx.work,
+                         env=ctx.env, capture_output=True, text=True,
+                         timeout=300)
+    analyzing = re.findall(r'^Analyzing (.*)$', out.stdout, re.M)
+    if out.returncode != 0 or analyzing != [
+            f'file://{media["mp4"]}', f'file://{media["ogg"]}']:
+        fail(f'two relative paths: {out.returncode}, {analyzing}:\n'
+             f'{out.stdout}{out.stderr}')
+    print('ok: several inputs, relative paths')
+
+
+def by_type(doc, kind):
+    return [s for s in doc['streams'] if s['type'] == kind]
+
+
+def check_json(doc, kind, media):
+    errors = []
+
+    def expect(what, got, want):
+        if got != want:
+            errors.append(f'{what}: {got!r}, not {want!r}')
+
+    expect('result', doc['result'], 'ok')
+    expect('error', doc['error'], None)
+    expect('seekable', doc['seekable'], True)
+    expect('live', doc['live'], False)
+    expect('uri', doc['uri'], 'file://' + media[kind])
+    if kind == 'mp4':
+        expect('container', doc['container']['codec'], 'video/quicktime')
+        v, a = by_type(doc, 'video'), by_type(doc, 'audio')
+        expect('streams', (len(v), len(a)), (1, 1))
+        if v and a:
+            v, a = v[0], a[0]
+            expect('video codec', v['codec'], 'video/x-h264')
+            expect('video size', (v['width'], v['height']), (320, 240))
+            expect('frame rate', v['frame_rate'], '30/1')
+            expect('pixel format', v['pixel_format'], 'I420')
+            expect('audio codec', a['codec'], 'audio/mpeg')
+            expect('sample rate', a['sample_rate'], 44100)
+            expect('channels', a['channels'], 2)
+            if not v['bitrate'] or not a['bitrate']:
+                errors.append(f'bitrates: {v["bitrate"]}, {a["bitrate"]}')
+            if 'H.264' not in (v['codec_description'] or ''):
+                errors.append(f'description: {v["codec_description"]}')
+        if abs(doc['duration'] - 1.0) > 0.05 or \
+                doc['duration_ns'] != round(doc['duration'] * 1e9):
+            errors.append(f'duration: {doc["duration"]}, '
+                          f'{doc["duration_ns"]}')
+    elif kind == 'mkv':
+        expect('container', doc['container']['codec'], 'video/x-matroska')
+        v = by_type(doc, 'video')
+        expect('streams', len(doc['streams']), 1)
+        if v:
+            expect('video size', (v[0]['width'], v[0]['height']),
+                   (160, 120))
+            expect('frame rate', v[0]['frame_rate'], '25/1')
+        expect('title', doc['tags'].get('title'), TITLE)
+        if abs(doc['duration'] - 1.0) > 0.05:
+            errors.append(f'duration: {doc["duration"]}')
+    else:
+        a = by_type(doc, 'audio')
+        expect('streams', len(doc['streams']), 1)
+        if a:
+            expect('audio codec', a[0]['codec'], 'audio/x-vorbis')
+            expect('sample rate', a[0]['sample_rate'], 48000)
+            expect('channels', a[0]['channels'], 2)
+            expect('language', a[0]['language'], None)
+        if abs(doc['duration'] - 47 * 1024 / 48000) > 0.05:
+            errors.append(f'duration: {doc["duration"]}')
+    if errors:
+        fail(f'{kind} as JSON: ' + '; '.join(errors) + '\n' +
+             json.dumps(doc, indent=1))
+
+
+def test_json(ctx, media):
+    cache = os.path.join(ctx.work, 'json-cache')
+    paths = [media['mp4'], media['mkv'], media['ogg']]
+    for expected in ('miss', 'hit'):
+        out = ctx.tool(cache, '--json', '--discover', *paths).stdout
+        lines = out.splitlines()
+        if len(lines) != 3:
+            fail(f'expected 3 JSON lines, got {len(lines)}:\n{out}')
+        for kind, text in zip(('mp4', 'mkv', 'ogg'), lines):
+            doc = json.loads(text)
+            check_json(doc, kind, media)
+            want_source = 'local' if expected == 'hit' else None
+            if doc['cache'] != expected or \
+                    doc['cache_source'] != want_source:
+                fail(f'{kind}: cache {doc["cache"]} '
+                     f'({doc["cache_source"]}), not {expected}')
+            if doc['input'] != media[kind]:
+                fail(f'{kind}: input {doc["input"]!r}')
+        print(f'ok: JSON, {expected}: the media\'s own values')
+
+    # a name that JSON must escape, and bytes that are not UTF-8
+    odd = os.path.join(os.fsencode(ctx.work),
+                       b'we"ird \\ name\n\t\xff.ogg')
+    shutil.copyfile(media['ogg'], odd)
+    proc = subprocess.run([os.fsencode(ctx.gst_cache), b'--dir',
+                           os.fsencode(cache), b'--json', b'--discover', odd],
+                          capture_output=True, timeout=300, env=ctx.env)
+    if proc.returncode != 0:
+        fail(f'odd name: exit {proc.returncode}: {proc.stderr}')
+    lines = proc.stdout.decode('utf-8').splitlines()
+    doc = json.loads(lines[0]) if len(lines) == 1 else fail(
+        f'odd name: {proc.stdout!r}')
+    want = os.path.join(ctx.work, 'we"ird \\ name\n\t\ufffd.ogg')
+    if doc['input'] != want or doc['result'] != 'ok' or \
+            doc['cache'] != 'hit':
+        fail(f'odd name: {doc["input"]!r}, {doc["result"]}, {doc["cache"]}')
+    print('ok: JSON escaping of names and tags')
+
+
+def discoverer_error(ctx, path):
+    out = ctx.discoverer(path)
+    m = re.search(r'^An error was encountered while discovering the file\n'
+                  r' (.*)$', out, re.M)
+    if not m:
+        fail(f'gst-discoverer-1.0 found no error in {path}:\n{out}')
+    return m.group(1)
+
+
+def test_failures(ctx, media):
+    cache = os.path.join(ctx.work, 'fail-cache')
+    missing = os.path.join(ctx.work, 'missing.mp4')
+    truncated = os.path.join(ctx.work, 'truncated.mp4')
+    with open(media['mp4'], 'rb') as f:
+        head = f.read(2000)
+    with open(truncated, 'wb') as f:
+        f.write(head)
+    for bad in (missing, truncated):
+        message = discoverer_error(ctx, bad)
+        proc = ctx.tool(cache, '--discover', bad, media['ogg'], expect=1)
+        if f'gst-cache: file://{bad}: {message}' not in proc.stderr:
+            fail(f'{bad}: GstDiscoverer\'s message "{message}" is not on '
+                 f'stderr:\n{proc.stderr}')
+        if f'An error was encountered while discovering the file\n ' \
+                f'{message}\n' not in proc.stdout or \
+                f'Done discovering file://{media["ogg"]}' not in proc.stdout:
+            fail(f'{bad}: stdout:\n{proc.stdout}')
+        proc = ctx.tool(cache, '--json', '--discover', bad, media['ogg'],
+                        expect=1)
+        docs = [json.loads(ln) for ln in proc.stdout.splitlines()]
+        if len(docs) != 2 or docs[0]['result'] != 'error' or \
+                docs[0]['error'] != message or docs[1]['result'] != 'ok':
+            fail(f'{bad} as JSON: {proc.stdout}')
+        print(f'ok: {os.path.basename(bad)}: "{message}", exit 1')
+
+    for args in (['--discover'], [media['ogg']],
+                 ['--timeout', '0', '--discover', media['ogg']],
+                 ['--timeout', 'soon', '--discover', media['ogg']],
+                 ['--list', media['ogg']]):
+        proc = ctx.tool(cache, *args, expect=2)
+        if not proc.stderr.startswith('gst-cache: '):
+            fail(f'{args}: no message: {proc.stderr!r}')
+    print('ok: bad usage exits with 2')
+
+
+def analysis_stats(ctx, cache):
+    return ctx.stats(cache)['analysis']
+
+
+def test_stats_and_list(ctx, media):
+    cache = os.path.join(ctx.work, 'stats-cache')
+    truncated = os.path.join(ctx.work, 'truncated.mp4')
+    copy = os.path.join(ctx.work, 'elsewhere', 'copy.mp4')
+    # a cachebin entry beside the analysis entries
+    ctx.launch('filesrc', f'location={media["ogg"]}', '!', 'cachebin',
+               f'cache-dir={cache}', 'description=identity', '!', 'fakesink')
+    ctx.tool(cache, '--discover', media['mp4'])                 # miss
+    ctx.tool(cache, '--discover', media['mp4'], copy)           # 2 hits
+    ctx.tool(cache, '--discover', media['ogg'])                 # miss
+    ctx.tool(cache, '--discover', truncated, expect=1)          # not stored
+    ctx.tool(cache, '--discover', truncated, expect=1)          # again
+    got = analysis_stats(ctx, cache)
+    want = {'hit': 2, 'hit-remote': 0, 'miss': 4, 'stored': 2,
+            'unstorable': 2, 'bypass': 0, 'hit_rate': 2 / 6}
+    if got.keys() != want.keys() or any(
+            abs(got[k] - want[k]) > 1e-9 for k in want):
+        fail(f'analysis statistics: {got}, not {want}')
+    counters = ctx.stats(cache)['counters']
+    if counters.get('hits', 0) != 0 or counters.get('misses') != 1:
+        fail(f'cachebin\'s counters took in the analysis: {counters}')
+    text = ctx.tool(cache, '--show-stats').stdout
+    block = re.search(r'^Media analysis:\n((?:  .*\n)+)', text, re.M)
+    want_lines = ['  Hits:           2 / 6 (33.33 %)',
+                  '    from remote:  0', '  Misses:         4',
+                  '    stored:       2', '    not stored:   2',
+                  '      error              2', '  Bypasses:       0']
+    if not block or block.group(1).splitlines() != want_lines:
+        fail(f'--show-stats text:\n{text}')
+    print('ok: --show-stats counts the analysis apart (text and JSON)')
+
+    rows = json.loads(ctx.tool(cache, '--list', '--json').stdout)
+    marks = sorted(r['analysis'] for r in rows)
+    if marks != [False, True, True]:
+        fail(f'--list --json: {rows}')
+    text = ctx.tool(cache, '--list').stdout.splitlines()
+    marked = [ln for ln in text if '[analysis]' in ln]
+    if len(text) != 3 or len(marked) != 2:
+        fail('--list: ' + '\n'.join(text))
+    for r in rows:
+        if not r['analysis'] and not any(
+                ln.startswith(r['key'][:16]) and '[analysis]' not in ln
+                for ln in text):
+            fail('--list marks the cachebin entry:\n' + '\n'.join(text))
+    print('ok: --list marks the analysis entries and only them')
+
+    ctx.tool(cache, '--zero-stats')
+    got = analysis_stats(ctx, cache)
+    if any(got[k] for k in got if k != 'hit_rate') or \
+            got['hit_rate'] is not None:
+        fail(f'--zero-stats left {got}')
+    print('ok: --zero-stats zeroes the analysis counters')
+
+
+def main():
+    tools_dir, gst_cache = sys.argv[1], os.path.abspath(sys.argv[2])
+    work = tempfile.mkdtemp(prefix='gst-reuse-discover-')
+    try:
+        ctx = Ctx(tools_dir, gst_cache, work)
+        media = make_media(ctx)
+        test_text(ctx, media)
+        test_json(ctx, media)
+        test_failures(ctx, media)
+        test_stats_and_list(ctx, media)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print('cache_discover: all passed')
+
+
+if __name__ == '__main__':
+    main()
