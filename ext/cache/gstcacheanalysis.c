@@ -397,6 +397,89 @@ valid_stream (GVariant * stream, guint depth)
   return ok && valid_common (stream, depth);
 }
 
+/* GStreamer names a file's streams after the SHA-256 of the source's URI
+ * (gst_pad_create_stream_id(): filesrc's URI is gst_filename_to_uri() of
+ * its location), so a result stored for another name gets the stream ids
+ * that an analysis of the asked URI gives */
+static gchar *
+source_uri_hash (const gchar * uri)
+{
+  gchar *path = g_filename_from_uri (uri, NULL, NULL);
+  gchar *norm = path ? gst_filename_to_uri (path, NULL) : g_strdup (uri);
+  gchar *hash = NULL;
+
+  if (norm)
+    hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, norm, -1);
+  g_free (norm);
+  g_free (path);
+  return hash;
+}
+
+/* @stream (checked by valid_stream()) with the ids that begin with @from
+ * beginning with @to */
+static GVariant *
+rename_stream (GVariant * stream, const gchar * from, const gchar * to)
+{
+  GVariant *type = g_variant_get_child_value (stream, 0);
+  GVariant *boxed = g_variant_get_child_value (stream, 1);
+  GVariant *common = g_variant_get_variant (boxed);
+  GVariant *specific = g_variant_get_child_value (stream, 2);
+  GVariant *fields[5], *parts[3], *id, *next_boxed, *next;
+  gsize i;
+
+  for (i = 0; i < 5; i++)
+    fields[i] = g_variant_get_child_value (common, i);
+  id = g_variant_get_maybe (fields[0]);
+  if (id && g_str_has_prefix (g_variant_get_string (id, NULL), from)) {
+    gchar *renamed = g_strconcat (to, g_variant_get_string (id, NULL) +
+        strlen (from), NULL);
+
+    g_variant_unref (fields[0]);
+    fields[0] = g_variant_ref_sink (g_variant_new_maybe (G_VARIANT_TYPE_STRING,
+            g_variant_new_string (renamed)));
+    g_free (renamed);
+  }
+  if (id)
+    g_variant_unref (id);
+  next_boxed = fields[4];
+  next = g_variant_get_variant (next_boxed);
+  if (!g_variant_is_of_type (next, G_VARIANT_TYPE_UNIT)) {
+    fields[4] = g_variant_ref_sink (g_variant_new_variant (rename_stream (next,
+                from, to)));
+    g_variant_unref (next_boxed);
+  }
+  g_variant_unref (next);
+
+  parts[0] = type;
+  parts[1] = g_variant_new_variant (g_variant_new_tuple (fields, 5));
+  if (g_variant_is_of_type (specific, G_VARIANT_TYPE ("av"))) {
+    gsize n = g_variant_n_children (specific);
+    GVariant **children = g_new0 (GVariant *, n + 1);
+
+    for (i = 0; i < n; i++) {
+      GVariant *child_boxed = g_variant_get_child_value (specific, i);
+      GVariant *child = g_variant_get_variant (child_boxed);
+
+      children[i] = g_variant_new_variant (rename_stream (child, from, to));
+      g_variant_unref (child);
+      g_variant_unref (child_boxed);
+    }
+    parts[2] = g_variant_new_array (G_VARIANT_TYPE_VARIANT, children, n);
+    g_free (children);
+  } else {
+    parts[2] = specific;
+  }
+  stream = g_variant_new_tuple (parts, 3);
+
+  for (i = 0; i < 5; i++)
+    g_variant_unref (fields[i]);
+  g_variant_unref (specific);
+  g_variant_unref (common);
+  g_variant_unref (boxed);
+  g_variant_unref (type);
+  return stream;
+}
+
 GstDiscovererInfo *
 gst_cache_analysis_restore (GBytes * payload, const gchar * uri,
     const gchar ** why)
@@ -406,7 +489,8 @@ gst_cache_analysis_restore (GBytes * payload, const gchar * uri,
   GstDiscovererInfo *result = NULL;
   guint64 duration;
   gboolean seekable, live;
-  gchar *tags_str = NULL;
+  gchar *tags_str = NULL, *stored_uri = NULL;
+  GVariant *renamed = NULL;
 
   /* not trusted: the accessors stay within the bytes whatever they hold */
   wrapper = g_variant_ref_sink (g_variant_new_from_bytes
@@ -431,16 +515,27 @@ gst_cache_analysis_restore (GBytes * payload, const gchar * uri,
   }
 
   /* the same fields with the URI that was asked for */
-  g_variant_get (info, "(mstbmsb)", NULL, &duration, &seekable, &tags_str,
-      &live);
+  g_variant_get (info, "(mstbmsb)", &stored_uri, &duration, &seekable,
+      &tags_str, &live);
   fixed = g_variant_new ("(mstbmsb)", uri, duration, seekable, tags_str, live);
+  if (stored_uri && strcmp (stored_uri, uri) != 0) {
+    gchar *from = source_uri_hash (stored_uri), *to = source_uri_hash (uri);
+
+    if (from && to)
+      renamed = g_variant_ref_sink (rename_stream (stream, from, to));
+    g_free (from);
+    g_free (to);
+  }
   rebuilt = g_variant_ref_sink (g_variant_new_variant (g_variant_new ("(vv)",
-              fixed, stream)));
+              fixed, renamed ? renamed : stream)));
   result = gst_discoverer_info_from_variant (rebuilt);
   g_variant_unref (rebuilt);
 
 out:
   g_free (tags_str);
+  g_free (stored_uri);
+  if (renamed)
+    g_variant_unref (renamed);
   if (stream)
     g_variant_unref (stream);
   if (stream_boxed)
