@@ -27,8 +27,12 @@
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -845,6 +849,123 @@ GST_START_TEST (test_async_stop_drops_queue)
 
 GST_END_TEST;
 
+/* remote storage: a private redis-server on a free loopback port */
+
+static guint16
+free_port (void)
+{
+  struct sockaddr_in addr = { 0, };
+  socklen_t len = sizeof (addr);
+  gint fd = socket (AF_INET, SOCK_STREAM, 0);
+
+  fail_unless (fd >= 0);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  fail_unless_equals_int (bind (fd, (struct sockaddr *) &addr, len), 0);
+  fail_unless_equals_int (getsockname (fd, (struct sockaddr *) &addr, &len), 0);
+  close (fd);
+  return ntohs (addr.sin_port);
+}
+
+static gboolean
+port_open (guint16 port)
+{
+  struct sockaddr_in addr = { 0, };
+  gint fd = socket (AF_INET, SOCK_STREAM, 0);
+  gboolean open;
+
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  addr.sin_port = htons (port);
+  open = connect (fd, (struct sockaddr *) &addr, sizeof (addr)) == 0;
+  close (fd);
+  return open;
+}
+
+/* one host stores and uploads, another with an empty cache directory gets
+ * the result from the backend: a hit whose source is "remote", then a
+ * local hit */
+GST_START_TEST (test_remote_hit)
+{
+  gchar *path = make_media ("in.wav", WAV_MONO_LAUNCH);
+  gchar *uri = uri_of (path);
+  gchar *redis = g_find_program_in_path ("redis-server");
+  gchar *dir_b = g_build_filename (tmp_dir, "cache-b", NULL);
+  gchar *port_text, *remote, *first_cache;
+  GstCacheDiscoverer *a, *b;
+  GstDiscovererInfo *miss, *hit;
+  GError *err = NULL;
+  guint16 port;
+  GPid pid;
+  gint status, tries;
+
+  if (redis == NULL) {
+    GST_WARNING ("redis-server is not installed (scripts/deps): skipped");
+    g_free (dir_b);
+    g_free (uri);
+    g_free (path);
+    return;
+  }
+  port = free_port ();
+  port_text = g_strdup_printf ("%u", port);
+  {
+    const gchar *argv[] = { redis, "--port", port_text, "--bind",
+      "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmp_dir,
+      NULL
+    };
+
+    fail_unless (g_spawn_async (NULL, (gchar **) argv, NULL,
+            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+            G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &err), "%s",
+        err ? err->message : "");
+  }
+  /* ready when it accepts connections (the test's timeout bounds this) */
+  for (tries = 0; !port_open (port); tries++) {
+    fail_if (waitpid (pid, &status, WNOHANG) == pid, "redis-server exited");
+    g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+  }
+  remote = g_strdup_printf ("redis://127.0.0.1:%u", port);
+
+  a = new_discoverer ();
+  g_object_set (a, "remote-storage", remote, NULL);
+  miss = discover (a, uri, GST_CACHE_RESULT_MISS);
+
+  first_cache = cache_dir;
+  cache_dir = dir_b;
+  b = new_discoverer ();
+  g_object_set (b, "remote-storage", remote, NULL);
+  hit = discover (b, uri, GST_CACHE_RESULT_HIT);
+  fail_unless_equals_string (gst_cache_discoverer_info_get_source (hit),
+      "remote");
+  assert_same_result (miss, hit, TRUE);
+  assert_counters ("analysis-hit", 1, "analysis-hit-remote", 1,
+      "analysis-miss", 0, NULL);
+  g_object_unref (hit);
+  hit = discover (b, uri, GST_CACHE_RESULT_HIT);
+  fail_unless_equals_string (gst_cache_discoverer_info_get_source (hit),
+      "local");
+  assert_counters ("analysis-hit", 2, "analysis-hit-remote", 1, NULL);
+  cache_dir = first_cache;
+  assert_counters ("analysis-miss", 1, "analysis-stored", 1,
+      "remote-uploads", 1, NULL);
+
+  kill (pid, SIGTERM);
+  fail_unless_equals_int (waitpid (pid, &status, 0), pid);
+  g_spawn_close_pid (pid);
+  g_object_unref (hit);
+  g_object_unref (miss);
+  g_object_unref (a);
+  g_object_unref (b);
+  g_free (remote);
+  g_free (port_text);
+  g_free (redis);
+  g_free (dir_b);
+  g_free (uri);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 cachediscoverer_suite (void)
 {
@@ -863,6 +984,7 @@ cachediscoverer_suite (void)
   tcase_add_test (tc, test_unparsable_entry);
   tcase_add_test (tc, test_async_in_order);
   tcase_add_test (tc, test_async_stop_drops_queue);
+  tcase_add_test (tc, test_remote_hit);
   return s;
 }
 
