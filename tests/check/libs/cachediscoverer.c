@@ -966,6 +966,89 @@ GST_START_TEST (test_remote_hit)
 
 GST_END_TEST;
 
+/* the plugins in the key: a plugin that brings a decoder (rank MARGINAL)
+ * changes it, one that brings a sink does not */
+
+typedef GstElement TestDec;
+typedef GstElementClass TestDecClass;
+typedef GstElement TestSink;
+typedef GstElementClass TestSinkClass;
+static GType test_dec_get_type (void);
+static GType test_sink_get_type (void);
+G_DEFINE_TYPE (TestDec, test_dec, GST_TYPE_ELEMENT);
+G_DEFINE_TYPE (TestSink, test_sink, GST_TYPE_ELEMENT);
+
+static void
+test_dec_class_init (TestDecClass * klass)
+{
+  gst_element_class_set_static_metadata (klass, "Test decoder",
+      "Codec/Decoder/Video", "Decodes nothing", "The gst-reuse authors");
+}
+
+static void
+test_dec_init (TestDec * dec)
+{
+}
+
+static void
+test_sink_class_init (TestSinkClass * klass)
+{
+  gst_element_class_set_static_metadata (klass, "Test sink", "Sink/Video",
+      "Shows nothing", "The gst-reuse authors");
+}
+
+static void
+test_sink_init (TestSink * sink)
+{
+}
+
+static gboolean
+register_dec (GstPlugin * plugin)
+{
+  return gst_element_register (plugin, "analysistestdec", GST_RANK_MARGINAL,
+      test_dec_get_type ());
+}
+
+static gboolean
+register_sink (GstPlugin * plugin)
+{
+  return gst_element_register (plugin, "analysistestsink", GST_RANK_PRIMARY,
+      test_sink_get_type ());
+}
+
+GST_START_TEST (test_plugins_in_key)
+{
+  gchar *path = make_media ("in.wav", WAV_MONO_LAUNCH);
+  gchar *uri = uri_of (path);
+  GstCacheDiscoverer *dc = new_discoverer ();
+  GstDiscovererInfo *info;
+
+  g_object_unref (discover (dc, uri, GST_CACHE_RESULT_MISS));
+  g_object_unref (discover (dc, uri, GST_CACHE_RESULT_HIT));
+
+  fail_unless (gst_plugin_register_static (GST_VERSION_MAJOR,
+          GST_VERSION_MINOR, "analysistestsink", "A sink", register_sink,
+          "1.0", "LGPL", "gst-reuse", "gst-reuse",
+          "https://gst-reuse.invalid"));
+  info = discover (dc, uri, GST_CACHE_RESULT_HIT);
+  g_object_unref (info);
+
+  fail_unless (gst_plugin_register_static (GST_VERSION_MAJOR,
+          GST_VERSION_MINOR, "analysistestdec", "A decoder", register_dec,
+          "1.0", "LGPL", "gst-reuse", "gst-reuse",
+          "https://gst-reuse.invalid"));
+  info = discover (dc, uri, GST_CACHE_RESULT_MISS);
+  g_object_unref (info);
+  assert_counters ("analysis-miss", 2, "analysis-stored", 2,
+      "analysis-hit", 2, NULL);
+
+  g_object_unref (dc);
+  g_free (uri);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 cachediscoverer_suite (void)
 {
@@ -985,6 +1068,7 @@ cachediscoverer_suite (void)
   tcase_add_test (tc, test_async_in_order);
   tcase_add_test (tc, test_async_stop_drops_queue);
   tcase_add_test (tc, test_remote_hit);
+  tcase_add_test (tc, test_plugins_in_key);
   return s;
 }
 
