@@ -66,16 +66,26 @@
  * remote backends). A damaged or unparsable entry is never served: it is
  * counted and the input is analysed again.
  *
+ * A hit carries the URI that was asked for, also when the result was stored
+ * for a copy of the file under another name; the streams' ids, which
+ * GStreamer makes from the SHA-256 of the source's URI, are made again for
+ * that URI, so the result is what #GstDiscoverer gives for it. The global
+ * tags are those of the stored analysis (#GstDiscoverer keeps the first
+ * value of each tag that arrives, so two analyses of one file can differ
+ * there, in the bitrate for one).
+ *
  * Counters in the store (gst-cache --show-stats): `analysis-hit`,
  * `analysis-hit-remote` (the hits fetched from a backend),
  * `analysis-miss`, `analysis-stored`, `analysis-unstorable` (a miss not
  * stored, with `analysis-unstorable-REASON`: `missing-plugins`, `error`,
  * `timeout`, `uri-invalid`, `busy`, `no-streams`, `unserialisable`,
  * `input-modified`, `no-result`), `analysis-bypass` (with
- * `analysis-bypass-REASON`: `scheme`, `uri-invalid`, `input-unreadable`), `analysis-unparsable` (also counted as `damaged`).
- * A miss that is neither stored nor unstorable was not written because of
- * #GstCacheDiscoverer:read-only or a write failure (`errors`,
- * `too-large`).
+ * `analysis-bypass-REASON`: `scheme`, `uri-invalid`, `input-unreadable`),
+ * `analysis-unparsable` (an entry that passed the store's checks but does
+ * not parse as a result; also counted as `damaged`, as the store counts an
+ * entry that fails its checks). A miss that is neither stored nor
+ * unstorable was not written because of #GstCacheDiscoverer:read-only or a
+ * write failure (`errors`, `too-large`).
  *
  * The synchronous call analyses in the calling thread. The asynchronous
  * mode works as #GstDiscoverer's: gst_cache_discoverer_start() takes the
@@ -85,7 +95,10 @@
  * #GstCacheDiscoverer::discovered (once per URI, in order) and
  * #GstCacheDiscoverer::finished (when the queue is empty) are emitted in
  * that context. #GstCacheDiscoverer:timeout bounds each real analysis, as
- * #GstDiscoverer:timeout does.
+ * #GstDiscoverer:timeout does. Each real analysis runs a synchronous
+ * #GstDiscoverer; one is kept for the next analysis only after a complete
+ * result (after a failure, #GstDiscoverer 1.22 can time out on its next
+ * input).
  *
  * ## Example
  * |[<!-- language="C" -->
@@ -557,7 +570,7 @@ run_sync (gpointer data, const gchar * uri, GstClockTime timeout,
  * gst_cache_discoverer_new:
  * @timeout: the time limit of the analysis of one URI, in nanoseconds,
  *     from one second (#GST_SECOND) to one hour, as gst_discoverer_new()
- * @error: (optional): where to put an error
+ * @error: where to put an error
  *
  * Creates a discoverer that serves results from the cache directory of
  * #GstCacheDiscoverer:cache-dir (by default the user's, shared with
@@ -590,7 +603,7 @@ gst_cache_discoverer_new (GstClockTime timeout, GError ** error)
  * gst_cache_discoverer_discover_uri:
  * @discoverer: a #GstCacheDiscoverer
  * @uri: the URI to analyse
- * @error: (optional): where to put the error of the analysis
+ * @error: where to put the error of the analysis
  *
  * Analyses @uri synchronously, in the calling thread, as
  * gst_discoverer_discover_uri() does: from the cache when it holds the
