@@ -1049,6 +1049,70 @@ GST_START_TEST (test_plugins_in_key)
 
 GST_END_TEST;
 
+/* synchronous calls from several threads at once on one discoverer */
+
+typedef struct
+{
+  GstCacheDiscoverer *dc;
+  const gchar *uri;
+} ThreadRun;
+
+static gpointer
+discover_five_times (gpointer data)
+{
+  ThreadRun *run = data;
+  guint i;
+
+  for (i = 0; i < 5; i++) {
+    GError *err = NULL;
+    GstDiscovererInfo *info = gst_cache_discoverer_discover_uri (run->dc,
+        run->uri, &err);
+
+    fail_unless (info != NULL && err == NULL);
+    fail_unless_equals_int (gst_discoverer_info_get_result (info),
+        GST_DISCOVERER_OK);
+    fail_unless_equals_int (audio_channels (info), 1);
+    fail_if (gst_cache_discoverer_info_get_result (info) ==
+        GST_CACHE_RESULT_BYPASS);
+    g_object_unref (info);
+  }
+  return NULL;
+}
+
+GST_START_TEST (test_threads)
+{
+  gchar *path = make_media ("in.wav", WAV_MONO_LAUNCH);
+  gchar *uri = uri_of (path);
+  GstCacheDiscoverer *dc = new_discoverer ();
+  ThreadRun run = { dc, uri };
+  GThread *threads[4];
+  GstCacheStore *store;
+  guint64 miss, stored;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("discover", discover_five_times, &run);
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+
+  store = gst_cache_store_open (cache_dir, NULL);
+  fail_unless (store != NULL);
+  miss = gst_cache_store_counter (store, "analysis-miss");
+  stored = gst_cache_store_counter (store, "analysis-stored");
+  fail_unless_equals_uint64 (miss + gst_cache_store_counter (store,
+          "analysis-hit"), 20);
+  fail_unless (miss >= 1 && miss <= 4, "%" G_GUINT64_FORMAT " misses", miss);
+  fail_unless_equals_uint64 (stored, miss);
+  gst_cache_store_free (store);
+  fail_unless_equals_int (stored_entries (), 1);
+
+  g_object_unref (dc);
+  g_free (uri);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 cachediscoverer_suite (void)
 {
@@ -1069,6 +1133,7 @@ cachediscoverer_suite (void)
   tcase_add_test (tc, test_async_stop_drops_queue);
   tcase_add_test (tc, test_remote_hit);
   tcase_add_test (tc, test_plugins_in_key);
+  tcase_add_test (tc, test_threads);
   return s;
 }
 
