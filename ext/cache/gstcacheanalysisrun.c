@@ -39,6 +39,10 @@
 
 #define GST_CAT_DEFAULT gst_cache_discoverer_debug
 
+/* a stored result is read whole into memory to be restored: larger ones
+ * (tags with very large pictures) are not served */
+#define MAX_STREAMED_PAYLOAD (G_GUINT64_CONSTANT (256) << 20)
+
 /* a copy of the properties, for one analysis */
 typedef struct
 {
@@ -251,7 +255,23 @@ restore (GstCacheDiscoverer * self, Job * job, GstCacheEntry * entry,
     payload = gst_cache_entry_get_payload (entry, &size);
   }
   if (why == NULL && payload == NULL) {
-    why = "not held in memory";
+    /* a large entry (tags with pictures) is streamed: read it whole */
+    guint64 total = gst_cache_entry_get_payload_size (entry);
+    GError *err = NULL;
+    guint8 *data = total <= MAX_STREAMED_PAYLOAD ? g_try_malloc (total) : NULL;
+
+    if (data == NULL) {
+      why = "too large to restore";
+    } else if (!gst_cache_entry_read (entry, 0, data, total, &err)) {
+      GST_WARNING_OBJECT (self, "%s", err->message);
+      g_error_free (err);
+      g_free (data);
+      why = "changed while it was read";
+    } else {
+      bytes = g_bytes_new_take (data, total);
+      info = gst_cache_analysis_restore (bytes, uri, &why);
+      g_bytes_unref (bytes);
+    }
   } else if (why == NULL) {
     bytes = g_bytes_new_with_free_func (payload, size,
         (GDestroyNotify) gst_cache_entry_unref, gst_cache_entry_ref (entry));

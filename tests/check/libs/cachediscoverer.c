@@ -1113,6 +1113,54 @@ GST_START_TEST (test_threads)
 
 GST_END_TEST;
 
+/* a result larger than what the store holds in memory (an entry of 2 MiB
+ * or more is streamed): a 3 MiB comment tag */
+GST_START_TEST (test_large_result)
+{
+  gchar *comment = g_strnfill (3 << 20, 'x');
+  gchar *launch = g_strdup_printf ("audiotestsrc num-buffers=5 ! "
+      "taginject tags=\"comment=%s\" ! "
+      "audio/x-raw,format=S16LE,channels=1,rate=44100 ! wavenc ! "
+      "filesink location=\"@PATH@\"", comment);
+  gchar *path = make_media ("big.wav", launch);
+  gchar *uri = uri_of (path);
+  GstCacheDiscoverer *dc = new_discoverer ();
+  GstDiscovererInfo *miss, *hit;
+  gchar *name, *shard, *entry, *value = NULL;
+  GStatBuf st;
+
+  miss = discover (dc, uri, GST_CACHE_RESULT_MISS);
+  name = g_strconcat (gst_cache_discoverer_info_get_key (miss), ".gstcache",
+      NULL);
+  shard = g_strndup (gst_cache_discoverer_info_get_key (miss), 2);
+  entry = g_build_filename (cache_dir, "entries", shard, name, NULL);
+  fail_unless_equals_int (g_stat (entry, &st), 0);
+  fail_unless (st.st_size > (3 << 20), "entry of %" G_GINT64_FORMAT " bytes",
+      (gint64) st.st_size);
+
+  hit = discover (dc, uri, GST_CACHE_RESULT_HIT);
+  assert_same_result (miss, hit, TRUE);
+  fail_unless (gst_tag_list_get_string (gst_discoverer_info_get_tags (hit),
+          GST_TAG_COMMENT, &value));
+  fail_unless_equals_string (value, comment);
+  assert_counters ("analysis-hit", 1, "analysis-unparsable", 0, "damaged", 0,
+      NULL);
+
+  g_free (value);
+  g_object_unref (miss);
+  g_object_unref (hit);
+  g_object_unref (dc);
+  g_free (entry);
+  g_free (shard);
+  g_free (name);
+  g_free (uri);
+  g_free (path);
+  g_free (launch);
+  g_free (comment);
+}
+
+GST_END_TEST;
+
 static Suite *
 cachediscoverer_suite (void)
 {
@@ -1134,6 +1182,7 @@ cachediscoverer_suite (void)
   tcase_add_test (tc, test_remote_hit);
   tcase_add_test (tc, test_plugins_in_key);
   tcase_add_test (tc, test_threads);
+  tcase_add_test (tc, test_large_result);
   return s;
 }
 
