@@ -24,7 +24,8 @@
 #    use-cache=TRUE returns the old result (asserted: the anchor's flaw),
 #    GstCacheDiscoverer a fresh one (a miss);
 # 3. a copy under another path is a hit that reports the copy's URI and
-#    equals a fresh analysis of the copy;
+#    equals a fresh analysis of the copy; a file known and unchanged for
+#    2 s is not read again (the stat manifest), a new one is read whole;
 # 4. a plugin upgrade is a miss: processes whose plugin path holds a test
 #    decoder (klass Codec/Decoder/Video, rank MARGINAL) in version 1.0.1,
 #    then 1.0.2 (each with a registry of its own): the second is a miss, the
@@ -567,6 +568,38 @@ def check_copy(media, work, cache_dir):
                    'analysis of the copy (its URI, its stream ids)')
 
 
+def rchar():
+    """bytes this process has read so far (read(), pread())"""
+    with open('/proc/self/io') as f:
+        return int(dict(line.split(': ') for line in f)['rchar'])
+
+
+def check_known_file(media, work, cache_dir):
+    """1b: with the stat manifest, a hit of a file that is known and
+    unchanged for more than 2 s reads none of it; a new file (another
+    inode, the same content) is read whole, and still a hit"""
+    path = os.path.join(work, 'known.mkv')
+    shutil.copy(media['mkv'], path)
+    size = os.path.getsize(path)
+    uri = Gst.filename_to_uri(path)
+    dc = cache_discoverer(cache_dir)
+    before = rchar()
+    info = dc.discover_uri(uri)
+    read = rchar() - before
+    check(cache_result(info) == 'hit' and read >= size,
+          'known file: a new file of known content is read whole, a hit',
+          (cache_result(info), read, size))
+    # the manifest trusts what has not changed for 2 s
+    time.sleep(max(0.0, os.stat(path).st_ctime + 2.5 - time.time()))
+    dc.discover_uri(uri)
+    before = rchar()
+    info = dc.discover_uri(uri)
+    read = rchar() - before
+    check(cache_result(info) == 'hit' and read < size // 2,
+          'known file: unchanged for 2 s, a hit that does not read it',
+          (cache_result(info), read, size))
+
+
 def child_env(plugin_dir=None, registry=None, without=None):
     env = dict(os.environ)
     if plugin_dir:
@@ -883,6 +916,7 @@ def main():
         check_fresh_equal(media, tool, cache_dir)
         check_rewritten(tools, WORK, os.path.join(WORK, 'cache-rewrite'))
         check_copy(media, WORK, cache_dir)
+        check_known_file(media, WORK, cache_dir)
         check_plugin_version(media, WORK, v1, v2)
         check_missing_plugins(dict(media, ffv1=ffv1), WORK, tool)
         check_broken(media, WORK, tool)
