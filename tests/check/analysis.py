@@ -647,43 +647,41 @@ def child_main(args):
             got, _ = run_async(fresh_discoverer(), [uri], limit=120)
             info, err = got[0][1], got[0][2]
             r['plain'] = {'result': info.get_result().value_nick,
-                          'error': [err.domain, err.code] if err else None}
+                          'error': [err.domain, err.code] if err else None,
+                          'describe': jsonable(describe(info))}
         got, events = run_async(cache_discoverer(cache_dir), [uri],
                                 limit=120)
         info, err = got[0][1], got[0][2]
         r.update(result=info.get_result().value_nick,
                  error=[err.domain, err.code] if err else None,
                  cache=cache_result(info), events=events,
-                 describe=describe(info))
-        # sets do not go into JSON
-        r['describe']['stream-tag-values'] = {
-            k: sorted(v) for k, v in
-            r['describe']['stream-tag-values'].items()}
+                 describe=jsonable(describe(info)))
         out['results'].append(r)
     print(json.dumps(out))
     return 0
 
 
-def from_child(d):
+def jsonable(d):
+    """a description as JSON takes it (sets become lists)"""
     d = dict(d)
-    d['stream-tag-values'] = {k: set(v) for k, v in
+    d['stream-tag-values'] = {k: sorted(v) for k, v in
                               d['stream-tag-values'].items()}
     return d
 
 
-def jsonable(d):
-    """a description as it comes back from a child (tuples become lists)"""
-    d = dict(d)
-    d['stream-tag-values'] = {k: sorted(v) for k, v in
+def from_child(d):
+    """a description back from JSON (tuples became lists), to compare"""
+    d = json.loads(json.dumps(d))
+    d['stream-tag-values'] = {k: set(v) for k, v in
                               d['stream-tag-values'].items()}
-    return from_child(json.loads(json.dumps(d)))
+    return d
 
 
 def check_plugin_version(media, work, v1, v2):
     """4: the same registry but for one decoder plugin's version"""
     cache_dir = os.path.join(work, 'cache-plugins')
     uri = Gst.filename_to_uri(media['mp4'])
-    want = jsonable(fresh(uri))
+    want = from_child(jsonable(fresh(uri)))
     regs = {v: os.path.join(work, f'registry-{v}.bin') for v in ('v1', 'v2')}
     steps = [('v1', v1, 'miss'), ('v2', v2, 'miss'), ('v1', v1, 'hit'),
              ('v2', v2, 'hit')]
@@ -703,40 +701,60 @@ def check_plugin_version(media, work, v1, v2):
 
 
 def check_missing_plugins(media, work, tool):
-    """5: an FFV1 stream has no parser, only gst-libav's decoder"""
+    """5: an FFV1 stream has no parser, only gst-libav's decoder. The H.264
+    MP4 needs no gst-libav: GstDiscoverer stops at parsed caps (h264parse,
+    aacparse) where it finds no decoder, and succeeds with less (an
+    undecoded audio depth): its result is stored under a key of its own"""
     cache_dir = os.path.join(work, 'cache-missing')
-    uri = Gst.filename_to_uri(media['ffv1'])
+    ffv1 = Gst.filename_to_uri(media['ffv1'])
+    mp4 = Gst.filename_to_uri(media['mp4'])
     env = child_env(registry=os.path.join(work, 'registry-nolibav.bin'),
                     without='gst-libav')
-    # the H.264 MP4 does not need gst-libav: GstDiscoverer stops at parsed
-    # caps (h264parse, aacparse) where no decoder is found
     for n in (1, 2):
-        out = child(env, cache_dir, [uri], plain=True)
+        out = child(env, cache_dir, [ffv1, mp4], plain=True)
         check(not out['avdec_ffv1'], f'missing plugins, run {n}: a registry '
               'without gst-libav', out)
-        r = out['results'][0]
+        r, m = out['results']
         check(r['plain']['result'] == 'missing-plugins',
               f'missing plugins, run {n}: GstDiscoverer: missing-plugins',
-              r['plain'])
+              r['plain']['result'])
         check(r['result'] == 'missing-plugins' and
               r['error'] == r['plain']['error'],
               f'missing plugins, run {n}: GstCacheDiscoverer: '
               'missing-plugins, the same error', (r['result'], r['error'],
-                                                  r['plain']))
-        check(r['cache'] != 'hit' and r['describe']['missing'],
+                                                  r['plain']['error']))
+        check(r['cache'] != 'hit' and r['describe']['missing'] and
+              r['describe']['missing'] == r['plain']['describe']['missing'],
               f'missing plugins, run {n}: not a hit, the missing decoder '
-              'named', (r['cache'], r['describe']['missing']))
+              'named as GstDiscoverer names it',
+              (r['cache'], r['describe']['missing']))
+        expected = 'miss' if n == 1 else 'hit'
+        check(m['plain']['result'] == 'ok' and m['result'] == 'ok' and
+              m['cache'] == expected,
+              f'missing plugins, run {n}: the H.264 MP4 without gst-libav: '
+              f'ok, a {expected}', (m['plain']['result'], m['result'],
+                                     m['cache']))
+        check_same(from_child(m['describe']),
+                   from_child(m['plain']['describe']),
+                   f'missing plugins, run {n}: the H.264 MP4 without '
+                   'gst-libav: equals GstDiscoverer\'s result there')
     check_counters(tool, cache_dir, {
-        'analysis-hit': 0, 'analysis-miss': 2, 'analysis-stored': 0,
+        'analysis-hit': 1, 'analysis-miss': 3, 'analysis-stored': 1,
         'analysis-unstorable': 2},
-        'missing plugins: two misses, none stored')
-    # with gst-libav: the full result, analysed, not the missing one
+        'missing plugins: the FFV1 file two misses, none stored')
+    # with gst-libav: full results, analysed, not the ones without it
     out = child(child_env(registry=os.path.join(work, 'registry-full.bin')),
-                cache_dir, [uri])
-    r = out['results'][0]
+                cache_dir, [ffv1, mp4])
+    r, m = out['results']
     check(out['avdec_ffv1'] and r['result'] == 'ok' and r['cache'] == 'miss',
-          'missing plugins: with gst-libav, ok and a miss',
+          'missing plugins: with gst-libav, the FFV1 file: ok, a miss',
           (out['avdec_ffv1'], r['result'], r['cache']))
+    check(m['result'] == 'ok' and m['cache'] == 'miss',
+          'missing plugins: with gst-libav, the H.264 MP4: a miss (not the '
+          'result stored without gst-libav)', (m['result'], m['cache']))
+    check_same(from_child(m['describe']), from_child(jsonable(fresh(mp4))),
+               'missing plugins: with gst-libav, the H.264 MP4 equals a '
+               'fresh result')
 
 
 def check_broken(media, work, tool):
