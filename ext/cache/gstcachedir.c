@@ -251,8 +251,9 @@ gst_cache_dir_pending_exists (const gchar * pending_dir)
   return found;
 }
 
-static gboolean
-apply_update (GstCacheIndex * index, GKeyFile * kf, GError ** error)
+gboolean
+gst_cache_dir_update_apply_locked (GstCacheIndex * index, GKeyFile * kf,
+    GError ** error)
 {
   gchar **keys;
   guint i;
@@ -299,7 +300,7 @@ gst_cache_dir_pending_fold_locked (GstCacheIndex * index,
     /* another process may have folded it first: then it is gone */
     if (g_rename (path, aside) == 0) {
       if (g_key_file_load_from_file (kf, aside, G_KEY_FILE_NONE, NULL))
-        ok = apply_update (index, kf, error);
+        ok = gst_cache_dir_update_apply_locked (index, kf, error);
       g_ptr_array_add (folded, g_steal_pointer (&aside));
     }
     g_key_file_unref (kf);
@@ -332,6 +333,306 @@ gst_cache_dir_pending_restore (const gchar * pending_dir, GPtrArray * folded)
     g_free (base);
   }
   g_ptr_array_set_size (folded, 0);
+}
+
+/* deferred updates */
+
+/* entries whose last recorded use is remembered, at most */
+#define MAX_RECORDED 4096
+
+struct _GstCacheDeferred
+{
+  gint refcount;                /* under registry_lock */
+  gchar *dir;
+  gchar *index_path;
+  gchar *pending_dir;
+  gchar *tmp_dir;
+
+  GMutex lock;
+  GCond cond;
+  GKeyFile *update;             /* NULL: nothing deferred */
+  gint64 since_us;              /* monotonic; the oldest deferred change */
+  GHashTable *recorded;         /* hex key -> gint64 *, monotonic us */
+  gint64 recency_us;
+  gint64 delay_us;
+  GThread *thread;              /* writes deferred updates when they are due */
+  GPid pid;                     /* the process of the thread */
+  gboolean quit;
+  GstCacheIndex *own;           /* the thread's connection */
+  gboolean own_failed;
+};
+
+static GMutex registry_lock;
+static GHashTable *registry;    /* dir -> GstCacheDeferred */
+
+GstCacheDeferred *
+gst_cache_deferred_get (const gchar * dir, const gchar * index_path,
+    const gchar * pending_dir, const gchar * tmp_dir)
+{
+  GstCacheDeferred *d;
+
+  g_mutex_lock (&registry_lock);
+  if (registry == NULL)
+    registry = g_hash_table_new (g_str_hash, g_str_equal);
+  d = g_hash_table_lookup (registry, dir);
+  /* one inherited through fork() has no thread here: left to the parent */
+  if (d && d->pid == getpid ()) {
+    d->refcount++;
+    g_mutex_unlock (&registry_lock);
+    return d;
+  }
+  d = g_new0 (GstCacheDeferred, 1);
+  d->refcount = 1;
+  d->dir = g_strdup (dir);
+  d->index_path = g_strdup (index_path);
+  d->pending_dir = g_strdup (pending_dir);
+  d->tmp_dir = g_strdup (tmp_dir);
+  g_mutex_init (&d->lock);
+  g_cond_init (&d->cond);
+  d->recorded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  d->recency_us = GST_CACHE_RECENCY_INTERVAL_MS * G_GINT64_CONSTANT (1000);
+  d->delay_us = GST_CACHE_DEFERRED_DELAY_MS * G_GINT64_CONSTANT (1000);
+  d->pid = getpid ();
+  g_hash_table_replace (registry, d->dir, d);
+  g_mutex_unlock (&registry_lock);
+  return d;
+}
+
+/* into the index now if the write lock is free, else into pending/: never
+ * waits for another process */
+static void
+write_update (GstCacheDeferred * d, GstCacheIndex * index, GKeyFile * update)
+{
+  gboolean busy = FALSE;
+
+  if (index && gst_cache_index_try_begin (index, &busy, NULL)) {
+    if (gst_cache_dir_update_apply_locked (index, update, NULL) &&
+        gst_cache_index_commit (index, NULL))
+      return;
+    gst_cache_index_rollback (index);
+  }
+  gst_cache_dir_pending_add (d->pending_dir, d->tmp_dir, update);
+}
+
+static GstCacheIndex *
+own_index (GstCacheDeferred * d)
+{
+  gboolean corrupt, fresh;
+
+  if (d->own == NULL && !d->own_failed) {
+    d->own = gst_cache_index_open (d->index_path, &corrupt, &fresh, NULL);
+    /* an index being rebuilt is not ours to write: pending/ then */
+    if (d->own && fresh)
+      g_clear_pointer (&d->own, gst_cache_index_close);
+    d->own_failed = d->own == NULL;
+  }
+  return d->own;
+}
+
+static gpointer
+deferred_thread (GstCacheDeferred * d)
+{
+  g_mutex_lock (&d->lock);
+  while (!d->quit) {
+    GKeyFile *update;
+
+    if (d->since_us == 0) {
+      g_cond_wait (&d->cond, &d->lock);
+      continue;
+    }
+    if (g_get_monotonic_time () < d->since_us + d->delay_us) {
+      g_cond_wait_until (&d->cond, &d->lock, d->since_us + d->delay_us);
+      continue;
+    }
+    update = g_steal_pointer (&d->update);
+    d->since_us = 0;
+    g_mutex_unlock (&d->lock);
+    if (update) {
+      write_update (d, own_index (d), update);
+      g_key_file_unref (update);
+    }
+    g_mutex_lock (&d->lock);
+  }
+  g_mutex_unlock (&d->lock);
+  return NULL;
+}
+
+/* under the lock: something is deferred */
+static void
+mark_dirty (GstCacheDeferred * d)
+{
+  if (d->since_us != 0)
+    return;
+  d->since_us = g_get_monotonic_time ();
+  if (d->pid != getpid ()) {
+    /* inherited through fork(): the thread stayed in the parent */
+    d->thread = NULL;
+    d->own = NULL;
+    d->pid = getpid ();
+  }
+  if (d->thread == NULL)
+    d->thread = g_thread_try_new ("gstcache-defer",
+        (GThreadFunc) deferred_thread, d, NULL);
+  g_cond_signal (&d->cond);
+}
+
+static GKeyFile *
+ensure_update (GstCacheDeferred * d)
+{
+  if (d->update == NULL)
+    d->update = g_key_file_new ();
+  return d->update;
+}
+
+void
+gst_cache_deferred_count (GstCacheDeferred * d, const gchar * counter,
+    gint64 delta)
+{
+  GKeyFile *u;
+
+  g_mutex_lock (&d->lock);
+  u = ensure_update (d);
+  g_key_file_set_int64 (u, "counters", counter, delta +
+      g_key_file_get_int64 (u, "counters", counter, NULL));
+  mark_dirty (d);
+  g_mutex_unlock (&d->lock);
+}
+
+static gboolean
+recorded_stale (gpointer key, gpointer value, gpointer data)
+{
+  return *(gint64 *) value < *(gint64 *) data;
+}
+
+gboolean
+gst_cache_deferred_use (GstCacheDeferred * d, const gchar * hex)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 now_ns = g_get_real_time () * 1000;
+  gint64 *last, before;
+  GKeyFile *u;
+
+  g_mutex_lock (&d->lock);
+  last = g_hash_table_lookup (d->recorded, hex);
+  if (last && now - *last < d->recency_us) {
+    g_mutex_unlock (&d->lock);
+    return FALSE;
+  }
+  if (last == NULL && g_hash_table_size (d->recorded) >= MAX_RECORDED) {
+    before = now - d->recency_us;
+    g_hash_table_foreach_remove (d->recorded, recorded_stale, &before);
+    if (g_hash_table_size (d->recorded) >= MAX_RECORDED)
+      g_hash_table_remove_all (d->recorded);
+  }
+  g_hash_table_replace (d->recorded, g_strdup (hex), g_memdup2 (&now,
+          sizeof (now)));
+  u = ensure_update (d);
+  g_key_file_set_int64 (u, "recency", hex, MAX (now_ns,
+          g_key_file_get_int64 (u, "recency", hex, NULL)));
+  mark_dirty (d);
+  g_mutex_unlock (&d->lock);
+  return TRUE;
+}
+
+gboolean
+gst_cache_deferred_dirty (GstCacheDeferred * d)
+{
+  gboolean dirty;
+
+  g_mutex_lock (&d->lock);
+  dirty = d->update != NULL;
+  g_mutex_unlock (&d->lock);
+  return dirty;
+}
+
+GKeyFile *
+gst_cache_deferred_take (GstCacheDeferred * d)
+{
+  GKeyFile *u;
+
+  g_mutex_lock (&d->lock);
+  u = g_steal_pointer (&d->update);
+  d->since_us = 0;
+  g_mutex_unlock (&d->lock);
+  return u;
+}
+
+void
+gst_cache_deferred_give_back (GstCacheDeferred * d, GKeyFile * update)
+{
+  static const gchar *const groups[] = { "recency", "counters" };
+  GKeyFile *u;
+  guint g, i;
+
+  if (update == NULL)
+    return;
+  g_mutex_lock (&d->lock);
+  u = ensure_update (d);
+  for (g = 0; g < G_N_ELEMENTS (groups); g++) {
+    gchar **keys = g_key_file_get_keys (update, groups[g], NULL, NULL);
+
+    for (i = 0; keys && keys[i]; i++) {
+      gint64 v = g_key_file_get_int64 (update, groups[g], keys[i], NULL);
+      gint64 old = g_key_file_get_int64 (u, groups[g], keys[i], NULL);
+
+      g_key_file_set_int64 (u, groups[g], keys[i], g == 0 ? MAX (v, old) :
+          v + old);
+    }
+    g_strfreev (keys);
+  }
+  mark_dirty (d);
+  g_mutex_unlock (&d->lock);
+  g_key_file_unref (update);
+}
+
+void
+gst_cache_deferred_set_intervals (GstCacheDeferred * d, guint recency_ms,
+    guint delay_ms)
+{
+  g_mutex_lock (&d->lock);
+  d->recency_us = recency_ms * G_GINT64_CONSTANT (1000);
+  d->delay_us = delay_ms * G_GINT64_CONSTANT (1000);
+  g_cond_signal (&d->cond);
+  g_mutex_unlock (&d->lock);
+}
+
+void
+gst_cache_deferred_unref (GstCacheDeferred * d, GstCacheIndex * index)
+{
+  GKeyFile *update;
+
+  if (d == NULL)
+    return;
+  g_mutex_lock (&registry_lock);
+  if (--d->refcount > 0) {
+    g_mutex_unlock (&registry_lock);
+    return;
+  }
+  if (registry && g_hash_table_lookup (registry, d->dir) == d)
+    g_hash_table_remove (registry, d->dir);
+  g_mutex_unlock (&registry_lock);
+
+  g_mutex_lock (&d->lock);
+  d->quit = TRUE;
+  g_cond_signal (&d->cond);
+  g_mutex_unlock (&d->lock);
+  if (d->thread && d->pid == getpid ())
+    g_thread_join (d->thread);
+  update = gst_cache_deferred_take (d);
+  if (update) {
+    write_update (d, index, update);
+    g_key_file_unref (update);
+  }
+  if (d->pid == getpid ())
+    gst_cache_index_close (d->own);
+  g_hash_table_unref (d->recorded);
+  g_mutex_clear (&d->lock);
+  g_cond_clear (&d->cond);
+  g_free (d->dir);
+  g_free (d->index_path);
+  g_free (d->pending_dir);
+  g_free (d->tmp_dir);
+  g_free (d);
 }
 
 /* memos */

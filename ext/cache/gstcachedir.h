@@ -32,6 +32,11 @@
  * - pending/: updates of recency and counters that a process could not
  *   write because another held the index's write lock; whoever next holds
  *   it folds them in, so a hit never waits for a writer.
+ * - deferred updates: the recency and counters of a process, gathered in
+ *   memory per cache directory and written in one transaction at most
+ *   GST_CACHE_DEFERRED_DELAY_MS later (by a thread of their own, or by the
+ *   next transaction of the process), and when the last store of the
+ *   directory is freed; so a hit writes nothing to the index itself.
  * - stat/ and chains/: memos (stat manifests, canonical chains) that only
  *   save work; they are kept under a bound, oldest first. */
 
@@ -85,6 +90,50 @@ gboolean gst_cache_dir_pending_fold_locked (GstCacheIndex * index,
 GST_CACHE_API
 void gst_cache_dir_pending_restore (const gchar * pending_dir,
     GPtrArray * folded);
+
+/* recency and counters not written to the index yet: one per cache
+ * directory and process, shared by its stores */
+typedef struct _GstCacheDeferred GstCacheDeferred;
+
+/* a use is recorded once per interval for each entry (the LRU order's
+ * granularity); deferred updates are written at most this late */
+#define GST_CACHE_RECENCY_INTERVAL_MS 10000
+#define GST_CACHE_DEFERRED_DELAY_MS 200
+
+GST_CACHE_API
+GstCacheDeferred *gst_cache_deferred_get (const gchar * dir,
+    const gchar * index_path, const gchar * pending_dir,
+    const gchar * tmp_dir);
+/* the last reference writes what is left through @index (or in pending/
+ * when another process holds the write lock) */
+GST_CACHE_API
+void gst_cache_deferred_unref (GstCacheDeferred * deferred,
+    GstCacheIndex * index);
+GST_CACHE_API
+void gst_cache_deferred_count (GstCacheDeferred * deferred,
+    const gchar * counter, gint64 delta);
+/* a use of the entry @hex: TRUE when it is to be recorded (it was not
+ * within the recency interval), and then it is */
+GST_CACHE_API
+gboolean gst_cache_deferred_use (GstCacheDeferred * deferred,
+    const gchar * hex);
+GST_CACHE_API
+gboolean gst_cache_deferred_dirty (GstCacheDeferred * deferred);
+/* what is deferred, as a pending update ([recency], [counters]), or NULL;
+ * apply it in a transaction, and give it back if that fails */
+GST_CACHE_API
+GKeyFile *gst_cache_deferred_take (GstCacheDeferred * deferred);
+GST_CACHE_API
+void gst_cache_deferred_give_back (GstCacheDeferred * deferred,
+    GKeyFile * update);
+/* for tests: the recency interval and the delay, in milliseconds */
+GST_CACHE_API
+void gst_cache_deferred_set_intervals (GstCacheDeferred * deferred,
+    guint recency_ms, guint delay_ms);
+/* in a transaction */
+GST_CACHE_API
+gboolean gst_cache_dir_update_apply_locked (GstCacheIndex * index,
+    GKeyFile * update, GError ** error);
 
 /* removes the oldest files (by mtime) of @dir until at most @max_files are
  * left; 0: all of them. Returns how many went. */

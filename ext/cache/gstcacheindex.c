@@ -33,10 +33,53 @@
 /* a writer waits this long for another process's transaction */
 #define BUSY_TIMEOUT_MS 30000
 
+/* the statements that run often (a hit, a counter, a transaction),
+ * prepared once per connection and reset after each use */
+typedef enum
+{
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_PUT,
+  STMT_TOUCH,
+  STMT_REMOVE,
+  STMT_TOTALS,
+  STMT_LIST,
+  STMT_ADD,
+  STMT_COUNTERS,
+  N_STMTS
+} StmtId;
+
+static const gchar *const stmt_sql[N_STMTS] = {
+  "BEGIN IMMEDIATE",
+  "COMMIT",
+  "ROLLBACK",
+  /* an upsert, not INSERT OR REPLACE: a replacing delete would not run
+   * the delete trigger that keeps the totals */
+  "INSERT INTO entries (key, size, last_use, created, namespace, "
+      "description) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE "
+      "SET size = excluded.size, last_use = excluded.last_use, "
+      "created = excluded.created, namespace = excluded.namespace, "
+      "description = excluded.description",
+  "UPDATE entries SET last_use = MAX (last_use, ?) WHERE key = ?",
+  "DELETE FROM entries WHERE key = ?",
+  "SELECT bytes, entries FROM totals WHERE id = 0",
+  "SELECT key, size, last_use, created, namespace, description FROM "
+      "entries ORDER BY last_use, key LIMIT ?",
+  "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO "
+      "UPDATE SET value = value + excluded.value",
+  "SELECT name, value FROM counters ORDER BY name",
+};
+
 struct _GstCacheIndex
 {
   sqlite3 *db;
   gchar *path;
+  /* the prepared statements, and their user: a statement runs in one
+   * thread at a time (the connection serialises the calls, not the steps
+   * of a statement) */
+  GMutex lock;
+  sqlite3_stmt *stmts[N_STMTS];
 };
 
 /* set in a thread while it tries the write lock without waiting */
@@ -112,7 +155,36 @@ prepare (GstCacheIndex * index, const gchar * sql, GError ** error)
   return st;
 }
 
-/* runs a statement that returns no rows */
+/* a statement of the cache, prepared at its first use, with the index's
+ * lock held: give it back with release() */
+static sqlite3_stmt *
+acquire (GstCacheIndex * index, StmtId id, GError ** error)
+{
+  gint rc;
+
+  g_mutex_lock (&index->lock);
+  if (index->stmts[id] != NULL)
+    return index->stmts[id];
+  rc = sqlite3_prepare_v3 (index->db, stmt_sql[id], -1,
+      SQLITE_PREPARE_PERSISTENT, &index->stmts[id], NULL);
+  if (rc != SQLITE_OK) {
+    db_error (index, rc, stmt_sql[id], error);
+    index->stmts[id] = NULL;
+    g_mutex_unlock (&index->lock);
+    return NULL;
+  }
+  return index->stmts[id];
+}
+
+static void
+release (GstCacheIndex * index, sqlite3_stmt * st)
+{
+  sqlite3_reset (st);
+  sqlite3_clear_bindings (st);
+  g_mutex_unlock (&index->lock);
+}
+
+/* runs a statement that returns no rows, and releases it */
 static gboolean
 step_done (GstCacheIndex * index, sqlite3_stmt * st, GError ** error)
 {
@@ -121,8 +193,22 @@ step_done (GstCacheIndex * index, sqlite3_stmt * st, GError ** error)
 
   if (!ok)
     db_error (index, rc, sqlite3_sql (st), error);
-  sqlite3_finalize (st);
+  release (index, st);
   return ok;
+}
+
+/* a cached statement without parameters or rows; the SQLite result code */
+static gint
+run_cached (GstCacheIndex * index, StmtId id)
+{
+  sqlite3_stmt *st = acquire (index, id, NULL);
+  gint rc;
+
+  if (st == NULL)
+    return sqlite3_errcode (index->db);
+  rc = sqlite3_step (st);
+  release (index, st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 static GstCacheIndex *
@@ -136,6 +222,7 @@ index_open_once (const gchar * path, gboolean * corrupt, gboolean * fresh,
   *corrupt = FALSE;
   *fresh = FALSE;
   index->path = g_strdup (path);
+  g_mutex_init (&index->lock);
   rc = sqlite3_open_v2 (path, &index->db, SQLITE_OPEN_READWRITE |
       SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK)
@@ -248,9 +335,14 @@ gst_cache_index_open (const gchar * path, gboolean * corrupt,
 void
 gst_cache_index_close (GstCacheIndex * index)
 {
+  guint i;
+
   if (index == NULL)
     return;
+  for (i = 0; i < N_STMTS; i++)
+    sqlite3_finalize (index->stmts[i]);
   sqlite3_close_v2 (index->db);
+  g_mutex_clear (&index->lock);
   g_free (index->path);
   g_free (index);
 }
@@ -258,7 +350,11 @@ gst_cache_index_close (GstCacheIndex * index)
 gboolean
 gst_cache_index_begin (GstCacheIndex * index, GError ** error)
 {
-  return exec (index, "BEGIN IMMEDIATE", error);
+  gint rc = run_cached (index, STMT_BEGIN);
+
+  if (rc != SQLITE_OK)
+    return db_error (index, rc, "BEGIN IMMEDIATE", error);
+  return TRUE;
 }
 
 gboolean
@@ -268,7 +364,7 @@ gst_cache_index_try_begin (GstCacheIndex * index, gboolean * busy,
   gint rc;
 
   g_private_set (&no_wait, GINT_TO_POINTER (1));
-  rc = sqlite3_exec (index->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  rc = run_cached (index, STMT_BEGIN);
   g_private_set (&no_wait, NULL);
   *busy = rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
   if (rc != SQLITE_OK)
@@ -289,8 +385,11 @@ gst_cache_index_set_ready (GstCacheIndex * index, GError ** error)
 gboolean
 gst_cache_index_commit (GstCacheIndex * index, GError ** error)
 {
-  if (exec (index, "COMMIT", error))
+  gint rc = run_cached (index, STMT_COMMIT);
+
+  if (rc == SQLITE_OK)
     return TRUE;
+  db_error (index, rc, "COMMIT", error);
   gst_cache_index_rollback (index);
   return FALSE;
 }
@@ -298,21 +397,16 @@ gst_cache_index_commit (GstCacheIndex * index, GError ** error)
 void
 gst_cache_index_rollback (GstCacheIndex * index)
 {
-  sqlite3_exec (index->db, "ROLLBACK", NULL, NULL, NULL);
+  if (sqlite3_get_autocommit (index->db))
+    return;
+  run_cached (index, STMT_ROLLBACK);
 }
 
 gboolean
 gst_cache_index_put (GstCacheIndex * index, const GstCacheEntryInfo * info,
     GError ** error)
 {
-  /* an upsert, not INSERT OR REPLACE: a replacing delete would not run
-   * the delete trigger that keeps the totals */
-  sqlite3_stmt *st = prepare (index, "INSERT INTO entries "
-      "(key, size, last_use, created, namespace, description) "
-      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
-      "size = excluded.size, last_use = excluded.last_use, "
-      "created = excluded.created, namespace = excluded.namespace, "
-      "description = excluded.description", error);
+  sqlite3_stmt *st = acquire (index, STMT_PUT, error);
 
   if (st == NULL)
     return FALSE;
@@ -331,17 +425,21 @@ gboolean
 gst_cache_index_touch (GstCacheIndex * index, const gchar * key,
     gint64 now_ns, gboolean * found, GError ** error)
 {
-  sqlite3_stmt *st = prepare (index,
-      "UPDATE entries SET last_use = MAX (last_use, ?) WHERE key = ?",
-      error);
+  sqlite3_stmt *st = acquire (index, STMT_TOUCH, error);
+  gint rc;
 
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, now_ns);
   sqlite3_bind_text (st, 2, key, -1, SQLITE_STATIC);
-  if (!step_done (index, st, error))
+  rc = sqlite3_step (st);
+  if (rc != SQLITE_DONE) {
+    db_error (index, rc, "touch", error);
+    release (index, st);
     return FALSE;
+  }
   *found = sqlite3_changes (index->db) > 0;
+  release (index, st);
   return TRUE;
 }
 
@@ -353,7 +451,7 @@ gst_cache_index_remove (GstCacheIndex * index, const gchar * key,
 
   if (key == NULL)
     return exec (index, "DELETE FROM entries", error);
-  st = prepare (index, "DELETE FROM entries WHERE key = ?", error);
+  st = acquire (index, STMT_REMOVE, error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
@@ -364,8 +462,7 @@ gboolean
 gst_cache_index_totals (GstCacheIndex * index, guint64 * bytes,
     guint64 * entries, GError ** error)
 {
-  sqlite3_stmt *st = prepare (index,
-      "SELECT bytes, entries FROM totals WHERE id = 0", error);
+  sqlite3_stmt *st = acquire (index, STMT_TOTALS, error);
   gint rc;
 
   if (st == NULL)
@@ -373,12 +470,12 @@ gst_cache_index_totals (GstCacheIndex * index, guint64 * bytes,
   rc = sqlite3_step (st);
   if (rc != SQLITE_ROW) {
     db_error (index, rc, "totals", error);
-    sqlite3_finalize (st);
+    release (index, st);
     return FALSE;
   }
   *bytes = sqlite3_column_int64 (st, 0);
   *entries = sqlite3_column_int64 (st, 1);
-  sqlite3_finalize (st);
+  release (index, st);
   return TRUE;
 }
 
@@ -393,9 +490,7 @@ column_text (sqlite3_stmt * st, gint col)
 GArray *
 gst_cache_index_list (GstCacheIndex * index, guint limit, GError ** error)
 {
-  sqlite3_stmt *st = prepare (index, "SELECT key, size, last_use, created, "
-      "namespace, description FROM entries ORDER BY last_use, key "
-      "LIMIT ?", error);
+  sqlite3_stmt *st = acquire (index, STMT_LIST, error);
   GArray *rows;
   gint rc;
 
@@ -415,7 +510,7 @@ gst_cache_index_list (GstCacheIndex * index, guint limit, GError ** error)
     info.description = column_text (st, 5);
     g_array_append_val (rows, info);
   }
-  sqlite3_finalize (st);
+  release (index, st);
   if (rc != SQLITE_DONE) {
     db_error (index, rc, "list", error);
     g_array_unref (rows);
@@ -428,9 +523,7 @@ gboolean
 gst_cache_index_add (GstCacheIndex * index, const gchar * counter,
     gint64 delta, GError ** error)
 {
-  sqlite3_stmt *st = prepare (index, "INSERT INTO counters (name, value) "
-      "VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + "
-      "excluded.value", error);
+  sqlite3_stmt *st = acquire (index, STMT_ADD, error);
 
   if (st == NULL)
     return FALSE;
@@ -448,8 +541,7 @@ counter_clear (GstCacheCounter * c)
 GArray *
 gst_cache_index_counters (GstCacheIndex * index, GError ** error)
 {
-  sqlite3_stmt *st = prepare (index,
-      "SELECT name, value FROM counters ORDER BY name", error);
+  sqlite3_stmt *st = acquire (index, STMT_COUNTERS, error);
   GArray *out;
   gint rc;
 
@@ -462,7 +554,7 @@ gst_cache_index_counters (GstCacheIndex * index, GError ** error)
 
     g_array_append_val (out, c);
   }
-  sqlite3_finalize (st);
+  release (index, st);
   if (rc != SQLITE_DONE) {
     db_error (index, rc, "counters", error);
     g_array_unref (out);

@@ -49,6 +49,9 @@ struct _GstCacheStore
   gchar *notice;                /* the index was rebuilt: why */
   GPtrArray *folded;            /* pending updates folded into this
                                  * transaction */
+  GstCacheDeferred *deferred;   /* this process's recency and counters not
+                                 * written yet, or NULL (no index) */
+  GKeyFile *draining;           /* deferred updates in this transaction */
   GPtrArray *remotes;           /* GstCacheRemote, process-wide, or NULL */
   GMutex remote_lock;           /* remote_warnings */
   GPtrArray *remote_warnings;   /* for the element or the tool to tell */
@@ -69,6 +72,15 @@ const guint8 *gst_cache_entry_get_data (GstCacheEntry * entry, gsize * size);
 gchar *gst_cache_store_entry_path (GstCacheStore * store,
     const guint8 key[GST_CACHE_KEY_SIZE], gchar ** dir_out);
 gboolean gst_cache_store_need_index (GstCacheStore * store, GError ** error);
+/* a use of the entry file @path of @key that was not looked up (a memo of
+ * its content): recorded as a lookup's is; TRUE when the file's mtime was
+ * set (its ctime changed) */
+gboolean gst_cache_store_note_use (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], const gchar * path);
+/* for tests: how often a use of an entry is recorded, and how late
+ * recency and counters are written, in milliseconds */
+void gst_cache_store_set_write_intervals (GstCacheStore * store,
+    guint recency_ms, guint delay_ms);
 /* the index's write lock, waiting for it; pending updates are folded in */
 gboolean gst_cache_store_begin (GstCacheStore * store, GError ** error);
 gboolean gst_cache_store_commit (GstCacheStore * store, GError ** error);

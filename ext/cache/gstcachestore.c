@@ -144,6 +144,7 @@ gst_cache_store_open (const gchar * dir, GError ** error)
   GstCacheStore *store;
   const gchar *subdirs[4];
   const gchar *fs;
+  gchar *path;
   guint i;
 
   g_return_val_if_fail (dir != NULL && *dir != '\0', NULL);
@@ -185,6 +186,10 @@ gst_cache_store_open (const gchar * dir, GError ** error)
     gst_cache_store_free (store);
     return NULL;
   }
+  path = g_build_filename (dir, "index.sqlite", NULL);
+  store->deferred = gst_cache_deferred_get (dir, path, store->pending_dir,
+      store->tmp_dir);
+  g_free (path);
   return store;
 }
 
@@ -193,6 +198,9 @@ gst_cache_store_free (GstCacheStore * store)
 {
   if (store == NULL)
     return;
+  /* the last store of the directory in this process writes what this
+   * process deferred */
+  gst_cache_deferred_unref (store->deferred, store->index);
   g_free (store->dir);
   g_free (store->entries_dir);
   g_free (store->tmp_dir);
@@ -330,20 +338,34 @@ fold_pending (GstCacheStore * store, GError ** error)
   return FALSE;
 }
 
+/* and the updates this process deferred (recency and counters of hits,
+ * counters of everything), in the same transaction */
+static gboolean
+fold_deferred (GstCacheStore * store, GError ** error)
+{
+  if (store->deferred == NULL)
+    return TRUE;
+  store->draining = gst_cache_deferred_take (store->deferred);
+  if (store->draining == NULL ||
+      gst_cache_dir_update_apply_locked (store->index, store->draining, error))
+    return TRUE;
+  gst_cache_store_rollback (store);
+  return FALSE;
+}
+
+static void
+give_back_deferred (GstCacheStore * store)
+{
+  if (store->draining)
+    gst_cache_deferred_give_back (store->deferred,
+        g_steal_pointer (&store->draining));
+}
+
 gboolean
 gst_cache_store_begin (GstCacheStore * store, GError ** error)
 {
   return gst_cache_index_begin (store->index, error) &&
-      fold_pending (store, error);
-}
-
-/* the write lock if nobody holds it; *@busy if somebody does. For the
- * small updates of a hit: pending ones are left to the next writer (which
- * folds them before it evicts) and to readers of the index */
-static gboolean
-try_begin (GstCacheStore * store, gboolean * busy)
-{
-  return gst_cache_index_try_begin (store->index, busy, NULL);
+      fold_pending (store, error) && fold_deferred (store, error);
 }
 
 gboolean
@@ -351,8 +373,10 @@ gst_cache_store_commit (GstCacheStore * store, GError ** error)
 {
   if (!gst_cache_index_commit (store->index, error)) {
     gst_cache_dir_pending_restore (store->pending_dir, store->folded);
+    give_back_deferred (store);
     return FALSE;
   }
+  g_clear_pointer (&store->draining, g_key_file_unref);
   gst_cache_store_unlink_all (store->folded);
   g_ptr_array_set_size (store->folded, 0);
   return TRUE;
@@ -363,22 +387,18 @@ gst_cache_store_rollback (GstCacheStore * store)
 {
   gst_cache_index_rollback (store->index);
   gst_cache_dir_pending_restore (store->pending_dir, store->folded);
+  give_back_deferred (store);
 }
 
-/* an update for the index, left pending when the write lock is taken */
-static void
-leave_pending (GstCacheStore * store, GKeyFile * update)
-{
-  gst_cache_dir_pending_add (store->pending_dir, store->tmp_dir, update);
-}
-
-/* readers that show the index (gst-cache) see the pending updates too */
+/* readers that show the index (gst-cache) see the pending updates, and
+ * those this process deferred, too */
 static gboolean
 fold_for_reader (GstCacheStore * store, GError ** error)
 {
   if (!gst_cache_store_need_index (store, error))
     return FALSE;
-  if (!gst_cache_dir_pending_exists (store->pending_dir))
+  if (!gst_cache_dir_pending_exists (store->pending_dir) &&
+      !(store->deferred && gst_cache_deferred_dirty (store->deferred)))
     return TRUE;
   return gst_cache_store_begin (store, error) &&
       gst_cache_store_commit (store, error);
@@ -413,35 +433,49 @@ remove_damaged (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
  * that the index does not know is not indexed here: it may be one that an
  * eviction moved away after this reader opened it. Files left unindexed by
  * a writer that died between its rename and its commit are indexed by
- * gst-cache --cleanup and --verify. A hit never waits for the index: if
- * another process holds its write lock, the new last use is left pending
- * for the next writer (and the file's mtime tells it too). */
-static void
+ * gst-cache --cleanup and --verify. A hit writes nothing to the index
+ * itself: a use of each entry is recorded at most once per recency
+ * interval (GST_CACHE_RECENCY_INTERVAL_MS, the file's mtime with it), and
+ * the new last use is deferred, written with the counters at most
+ * GST_CACHE_DEFERRED_DELAY_MS later, never waiting for another process
+ * (gstcachedir.c). */
+static gboolean
 touch_entry (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
-    gint fd)
+    gint fd, const gchar * path)
 {
-  gchar *hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
-  gint64 now_ns = g_get_real_time () * 1000;
-  gboolean found, busy = FALSE;
+  gchar *hex;
+  gboolean record;
 
-  futimens (fd, NULL);
-  if (store->index == NULL || store->read_only_why) {
+  if (store->deferred == NULL) {
+    /* no index: the file's mtime tells */
+    record = TRUE;
+  } else {
+    hex = gst_cache_digest_to_hex (key, GST_CACHE_KEY_SIZE);
+    record = gst_cache_deferred_use (store->deferred, hex);
     g_free (hex);
-    return;
   }
-  if (try_begin (store, &busy)) {
-    if (gst_cache_index_touch (store->index, hex, now_ns, &found, NULL))
-      gst_cache_store_commit (store, NULL);
+  if (record) {
+    if (fd >= 0)
+      futimens (fd, NULL);
     else
-      gst_cache_store_rollback (store);
-  } else if (busy) {
-    GKeyFile *update = g_key_file_new ();
-
-    g_key_file_set_int64 (update, "recency", hex, now_ns);
-    leave_pending (store, update);
-    g_key_file_unref (update);
+      utimensat (AT_FDCWD, path, NULL, 0);
   }
-  g_free (hex);
+  return record;
+}
+
+gboolean
+gst_cache_store_note_use (GstCacheStore * store,
+    const guint8 key[GST_CACHE_KEY_SIZE], const gchar * path)
+{
+  return touch_entry (store, key, -1, path);
+}
+
+void
+gst_cache_store_set_write_intervals (GstCacheStore * store, guint recency_ms,
+    guint delay_ms)
+{
+  if (store->deferred)
+    gst_cache_deferred_set_intervals (store->deferred, recency_ms, delay_ms);
 }
 
 /* the local cache first; on a miss, the remote backends (gstcachetier.c) */
@@ -514,7 +548,7 @@ gst_cache_store_lookup_local (GstCacheStore * store,
     return NULL;
   }
   if (touch)
-    touch_entry (store, key, fd);
+    touch_entry (store, key, fd, path);
   close (fd);
   gst_cache_entry_set_origin (entry, path, NULL, 0);
   g_free (path);
@@ -523,43 +557,29 @@ gst_cache_store_lookup_local (GstCacheStore * store,
 
 /* counters */
 
-/* add to counters: pairs of (const gchar *name, guint64 delta), NULL; in
- * one transaction, so that they add up for every reader. Never waits: if
- * another process holds the index's write lock, the deltas are left
- * pending for the next writer. */
+/* add to counters: pairs of (const gchar *name, guint64 delta), NULL.
+ * Deferred (gstcachedir.c): written in one transaction with the others of
+ * this process at most GST_CACHE_DEFERRED_DELAY_MS later, with its next
+ * transaction, or when its last store of the directory is freed; a reader
+ * of the index in this process (gst_cache_store_counters()) writes them
+ * first. Never waits: if another process holds the index's write lock,
+ * the deltas are left pending for the next writer. */
 void
 gst_cache_store_count (GstCacheStore * store, const gchar * counter,
     guint64 delta, ...)
 {
-  GKeyFile *update = NULL;
-  gboolean busy = FALSE;
   va_list ap;
 
-  if (store->index == NULL)
+  if (store->deferred == NULL)
     return;
-  if (!try_begin (store, &busy)) {
-    if (!busy)
-      return;
-    update = g_key_file_new ();
-  }
   va_start (ap, delta);
   while (counter != NULL) {
-    if (update)
-      g_key_file_set_int64 (update, "counters", counter, (gint64) delta +
-          g_key_file_get_int64 (update, "counters", counter, NULL));
-    else
-      gst_cache_index_add (store->index, counter, delta, NULL);
+    gst_cache_deferred_count (store->deferred, counter, (gint64) delta);
     counter = va_arg (ap, const gchar *);
     if (counter != NULL)
       delta = va_arg (ap, guint64);
   }
   va_end (ap);
-  if (update) {
-    leave_pending (store, update);
-    g_key_file_unref (update);
-  } else {
-    gst_cache_store_commit (store, NULL);
-  }
 }
 
 gboolean
@@ -598,8 +618,15 @@ gst_cache_store_counter (GstCacheStore * store, const gchar * name)
 gboolean
 gst_cache_store_zero_stats (GstCacheStore * store, GError ** error)
 {
-  return gst_cache_store_need_index (store, error) &&
-      gst_cache_index_zero (store->index, error);
+  /* what was counted before, pending or deferred, is zeroed too */
+  if (!gst_cache_store_need_index (store, error) ||
+      !gst_cache_store_begin (store, error))
+    return FALSE;
+  if (!gst_cache_index_zero (store->index, error)) {
+    gst_cache_store_rollback (store);
+    return FALSE;
+  }
+  return gst_cache_store_commit (store, error);
 }
 
 gboolean
