@@ -174,6 +174,12 @@ gst_cache_analysis_key_add_environment (GstCacheKey * key)
   g_mutex_unlock (&env_lock);
 }
 
+guint32
+gst_cache_analysis_environment_cookie (void)
+{
+  return gst_registry_get_feature_list_cookie (gst_registry_get ());
+}
+
 gchar *
 gst_cache_analysis_flags_to_string (GstDiscovererSerializeFlags flags)
 {
@@ -480,13 +486,12 @@ rename_stream (GVariant * stream, const gchar * from, const gchar * to)
   return stream;
 }
 
-GstDiscovererInfo *
-gst_cache_analysis_restore (GBytes * payload, const gchar * uri,
+GVariant *
+gst_cache_analysis_restore_variant (GBytes * payload, const gchar * uri,
     const gchar ** why)
 {
   GVariant *wrapper, *outer = NULL, *info_boxed = NULL, *info = NULL;
-  GVariant *stream_boxed = NULL, *stream = NULL, *fixed, *rebuilt;
-  GstDiscovererInfo *result = NULL;
+  GVariant *stream_boxed = NULL, *stream = NULL, *fixed, *rebuilt = NULL;
   guint64 duration;
   gboolean seekable, live;
   gchar *tags_str = NULL, *stored_uri = NULL;
@@ -528,8 +533,6 @@ gst_cache_analysis_restore (GBytes * payload, const gchar * uri,
   }
   rebuilt = g_variant_ref_sink (g_variant_new_variant (g_variant_new ("(vv)",
               fixed, renamed ? renamed : stream)));
-  result = gst_discoverer_info_from_variant (rebuilt);
-  g_variant_unref (rebuilt);
 
 out:
   g_free (tags_str);
@@ -546,5 +549,19 @@ out:
     g_variant_unref (info_boxed);
   g_variant_unref (outer);
   g_variant_unref (wrapper);
+  return rebuilt;
+}
+
+GstDiscovererInfo *
+gst_cache_analysis_restore (GBytes * payload, const gchar * uri,
+    const gchar ** why)
+{
+  GVariant *rebuilt = gst_cache_analysis_restore_variant (payload, uri, why);
+  GstDiscovererInfo *result;
+
+  if (rebuilt == NULL)
+    return NULL;
+  result = gst_discoverer_info_from_variant (rebuilt);
+  g_variant_unref (rebuilt);
   return result;
 }

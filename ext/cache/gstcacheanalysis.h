@@ -107,6 +107,11 @@ gboolean gst_cache_analysis_get_result (GstDiscovererInfo * info,
 G_GNUC_INTERNAL
 void gst_cache_analysis_key_add_environment (GstCacheKey * key);
 
+/* changes whenever what gst_cache_analysis_key_add_environment() adds may
+ * change (the registry's feature list cookie) */
+G_GNUC_INTERNAL
+guint32 gst_cache_analysis_environment_cookie (void);
+
 /* the text of the serialize flags for the key: "caps+tags+misc" */
 G_GNUC_INTERNAL
 gchar *gst_cache_analysis_flags_to_string (GstDiscovererSerializeFlags flags);
@@ -126,6 +131,11 @@ GBytes *gst_cache_analysis_serialize (GstDiscovererInfo * info,
  * not a variant as gst_discoverer_info_to_variant() writes it */
 G_GNUC_INTERNAL
 GstDiscovererInfo *gst_cache_analysis_restore (GBytes * payload,
+    const gchar * uri, const gchar ** why);
+/* the same, before gst_discoverer_info_from_variant(): the checked variant
+ * with @uri (a self-contained copy of the payload's parts) */
+G_GNUC_INTERNAL
+GVariant *gst_cache_analysis_restore_variant (GBytes * payload,
     const gchar * uri, const gchar ** why);
 
 G_END_DECLS

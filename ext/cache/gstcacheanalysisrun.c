@@ -34,14 +34,20 @@
 #endif
 
 #include "gstcacheanalysis.h"
+#include "gstcachestore-private.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #define GST_CAT_DEFAULT gst_cache_discoverer_debug
 
 /* a stored result is read whole into memory to be restored: larger ones
  * (tags with very large pictures) are not served */
 #define MAX_STREAMED_PAYLOAD (G_GUINT64_CONSTANT (256) << 20)
+
+/* the memo of checked results: entries, and the payload of each, at most */
+#define MEMO_MAX_ENTRIES 64
+#define MEMO_MAX_PAYLOAD (256 * 1024)
 
 /* a copy of the properties, for one analysis */
 typedef struct
@@ -78,6 +84,59 @@ typedef struct
   const gchar *source;          /* static */
   gchar *key;
 } ResultData;
+
+/* a result already read from a local entry file and checked, for the hits
+ * that follow while that file stays as it was: the variant that
+ * gst_discoverer_info_from_variant() restores, with the URI asked for */
+typedef struct
+{
+  GstCacheStore *store;         /* kept until the discoverer's dispose */
+  gchar *uri;
+  gchar *path;                  /* of the entry file */
+  GVariant *variant;
+  struct stat id;               /* of the entry file */
+} Memo;
+
+/* the key of an input file already identified from its stat manifest, for
+ * the calls that follow while the file keeps that identity (device, inode,
+ * size, modification and change times: what the manifest itself is
+ * checked against) and the settings and the plugins are the same */
+typedef struct
+{
+  GstCacheFileId id;
+  guint8 digest[GST_CACHE_DIGEST_MAX_SIZE];
+  GstCacheDigestAlgorithm alg;
+  GstDiscovererSerializeFlags flags;
+  gchar *name_space;
+  guint32 cookie;
+  guint8 key[GST_CACHE_KEY_SIZE];
+  gchar *key_hex;
+  gchar *record;
+} Identity;
+
+#define IDENTITY_MAX_ENTRIES 256
+
+static GQuark
+identity_quark (void)
+{
+  static gsize quark = 0;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark,
+        g_quark_from_static_string ("gst-cache-discoverer-identity"));
+  return (GQuark) quark;
+}
+
+static GQuark
+memo_quark (void)
+{
+  static gsize quark = 0;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark,
+        g_quark_from_static_string ("gst-cache-discoverer-memo"));
+  return (GQuark) quark;
+}
 
 static GQuark
 result_data_quark (void)
@@ -187,6 +246,180 @@ ensure_store (GstCacheDiscoverer * self, const Settings * s)
   return self->store;
 }
 
+/* identities, under store_lock */
+
+static void
+identity_free (Identity * ident)
+{
+  g_free (ident->name_space);
+  g_free (ident->key_hex);
+  g_free (ident->record);
+  g_free (ident);
+}
+
+/* the key of @job's file as the last identification made it, if the file
+ * has the same identity now (a stat: the check the stat manifest makes,
+ * without reading the manifest again) */
+static gboolean
+identity_recall (GstCacheDiscoverer * self, const Settings * s, Job * job)
+{
+  GHashTable *t;
+  Identity *ident;
+  gboolean ok = FALSE;
+
+  if (!s->trust_stat)
+    return FALSE;
+  g_mutex_lock (&self->store_lock);
+  t = g_object_get_qdata (G_OBJECT (self), identity_quark ());
+  ident = t ? g_hash_table_lookup (t, job->path) : NULL;
+  if (ident && ident->alg == s->alg && ident->flags == s->flags &&
+      !strcmp (ident->name_space, s->name_space) &&
+      ident->cookie == gst_cache_analysis_environment_cookie ()) {
+    GstCacheFileId id = ident->id;
+
+    if (gst_cache_file_unchanged (job->path, &id)) {
+      job->id = ident->id;
+      memcpy (job->digest, ident->digest, sizeof (job->digest));
+      memcpy (job->key, ident->key, sizeof (job->key));
+      job->key_hex = g_strdup (ident->key_hex);
+      job->record = g_strdup (ident->record);
+      ok = TRUE;
+    } else {
+      g_hash_table_remove (t, job->path);
+    }
+  }
+  g_mutex_unlock (&self->store_lock);
+  return ok;
+}
+
+/* after an identification from the stat manifest */
+static void
+identity_remember (GstCacheDiscoverer * self, const Settings * s, Job * job,
+    guint32 cookie)
+{
+  Identity *ident = g_new0 (Identity, 1);
+  GHashTable *t;
+
+  ident->id = job->id;
+  memcpy (ident->digest, job->digest, sizeof (ident->digest));
+  ident->alg = s->alg;
+  ident->flags = s->flags;
+  ident->name_space = g_strdup (s->name_space);
+  ident->cookie = cookie;
+  memcpy (ident->key, job->key, sizeof (ident->key));
+  ident->key_hex = g_strdup (job->key_hex);
+  ident->record = g_strdup (job->record);
+  g_mutex_lock (&self->store_lock);
+  t = g_object_get_qdata (G_OBJECT (self), identity_quark ());
+  if (t == NULL) {
+    t = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        (GDestroyNotify) identity_free);
+    g_object_set_qdata_full (G_OBJECT (self), identity_quark (), t,
+        (GDestroyNotify) g_hash_table_unref);
+  }
+  if (g_hash_table_size (t) >= IDENTITY_MAX_ENTRIES)
+    g_hash_table_remove_all (t);
+  g_hash_table_replace (t, g_strdup (job->path), ident);
+  g_mutex_unlock (&self->store_lock);
+}
+
+/* the memo, under store_lock */
+
+static void
+memo_free (Memo * m)
+{
+  g_free (m->uri);
+  g_free (m->path);
+  g_variant_unref (m->variant);
+  g_free (m);
+}
+
+static GHashTable *
+memos (GstCacheDiscoverer * self)
+{
+  GHashTable *t = g_object_get_qdata (G_OBJECT (self), memo_quark ());
+
+  if (t == NULL) {
+    t = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        (GDestroyNotify) memo_free);
+    g_object_set_qdata_full (G_OBJECT (self), memo_quark (), t,
+        (GDestroyNotify) g_hash_table_unref);
+  }
+  return t;
+}
+
+/* the same file, unchanged: device, inode, size, modification and change
+ * times (a file rewritten in place or replaced changes one of them) */
+static gboolean
+same_file (const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+      a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+      a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+      a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+      a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* after a local hit: @before is the entry file's identity before it was
+ * opened; the result is remembered if the file stayed the same one */
+static void
+memo_put (GstCacheDiscoverer * self, Job * job, const gchar * uri,
+    const gchar * path, const struct stat *before, GVariant * variant)
+{
+  GHashTable *t = memos (self);
+  struct stat after;
+  Memo *m;
+
+  if (stat (path, &after) != 0 || after.st_dev != before->st_dev ||
+      after.st_ino != before->st_ino || after.st_size != before->st_size)
+    return;
+  if (g_hash_table_size (t) >= MEMO_MAX_ENTRIES)
+    g_hash_table_remove_all (t);
+  m = g_new0 (Memo, 1);
+  m->store = job->store;
+  m->uri = g_strdup (uri);
+  m->path = g_strdup (path);
+  m->variant = g_variant_ref (variant);
+  m->id = after;
+  g_hash_table_replace (t, g_strdup (job->key_hex), m);
+}
+
+/* a hit from the memo: the input was identified and the key made as for
+ * any lookup; the entry file is still the one that was read and checked.
+ * A use is recorded as a lookup records it, and counted. */
+static GstDiscovererInfo *
+memo_hit (GstCacheDiscoverer * self, Job * job, const gchar * uri)
+{
+  GHashTable *t = g_object_get_qdata (G_OBJECT (self), memo_quark ());
+  GstDiscovererInfo *info;
+  struct stat now;
+  Memo *m;
+
+  if (t == NULL || (m = g_hash_table_lookup (t, job->key_hex)) == NULL)
+    return NULL;
+  if (m->store != job->store || strcmp (m->uri, uri) != 0 ||
+      stat (m->path, &now) != 0 || !same_file (&now, &m->id)) {
+    g_hash_table_remove (t, job->key_hex);
+    return NULL;
+  }
+  info = gst_discoverer_info_from_variant (m->variant);
+  if (info == NULL) {
+    g_hash_table_remove (t, job->key_hex);
+    return NULL;
+  }
+  /* recording the use sets the file's mtime: its new identity */
+  if (gst_cache_store_note_use (job->store, job->key, m->path) &&
+      (stat (m->path, &now) != 0 || now.st_ino != m->id.st_ino ||
+          now.st_dev != m->id.st_dev || now.st_size != m->id.st_size))
+    g_hash_table_remove (t, job->key_hex);
+  else
+    m->id = now;
+  GST_DEBUG_OBJECT (self, "hit (remembered): %s", job->key_hex);
+  gst_cache_store_count (job->store, "analysis-hit", (guint64) 1, NULL);
+  mark (info, GST_CACHE_RESULT_HIT, "local", job->key_hex);
+  return info;
+}
+
 static void
 job_clear (Job * job)
 {
@@ -240,7 +473,7 @@ make_key (Job * job, const Settings * s, const guint8 * digest)
 /* the stored result of a verified entry, or NULL (counted) */
 static GstDiscovererInfo *
 restore (GstCacheDiscoverer * self, Job * job, GstCacheEntry * entry,
-    const gchar * uri)
+    const gchar * uri, GVariant ** variant)
 {
   GstDiscovererInfo *info = NULL;
   const gchar *why = NULL, *remote;
@@ -275,7 +508,14 @@ restore (GstCacheDiscoverer * self, Job * job, GstCacheEntry * entry,
   } else if (why == NULL) {
     bytes = g_bytes_new_with_free_func (payload, size,
         (GDestroyNotify) gst_cache_entry_unref, gst_cache_entry_ref (entry));
-    info = gst_cache_analysis_restore (bytes, uri, &why);
+    *variant = gst_cache_analysis_restore_variant (bytes, uri, &why);
+    if (*variant) {
+      info = gst_discoverer_info_from_variant (*variant);
+      if (info == NULL) {
+        why = "not restored";
+        g_clear_pointer (variant, g_variant_unref);
+      }
+    }
     g_bytes_unref (bytes);
   }
   if (info == NULL) {
@@ -309,8 +549,10 @@ lookup (GstCacheDiscoverer * self, const Settings * s, const gchar * uri,
   GstDiscovererInfo *info = NULL;
   GstCacheEntry *entry;
   const gchar *scheme;
-  gboolean from_manifest;
+  gboolean from_manifest, have_before, known = FALSE;
   GError *err = NULL;
+  struct stat before;
+  gchar *path;
 
   job->result = GST_CACHE_RESULT_BYPASS;
   g_mutex_lock (&self->store_lock);
@@ -336,7 +578,9 @@ lookup (GstCacheDiscoverer * self, const Settings * s, const gchar * uri,
       bypass (self, job, "uri-invalid");
       return NULL;
     }
-    if (!gst_cache_hash_file_full (job->store, job->path, s->alg,
+    if (identity_recall (self, s, job)) {
+      from_manifest = known = TRUE;
+    } else if (!gst_cache_hash_file_full (job->store, job->path, s->alg,
             s->trust_stat, &job->id, digest, &from_manifest, &err)) {
       GST_INFO_OBJECT (self, "cannot identify the input: %s", err->message);
       g_error_free (err);
@@ -347,11 +591,24 @@ lookup (GstCacheDiscoverer * self, const Settings * s, const gchar * uri,
     bypass (self, job, scheme ? "scheme" : "uri-invalid");
     return NULL;
   }
-  memcpy (job->digest, digest, sizeof (digest));
-  make_key (job, s, digest);
+  if (!known) {
+    guint32 cookie = gst_cache_analysis_environment_cookie ();
+
+    memcpy (job->digest, digest, sizeof (digest));
+    make_key (job, s, digest);
+    if (!job->http && from_manifest)
+      identity_remember (self, s, job, cookie);
+  }
   job->result = GST_CACHE_RESULT_MISS;
 
   g_mutex_lock (&self->store_lock);
+  info = memo_hit (self, job, uri);
+  if (info) {
+    g_mutex_unlock (&self->store_lock);
+    return info;
+  }
+  path = gst_cache_store_entry_path (job->store, job->key, NULL);
+  have_before = stat (path, &before) == 0;
   entry = gst_cache_store_lookup (job->store, job->key, &err);
   log_remote_warnings (self, job->store);
   if (err) {
@@ -364,10 +621,20 @@ lookup (GstCacheDiscoverer * self, const Settings * s, const gchar * uri,
     g_clear_error (&err);
   }
   if (entry) {
-    info = restore (self, job, entry, uri);
+    GVariant *variant = NULL;
+
+    info = restore (self, job, entry, uri, &variant);
+    /* a small result read from a local file is remembered */
+    if (info && variant && have_before &&
+        gst_cache_entry_get_remote (entry, NULL) == NULL &&
+        gst_cache_entry_get_payload_size (entry) <= MEMO_MAX_PAYLOAD)
+      memo_put (self, job, uri, path, &before, variant);
+    if (variant)
+      g_variant_unref (variant);
     gst_cache_entry_unref (entry);
   }
   g_mutex_unlock (&self->store_lock);
+  g_free (path);
   if (info == NULL)
     GST_INFO_OBJECT (self, "miss: %s (input digest %s)", job->key_hex,
         from_manifest ? "recalled" : "computed");
