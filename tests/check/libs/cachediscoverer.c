@@ -506,6 +506,115 @@ GST_START_TEST (test_rewrite_same_size_and_mtime)
 
 GST_END_TEST;
 
+/* counts the hits served from the discoverer's memory */
+static void
+count_remembered (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  if (!strcmp (gst_debug_category_get_name (category), "cachediscoverer") &&
+      g_str_has_prefix (gst_debug_message_get (message), "hit (remembered)"))
+    g_atomic_int_inc ((gint *) user_data);
+}
+
+static gchar *
+entry_of (GstDiscovererInfo * info)
+{
+  const gchar *key = gst_cache_discoverer_info_get_key (info);
+  gchar *name = g_strconcat (key, ".gstcache", NULL);
+  gchar *shard = g_strndup (key, 2);
+  gchar *entry = g_build_filename (cache_dir, "entries", shard, name, NULL);
+
+  g_free (name);
+  g_free (shard);
+  return entry;
+}
+
+/* hits after the first are served from memory (the input's key while a
+ * stat shows the same file, the checked result while its entry file is the
+ * same) and are the same result, counted and recorded as any hit; an entry
+ * damaged in place (its mtime set back) or removed is never served from
+ * memory */
+GST_START_TEST (test_repeated_hits)
+{
+  gchar *path = make_media ("a.mp4", MP4_LAUNCH);
+  gchar *uri = uri_of (path);
+  GstCacheDiscoverer *dc;
+  GstDiscovererInfo *miss, *hit, *again;
+  struct utimbuf times;
+  struct timespec ts[2];
+  struct stat st;
+  gint remembered = 0, i, fd;
+  gchar *entry;
+  guint8 byte;
+
+  /* a file whose times are old enough for its stat manifest */
+  times.actime = times.modtime = time (NULL) - 100;
+  fail_unless_equals_int (utime (path, &times), 0);
+  g_usleep (2100 * G_TIME_SPAN_MILLISECOND);
+  gst_debug_set_threshold_for_name ("cachediscoverer", GST_LEVEL_DEBUG);
+  gst_debug_add_log_function (count_remembered, &remembered, NULL);
+
+  dc = new_discoverer ();
+  miss = discover (dc, uri, GST_CACHE_RESULT_MISS);
+  entry = entry_of (miss);
+  hit = discover (dc, uri, GST_CACHE_RESULT_HIT);
+  assert_same_result (miss, hit, TRUE);
+  fail_unless_equals_int (g_atomic_int_get (&remembered), 0);
+  for (i = 0; i < 3; i++) {
+    again = discover (dc, uri, GST_CACHE_RESULT_HIT);
+    fail_unless_equals_string (gst_cache_discoverer_info_get_source (again),
+        "local");
+    fail_unless_equals_string (gst_cache_discoverer_info_get_key (again),
+        gst_cache_discoverer_info_get_key (miss));
+    assert_same_result (hit, again, TRUE);
+    g_object_unref (again);
+  }
+  fail_unless_equals_int (g_atomic_int_get (&remembered), 3);
+  assert_counters ("analysis-miss", 1, "analysis-stored", 1,
+      "analysis-hit", 4, NULL);
+
+  /* damaged in place with its mtime set back: the change time tells */
+  fail_unless_equals_int (g_stat (entry, &st), 0);
+  fd = g_open (entry, O_RDWR, 0);
+  fail_unless (fd >= 0, "no entry %s", entry);
+  fail_unless_equals_int (pread (fd, &byte, 1, 16), 1);
+  byte ^= 0x20;
+  fail_unless_equals_int (pwrite (fd, &byte, 1, 16), 1);
+  close (fd);
+  ts[0] = st.st_atim;
+  ts[1] = st.st_mtim;
+  fail_unless_equals_int (utimensat (AT_FDCWD, entry, ts, 0), 0);
+  again = discover (dc, uri, GST_CACHE_RESULT_MISS);
+  assert_same_result (miss, again, FALSE);
+  g_object_unref (again);
+  assert_counters ("damaged", 1, "analysis-miss", 2, "analysis-stored", 2,
+      "analysis-hit", 4, NULL);
+
+  /* served from memory again, until the entry is removed */
+  again = discover (dc, uri, GST_CACHE_RESULT_HIT);
+  g_object_unref (again);
+  again = discover (dc, uri, GST_CACHE_RESULT_HIT);
+  g_object_unref (again);
+  fail_unless_equals_int (g_atomic_int_get (&remembered), 4);
+  fail_unless_equals_int (g_unlink (entry), 0);
+  again = discover (dc, uri, GST_CACHE_RESULT_MISS);
+  g_object_unref (again);
+  assert_counters ("damaged", 1, "analysis-miss", 3, "analysis-stored", 3,
+      "analysis-hit", 6, NULL);
+  fail_unless_equals_int (g_atomic_int_get (&remembered), 4);
+
+  gst_debug_remove_log_function (count_remembered);
+  g_object_unref (miss);
+  g_object_unref (hit);
+  g_object_unref (dc);
+  g_free (entry);
+  g_free (uri);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 /* what GstDiscoverer says of an input that cannot be analysed, said the
  * same way, and nothing stored */
 static void
@@ -1174,6 +1283,7 @@ cachediscoverer_suite (void)
   tcase_add_test (tc, test_miss_then_hit);
   tcase_add_test (tc, test_copy_is_hit);
   tcase_add_test (tc, test_rewrite_same_size_and_mtime);
+  tcase_add_test (tc, test_repeated_hits);
   tcase_add_test (tc, test_truncated_and_missing);
   tcase_add_test (tc, test_damaged_entry);
   tcase_add_test (tc, test_unparsable_entry);
