@@ -149,7 +149,7 @@ static GOptionEntry entries[] = {
       "Set the remote backends (space-separated URLs with |attr=value "
         "suffixes, as ccache's remote_storage; \"\": none), kept in the "
         "directory's configuration; cachebin uses them when its own "
-        "remote-storage property is unset", "\"URL ...\""},
+        "remote-storage property is unset", "URLS"},
   {"check-remote", 0, 0, G_OPTION_ARG_NONE, &opt_check_remote,
       "Try each remote backend (write, read back and delete a probe; read "
         "only for read-only ones) and exit with 1 if any failed", NULL},
