@@ -20,7 +20,9 @@
 #    as valid JSON.
 # 3. failures: a missing file and a truncated one give GstDiscoverer's own
 #    message on stderr (the one gst-discoverer-1.0 prints) and exit 1, the
-#    other inputs are still analysed; bad usage exits with 2.
+#    other inputs are still analysed; a cache directory that cannot be
+#    used makes the analysis a bypass, not a failure; bad usage exits with
+#    2.
 # 4. stats and list: --show-stats (text and JSON) counts the analyses
 #    apart from cachebin's (hits, misses, stored, not stored, hit rate),
 #    --zero-stats zeroes them, --list marks analysis entries and only
@@ -359,6 +361,14 @@ def test_failures(ctx, media):
                 docs[0]['error'] != message or docs[1]['result'] != 'ok':
             fail(f'{bad} as JSON: {proc.stdout}')
         print(f'ok: {os.path.basename(bad)}: "{message}", exit 1')
+
+    # a cache that cannot be used: the analysis still runs, a bypass
+    unusable = os.path.join(media['ogg'], 'cache')
+    proc = ctx.tool(unusable, '--discover', media['ogg'])
+    if '\nCache: bypass\n' not in proc.stdout or \
+            'Properties:' not in proc.stdout:
+        fail(f'an unusable cache directory: {proc.stdout}{proc.stderr}')
+    print('ok: an unusable cache directory: a bypass, exit 0')
 
     for args in (['--discover'], [media['ogg']],
                  ['--timeout', '0', '--discover', media['ogg']],
