@@ -27,6 +27,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -370,20 +371,25 @@ gst_cache_deferred_get (const gchar * dir, const gchar * index_path,
     const gchar * pending_dir, const gchar * tmp_dir)
 {
   GstCacheDeferred *d;
+  gchar *real = realpath (dir, NULL);
+  /* one per directory, however its name is spelt */
+  gchar *name = real ? g_strdup (real) : g_canonicalize_filename (dir, NULL);
 
+  free (real);
   g_mutex_lock (&registry_lock);
   if (registry == NULL)
     registry = g_hash_table_new (g_str_hash, g_str_equal);
-  d = g_hash_table_lookup (registry, dir);
+  d = g_hash_table_lookup (registry, name);
   /* one inherited through fork() has no thread here: left to the parent */
   if (d && d->pid == getpid ()) {
     d->refcount++;
     g_mutex_unlock (&registry_lock);
+    g_free (name);
     return d;
   }
   d = g_new0 (GstCacheDeferred, 1);
   d->refcount = 1;
-  d->dir = g_strdup (dir);
+  d->dir = name;
   d->index_path = g_strdup (index_path);
   d->pending_dir = g_strdup (pending_dir);
   d->tmp_dir = g_strdup (tmp_dir);
@@ -595,6 +601,54 @@ gst_cache_deferred_set_intervals (GstCacheDeferred * d, guint recency_ms,
   g_cond_signal (&d->cond);
   g_mutex_unlock (&d->lock);
 }
+
+/* a process that exits without freeing its stores (exit(), or returning
+ * from main()) writes what it deferred all the same: the threads stop
+ * after their current write, and what is left is written through a
+ * connection of its own (or into pending/) */
+static void
+stop_and_write (GstCacheDeferred * d)
+{
+  GKeyFile *update;
+
+  g_mutex_lock (&d->lock);
+  d->quit = TRUE;
+  g_cond_signal (&d->cond);
+  g_mutex_unlock (&d->lock);
+  if (d->thread)
+    g_thread_join (d->thread);
+  d->thread = NULL;
+  update = gst_cache_deferred_take (d);
+  if (update) {
+    write_update (d, own_index (d), update);
+    g_key_file_unref (update);
+  }
+}
+
+#ifdef __GNUC__
+static void deferred_at_exit (void) __attribute__((destructor));
+
+static void
+deferred_at_exit (void)
+{
+  GPtrArray *mine = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+  guint i;
+
+  g_mutex_lock (&registry_lock);
+  if (registry) {
+    g_hash_table_iter_init (&iter, registry);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      if (((GstCacheDeferred *) value)->pid == getpid ())
+        g_ptr_array_add (mine, value);
+  }
+  g_mutex_unlock (&registry_lock);
+  for (i = 0; i < mine->len; i++)
+    stop_and_write (g_ptr_array_index (mine, i));
+  g_ptr_array_unref (mine);
+}
+#endif
 
 void
 gst_cache_deferred_unref (GstCacheDeferred * d, GstCacheIndex * index)

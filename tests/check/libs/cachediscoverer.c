@@ -28,10 +28,12 @@
 #include <glib/gstdio.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -506,15 +508,40 @@ GST_START_TEST (test_rewrite_same_size_and_mtime)
 
 GST_END_TEST;
 
-/* counts the hits served from the discoverer's memory */
-static void
-count_remembered (GstDebugCategory * category, GstDebugLevel level,
-    const gchar * file, const gchar * function, gint line, GObject * object,
-    GstDebugMessage * message, gpointer user_data)
+/* a watch of the opens of @path; -1 if inotify is not available */
+static gint
+watch_opens (const gchar * path)
 {
-  if (!strcmp (gst_debug_category_get_name (category), "cachediscoverer") &&
-      g_str_has_prefix (gst_debug_message_get (message), "hit (remembered)"))
-    g_atomic_int_inc ((gint *) user_data);
+  gint fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+
+  if (fd >= 0 && inotify_add_watch (fd, path, IN_OPEN) < 0) {
+    close (fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+/* the opens seen by the watch since the last call */
+static guint
+opens_seen (gint fd)
+{
+  gchar buf[4096] __attribute__((aligned (8)));
+  guint n = 0;
+  gssize r;
+
+  while ((r = read (fd, buf, sizeof (buf))) > 0) {
+    gssize off = 0;
+
+    while (off < r) {
+      const struct inotify_event *ev = (const struct inotify_event *)
+          (buf + off);
+
+      if (ev->mask & IN_OPEN)
+        n++;
+      off += sizeof (struct inotify_event) + ev->len;
+    }
+  }
+  return n;
 }
 
 static gchar *
@@ -544,7 +571,7 @@ GST_START_TEST (test_repeated_hits)
   struct utimbuf times;
   struct timespec ts[2];
   struct stat st;
-  gint remembered = 0, i, fd;
+  gint i, fd, watch;
   gchar *entry;
   guint8 byte;
 
@@ -552,15 +579,15 @@ GST_START_TEST (test_repeated_hits)
   times.actime = times.modtime = time (NULL) - 100;
   fail_unless_equals_int (utime (path, &times), 0);
   g_usleep (2100 * G_TIME_SPAN_MILLISECOND);
-  gst_debug_set_threshold_for_name ("cachediscoverer", GST_LEVEL_DEBUG);
-  gst_debug_add_log_function (count_remembered, &remembered, NULL);
 
   dc = new_discoverer ();
   miss = discover (dc, uri, GST_CACHE_RESULT_MISS);
   entry = entry_of (miss);
   hit = discover (dc, uri, GST_CACHE_RESULT_HIT);
   assert_same_result (miss, hit, TRUE);
-  fail_unless_equals_int (g_atomic_int_get (&remembered), 0);
+  /* served without opening the entry file again */
+  watch = watch_opens (entry);
+  fail_unless (watch >= 0, "inotify: %s", g_strerror (errno));
   for (i = 0; i < 3; i++) {
     again = discover (dc, uri, GST_CACHE_RESULT_HIT);
     fail_unless_equals_string (gst_cache_discoverer_info_get_source (again),
@@ -570,7 +597,7 @@ GST_START_TEST (test_repeated_hits)
     assert_same_result (hit, again, TRUE);
     g_object_unref (again);
   }
-  fail_unless_equals_int (g_atomic_int_get (&remembered), 3);
+  fail_unless_equals_int (opens_seen (watch), 0);
   assert_counters ("analysis-miss", 1, "analysis-stored", 1,
       "analysis-hit", 4, NULL);
 
@@ -585,26 +612,29 @@ GST_START_TEST (test_repeated_hits)
   ts[0] = st.st_atim;
   ts[1] = st.st_mtim;
   fail_unless_equals_int (utimensat (AT_FDCWD, entry, ts, 0), 0);
+  close (watch);
   again = discover (dc, uri, GST_CACHE_RESULT_MISS);
   assert_same_result (miss, again, FALSE);
   g_object_unref (again);
   assert_counters ("damaged", 1, "analysis-miss", 2, "analysis-stored", 2,
       "analysis-hit", 4, NULL);
 
-  /* served from memory again, until the entry is removed */
+  /* served from memory again (the new entry file read once), until the
+   * entry is removed */
   again = discover (dc, uri, GST_CACHE_RESULT_HIT);
   g_object_unref (again);
+  watch = watch_opens (entry);
+  fail_unless (watch >= 0);
   again = discover (dc, uri, GST_CACHE_RESULT_HIT);
   g_object_unref (again);
-  fail_unless_equals_int (g_atomic_int_get (&remembered), 4);
+  fail_unless_equals_int (opens_seen (watch), 0);
+  close (watch);
   fail_unless_equals_int (g_unlink (entry), 0);
   again = discover (dc, uri, GST_CACHE_RESULT_MISS);
   g_object_unref (again);
   assert_counters ("damaged", 1, "analysis-miss", 3, "analysis-stored", 3,
       "analysis-hit", 6, NULL);
-  fail_unless_equals_int (g_atomic_int_get (&remembered), 4);
 
-  gst_debug_remove_log_function (count_remembered);
   g_object_unref (miss);
   g_object_unref (hit);
   g_object_unref (dc);

@@ -423,6 +423,38 @@ GST_START_TEST (test_recency_eviction)
 
 GST_END_TEST;
 
+/* a process that exits (exit(), or returning from main()) without freeing
+ * its store loses nothing either */
+GST_START_TEST (test_exit_without_free)
+{
+  GstCacheStore *store = gst_cache_store_open (dir, NULL);
+  GPid pid;
+
+  fail_unless (store != NULL);
+  store_entry (store, 1);
+  gst_cache_store_free (store);
+
+  pid = fork ();
+  fail_if (pid < 0);
+  if (pid == 0) {
+    guint i;
+
+    store = gst_cache_store_open (dir, NULL);
+    if (store == NULL)
+      _exit (2);
+    gst_cache_store_set_write_intervals (store, 0, 3600 * 1000);
+    for (i = 0; i < 321; i++)
+      if (!hit (store, 1))
+        _exit (1);
+    exit (0);
+  }
+  wait_child (pid);
+  fail_unless_equals_uint64 (index_counter ("hits"), 321);
+  fail_unless_equals_uint64 (index_counter ("bytes-served"), 321 * 1000);
+}
+
+GST_END_TEST;
+
 /* a child that hits until it is killed, telling the parent of each hit
  * through @fd */
 static void
@@ -559,6 +591,7 @@ cachestorehot_suite (void)
   tcase_add_test (tc, test_counts_two_processes);
   tcase_add_test (tc, test_recency_coalesced);
   tcase_add_test (tc, test_recency_eviction);
+  tcase_add_test (tc, test_exit_without_free);
   tcase_add_test (tc, test_sigkill);
   tcase_add_test (tc, test_sigkill_after_due);
   return s;
