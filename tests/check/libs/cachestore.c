@@ -748,6 +748,50 @@ GST_START_TEST (test_streamed_entry_changed_under_reader)
 
 GST_END_TEST;
 
+/* the whole file of a streamed entry, on demand (the remote tier signs
+ * it): read and checked again, and NULL once the file changed */
+GST_START_TEST (test_streamed_entry_whole_data)
+{
+  gchar *dir = make_dir ();
+  GstCacheStore *store = gst_cache_store_open (dir, NULL);
+  guint8 key[GST_CACHE_KEY_SIZE];
+  const gsize size = 4 * 1024 * 1024 + 3;
+  guint8 *data = make_noise (size, 17);
+  const guint8 *whole;
+  gchar *file;
+  gsize n, file_len;
+  GstCacheEntry *e;
+
+  make_key (key, 8);
+  commit_entry (store, key, GST_CACHE_ENTRY_KIND_BYTES, data, size);
+  e = gst_cache_store_lookup (store, key, NULL);
+  fail_unless (e != NULL);
+  fail_unless (gst_cache_entry_is_streamed (e));
+  fail_unless (g_file_get_contents (gst_cache_entry_get_path (e), &file,
+          &file_len, NULL));
+  whole = gst_cache_entry_get_data (e, &n);
+  fail_unless (whole != NULL);
+  fail_unless_equals_uint64 (n, file_len);
+  fail_unless (memcmp (whole, file, n) == 0);
+  fail_unless (memcmp (whole, data, size) == 0);
+  gst_cache_entry_unref (e);
+  g_free (file);
+
+  e = gst_cache_store_lookup (store, key, NULL);
+  fail_unless (e != NULL);
+  flip_byte (gst_cache_entry_get_path (e), size / 2);
+  fail_unless (gst_cache_entry_get_data (e, &n) == NULL);
+  fail_unless_equals_uint64 (n, 0);
+  gst_cache_entry_unref (e);
+
+  g_free (data);
+  gst_cache_store_free (store);
+  remove_tree (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* appends a record of @type with a body of @len bytes (zeros after the
  * first 4 bytes, which hold @word) */
 static void
@@ -793,6 +837,39 @@ GST_START_TEST (test_streamed_records)
   fail_unless (e != NULL);
   fail_unless (gst_cache_entry_is_streamed (e));
   gst_cache_entry_unref (e);
+
+  /* headers at the very end of the store's 1 MiB chunks and right after
+   * them: a record that ends 8 bytes before a chunk's end, one that ends
+   * on it */
+  {
+    GByteArray *b = g_byte_array_new ();
+    guint64 chunk = 1024 * 1024, k;
+
+    for (k = 1; k <= 3; k++) {
+      guint64 target = k * chunk - (k == 2 ? 0 : 8);
+
+      append_record (b, GST_CACHE_RECORD_BUFFER, target - b->len - 8, 0);
+      fail_unless_equals_uint64 (b->len, target);
+      append_record (b, GST_CACHE_RECORD_CAPS, 0, 0);
+    }
+    append_record (b, GST_CACHE_RECORD_BUFFER, 48, 0);
+    fail_unless (gst_cache_records_valid (b->data, b->len));
+    commit_entry (store, key, GST_CACHE_ENTRY_KIND_STREAM, b->data, b->len);
+    e = gst_cache_store_lookup (store, key, &err);
+    fail_unless (e != NULL, "%s", err ? err->message : "");
+    fail_unless (gst_cache_entry_is_streamed (e));
+    gst_cache_entry_unref (e);
+    /* the header in the last 8 bytes of the first chunk made invalid */
+    GST_WRITE_UINT32_LE (b->data + chunk - 8 + 4, 4096);
+    fail_if (gst_cache_records_valid (b->data, b->len));
+    commit_entry (store, key, GST_CACHE_ENTRY_KIND_STREAM, b->data, b->len);
+    e = gst_cache_store_lookup (store, key, &err);
+    fail_unless (e == NULL);
+    fail_unless (strstr (err->message, "bad records") != NULL, "%s",
+        err->message);
+    g_clear_error (&err);
+    g_byte_array_unref (b);
+  }
 
   /* one bad type, past the first chunks: damaged */
   fail_unless (bad_at > 2 * 1024 * 1024);
@@ -928,6 +1005,7 @@ cachestore_suite (void)
   tcase_add_test (tc_chain, test_streamed_entry);
   tcase_add_test (tc_chain, test_streamed_entry_damaged);
   tcase_add_test (tc_chain, test_streamed_entry_changed_under_reader);
+  tcase_add_test (tc_chain, test_streamed_entry_whole_data);
   tcase_add_test (tc_chain, test_streamed_records);
   tcase_add_test (tc_chain, test_memo_bounds);
 
