@@ -15,6 +15,14 @@
 #   - pkg-config --cflags --libs gstreamer-layered-1.0 works, and the C
 #     example of the -dev package builds with it and runs;
 #   - the Python example of the -dev package imports the typelib and runs;
+#   - the plugins, the tools and the -dev package depend on
+#     libgstcache-1.0-0, and the typelib package on GstPbutils' typelib;
+#   - pkg-config --cflags --libs gstreamer-cache-1.0 works, and the C
+#     example of libgstcache-1.0-dev (<gst/cache/cache.h>) builds and links
+#     with it alone and analyses a file twice: a miss, then a hit;
+#   - Python imports GstCache from the root's typelib and gets that hit,
+#     the Python example of libgstcache-1.0-dev runs, and gst-cache
+#     --discover from the root (linked to the root's library) hits too;
 #   - gst-cache --help and gst-reuse-batch --help run, and their manual
 #     pages format without warnings.
 #
@@ -115,10 +123,114 @@ run cc -o "$WORK/layered-memory" "$EXAMPLES/layered-memory.c" $flags ||
 run GST_PLUGIN_SYSTEM_PATH_1_0="$PLUGINDIR:$SYSTEM_PLUGINS" \
   "$WORK/layered-memory" 1 5 || fail "docs/examples/layered-memory.c"
 
+echo "check-packages: what depends on libgstcache-1.0-0"
+for p in gstreamer1.0-reuse gst-reuse-tools libgstcache-1.0-dev; do
+  deps=$(dpkg-deb -f "$DEBDIR/${p}"_*.deb Depends)
+  case "$deps" in
+    *libgstcache-1.0-0*) echo "  $p: $(echo "$deps" | grep -o 'libgstcache-1.0-0[^,]*')" ;;
+    *) fail "$p does not depend on libgstcache-1.0-0: $deps" ;;
+  esac
+done
+deps=$(dpkg-deb -f "$DEBDIR"/gir1.2-gstcache-1.0_*.deb Depends)
+case "$deps" in
+  *gir1.2-gst-plugins-base-1.0*libgstcache-1.0-0*|*libgstcache-1.0-0*gir1.2-gst-plugins-base-1.0*)
+    echo "  gir1.2-gstcache-1.0: $deps" ;;
+  *) fail "gir1.2-gstcache-1.0 lacks GstPbutils' typelib or the library: $deps" ;;
+esac
+
+# pkg-config fails on a module whose Requires or Requires.private it cannot
+# find: the -dev package must bring each of them.
+echo "check-packages: libgstcache-1.0-dev depends on what its .pc requires"
+names=$(dpkg-deb -f "$DEBDIR"/libgstcache-1.0-dev_*.deb Depends |
+  sed 's/[,|]/\n/g' | sed 's/(.*)//; s/ //g')
+for mod in $(run PKG_CONFIG_PATH="$LIBDIR/pkgconfig" pkg-config \
+    --print-requires --print-requires-private gstreamer-cache-1.0 |
+    cut -d' ' -f1); do
+  pc=$(pkg-config --variable=pcfiledir "$mod")/$mod.pc
+  owner=$(dpkg -S "$pc" | cut -d: -f1)
+  echo "$names" | grep -qx "$owner" ||
+    fail "libgstcache-1.0-dev does not depend on $owner ($mod)"
+  echo "  $mod: $owner"
+done
+
+echo "check-packages: a file to analyse"
+MOVIE=$WORK/movie.mp4
+run GST_PLUGIN_SYSTEM_PATH_1_0="$SYSTEM_PLUGINS" gst-launch-1.0 -q \
+  videotestsrc num-buffers=15 ! video/x-raw,width=160,height=120 ! \
+  x264enc ! h264parse ! mp4mux ! filesink location="$MOVIE" ||
+  fail "making $MOVIE"
+
+echo "check-packages: pkg-config gstreamer-cache-1.0"
+PC=$LIBDIR/pkgconfig/gstreamer-cache-1.0.pc
+sed -i "s|^prefix=.*|prefix=$DEST/usr|" "$PC"
+flags=$(run PKG_CONFIG_PATH="$LIBDIR/pkgconfig" \
+  pkg-config --cflags --libs gstreamer-cache-1.0) ||
+  fail "pkg-config --cflags --libs gstreamer-cache-1.0"
+echo "  $flags"
+case "$flags" in
+  *"-I$DEST/usr/include/gstreamer-1.0"*"-L$LIBDIR "*"-lgstcache-1.0"*) ;;
+  *) fail "pkg-config flags do not point into the root" ;;
+esac
+CACHE_EXAMPLES=$DEST/usr/share/doc/libgstcache-1.0-dev/examples
+echo "check-packages: the C analysis example, built with those flags"
+# shellcheck disable=SC2086 # the flags are words
+run cc -o "$WORK/analysis" "$CACHE_EXAMPLES/analysis.c" $flags ||
+  fail "building docs/examples/analysis.c"
+run ldd "$WORK/analysis" | grep -q "libgstcache-1.0.so.0 => $LIBDIR/" ||
+  fail "docs/examples/analysis.c is not linked to the root's library"
+out=$(run GST_PLUGIN_SYSTEM_PATH_1_0="$PLUGINDIR:$SYSTEM_PLUGINS" \
+  "$WORK/analysis" "$MOVIE" "$WORK/cache") ||
+  fail "docs/examples/analysis.c: $out"
+echo "$out" | sed 's/^/  /'
+for want in "^run 1: miss, " "^run 2: hit (local), "; do
+  echo "$out" | grep -q "$want" ||
+    fail "docs/examples/analysis.c: not a miss and then a hit"
+done
+
+echo "check-packages: GstCache from Python"
+run GST_PLUGIN_SYSTEM_PATH_1_0="$PLUGINDIR:$SYSTEM_PLUGINS" \
+  GI_TYPELIB_PATH="$LIBDIR/girepository-1.0" python3 -c '
+import sys
+import gi
+gi.require_version("GIRepository", "2.0")
+gi.require_version("Gst", "1.0")
+gi.require_version("GstCache", "1.0")
+from gi.repository import GIRepository, Gst, GstCache
+typelib = GIRepository.Repository.get_default().get_typelib_path("GstCache")
+assert typelib.startswith(sys.argv[1]), typelib
+Gst.init(None)
+dc = GstCache.CacheDiscoverer.new(10 * Gst.SECOND)
+dc.set_property("cache-dir", sys.argv[3])
+info = dc.discover_uri(Gst.filename_to_uri(sys.argv[2]))
+result = GstCache.CacheDiscoverer.info_get_result(info)
+assert result == GstCache.CacheResult.HIT, result
+video = info.get_video_streams()[0]
+assert (video.get_width(), video.get_height()) == (160, 120)
+print("  %s: %s (%s), %dx%d; typelib: %s" % (info.get_uri(),
+      result.value_nick, GstCache.CacheDiscoverer.info_get_source(info),
+      video.get_width(), video.get_height(), typelib))
+' "$DEST/" "$MOVIE" "$WORK/cache" || fail "GstCache from Python"
+run GST_PLUGIN_SYSTEM_PATH_1_0="$PLUGINDIR:$SYSTEM_PLUGINS" \
+  GI_TYPELIB_PATH="$LIBDIR/girepository-1.0" \
+  python3 "$CACHE_EXAMPLES/analysis.py" --cache-dir "$WORK/cache" "$MOVIE" |
+  grep -q ": hit (local), " || fail "docs/examples/analysis.py"
+
+echo "check-packages: gst-cache --discover"
+run ldd "$DEST/usr/bin/gst-cache" | grep -q "libgstcache-1.0.so.0 => $LIBDIR/" ||
+  fail "gst-cache is not linked to the root's library"
+out=$(run GST_PLUGIN_SYSTEM_PATH_1_0="$PLUGINDIR:$SYSTEM_PLUGINS" \
+  "$DEST/usr/bin/gst-cache" --dir "$WORK/cache" --discover "$MOVIE") ||
+  fail "gst-cache --discover: $out"
+echo "$out" | grep -q "^Cache: hit (local)$" ||
+  fail "gst-cache --discover: not a hit: $out"
+echo "  $(echo "$out" | grep '^Cache: ')"
+
 echo "check-packages: gst-cache"
 run "$DEST/usr/bin/gst-cache" --help >"$WORK/help" ||
   fail "gst-cache --help"
-grep -q -- "--show-stats" "$WORK/help" || fail "gst-cache --help: no options"
+for option in --show-stats --discover; do
+  grep -q -- "$option" "$WORK/help" || fail "gst-cache --help: no $option"
+done
 echo "check-packages: gst-reuse-batch"
 run GST_PLUGIN_SYSTEM_PATH_1_0="$PLUGINDIR" \
   "$DEST/usr/bin/gst-reuse-batch" --help >"$WORK/help" ||
