@@ -23,14 +23,20 @@
 /* Usage: gst-reuse-bench-analysis --mode=MODE [--cache-dir=DIR]
  *            [--min-calls=N] [--min-seconds=S] FILE
  *
- * Analyses FILE again and again in this one process with one analyser, as
- * a service that probes every job's input does:
+ * Analyses FILE again and again in this one process, as a service that
+ * probes every job's input does:
  *
- *   plain      gst_discoverer_discover_uri(), use-cache=FALSE
- *   use-cache  gst_discoverer_discover_uri(), use-cache=TRUE (its cache
- *              under $XDG_CACHE_HOME)
- *   cache-hit  gst_cache_discoverer_discover_uri() on cache-dir DIR; every
- *              timed call must be a hit
+ *   plain          gst_discoverer_discover_uri(), use-cache=FALSE, one
+ *                  GstDiscoverer for every call
+ *   use-cache      the same with use-cache=TRUE (its cache under
+ *                  $XDG_CACHE_HOME)
+ *   cache-hit      gst_cache_discoverer_discover_uri() on cache-dir DIR,
+ *                  one GstCacheDiscoverer for every call (which keeps what
+ *                  it served while the input and the entry files are
+ *                  unchanged); every timed call must be a hit
+ *   cache-hit-new  the same with a new GstCacheDiscoverer for each call
+ *                  (made, used and freed in the timed part): a hit from
+ *                  the store
  *
  * One call first, not timed (it fills the caches when they are empty),
  * then at least N timed calls (default 5) and as many more as take S
@@ -56,7 +62,7 @@ static gdouble min_seconds = 1.0;
 
 static GOptionEntry options[] = {
   {"mode", 0, 0, G_OPTION_ARG_STRING, &mode,
-      "plain, use-cache or cache-hit", "MODE"},
+      "plain, use-cache, cache-hit or cache-hit-new", "MODE"},
   {"cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir,
       "the cache directory of cache-hit", "DIR"},
   {"min-calls", 0, 0, G_OPTION_ARG_INT, &min_calls, "timed calls, at least",
@@ -136,20 +142,22 @@ main (int argc, char **argv)
   gchar *uri;
   gint64 t0, total = 0;
   guint calls = 0;
-  gboolean hits;
+  gboolean hits, new_each;
 
   g_option_context_add_main_entries (ctx, options, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   if (!g_option_context_parse (ctx, &argc, &argv, &err) || argc != 2 ||
       mode == NULL || (strcmp (mode, "plain") && strcmp (mode, "use-cache")
-          && strcmp (mode, "cache-hit"))
-      || (!strcmp (mode, "cache-hit") && cache_dir == NULL)) {
-    fprintf (stderr, "usage: %s --mode=plain|use-cache|cache-hit "
-        "[--cache-dir=DIR] [--min-calls=N] [--min-seconds=S] FILE\n", argv[0]);
+          && strcmp (mode, "cache-hit") && strcmp (mode, "cache-hit-new"))
+      || (g_str_has_prefix (mode, "cache-hit") && cache_dir == NULL)) {
+    fprintf (stderr, "usage: %s --mode=plain|use-cache|cache-hit|"
+        "cache-hit-new [--cache-dir=DIR] [--min-calls=N] [--min-seconds=S] "
+        "FILE\n", argv[0]);
     return 2;
   }
   g_option_context_free (ctx);
-  hits = !strcmp (mode, "cache-hit");
+  hits = g_str_has_prefix (mode, "cache-hit");
+  new_each = !strcmp (mode, "cache-hit-new");
 
   uri = gst_filename_to_uri (argv[1], &err);
   if (uri == NULL)
@@ -176,6 +184,13 @@ main (int argc, char **argv)
 
   while (calls < (guint) min_calls || total < min_seconds * G_USEC_PER_SEC) {
     t0 = g_get_monotonic_time ();
+    if (new_each) {
+      g_object_unref (cdc);
+      cdc = gst_cache_discoverer_new (10 * GST_SECOND, &err);
+      if (cdc == NULL)
+        goto failed;
+      g_object_set (cdc, "cache-dir", cache_dir, NULL);
+    }
     info = hits ? gst_cache_discoverer_discover_uri (cdc, uri, &err) :
         gst_discoverer_discover_uri (dc, uri, &err);
     total += g_get_monotonic_time () - t0;
