@@ -27,14 +27,20 @@
 #    apart from cachebin's (hits, misses, stored, not stored, hit rate),
 #    --zero-stats zeroes them, --list marks analysis entries and only
 #    them.
+# 5. remote: two cache directories configured (gst-cache --remote-storage)
+#    with the test's own redis-server: an analysis stored through one is a
+#    remote hit through the other ("Cache: hit (remote)", the same text,
+#    analysis-hit-remote), then a local hit.
 
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 TITLE = 'say "hi" back\\\\slash'
 
@@ -438,6 +444,64 @@ def test_stats_and_list(ctx, media):
     print('ok: --zero-stats zeroes the analysis counters')
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def test_remote(ctx, media):
+    if shutil.which('redis-server') is None:
+        fail('redis-server is missing (scripts/deps installs it)')
+    rdir = os.path.join(ctx.work, 'redis')
+    os.makedirs(rdir)
+    port = free_port()
+    server = subprocess.Popen(
+        ['redis-server', '--port', str(port), '--bind', '127.0.0.1',
+         '--save', '', '--appendonly', 'no', '--dir', rdir,
+         '--logfile', os.path.join(rdir, 'redis.log')],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(500):
+            if server.poll() is not None:
+                fail(f'redis-server exited with {server.returncode}')
+            try:
+                socket.create_connection(('127.0.0.1', port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.02)
+        else:
+            fail(f'redis-server did not listen on {port}')
+
+        url = f'redis://127.0.0.1:{port}'
+        first = os.path.join(ctx.work, 'remote-a')
+        second = os.path.join(ctx.work, 'remote-b')
+        for cache in (first, second):
+            ctx.tool(cache, '--remote-storage', url)
+        results = []
+        for cache, want in ((first, 'Cache: miss'),
+                            (second, 'Cache: hit (remote)'),
+                            (second, 'Cache: hit (local)')):
+            out = ctx.tool(cache, '--discover', media['mkv']).stdout
+            got, line, _ = normalise(out)
+            if line != [want]:
+                fail(f'remote: expected "{want}", got {line}:\n{out}')
+            results.append(got)
+        if results[1] != results[0] or results[2] != results[0]:
+            fail('remote: a remote hit does not print what the miss '
+                 f'printed:\n{diff(results[0], results[1])}')
+        got = analysis_stats(ctx, second)
+        if (got['hit'], got['hit-remote'], got['miss']) != (2, 1, 0):
+            fail(f'remote: the second directory\'s counters: {got}')
+        print('ok: the directory\'s remote storage: a remote hit, then a '
+              'local one')
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main():
     tools_dir, gst_cache = sys.argv[1], os.path.abspath(sys.argv[2])
     work = tempfile.mkdtemp(prefix='gst-reuse-discover-')
@@ -448,6 +512,7 @@ def main():
         test_json(ctx, media)
         test_failures(ctx, media)
         test_stats_and_list(ctx, media)
+        test_remote(ctx, media)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print('cache_discover: all passed')
