@@ -357,6 +357,8 @@ struct _GstCacheDeferred
   gint64 recency_us;
   gint64 delay_us;
   GThread *thread;              /* writes deferred updates when they are due */
+  gboolean writing;             /* the thread writes what it took */
+  GCond idle;                   /* signalled when it has written it */
   GPid pid;                     /* the process of the thread */
   gboolean quit;
   GstCacheIndex *own;           /* the thread's connection */
@@ -395,6 +397,7 @@ gst_cache_deferred_get (const gchar * dir, const gchar * index_path,
   d->tmp_dir = g_strdup (tmp_dir);
   g_mutex_init (&d->lock);
   g_cond_init (&d->cond);
+  g_cond_init (&d->idle);
   d->recorded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   d->recency_us = GST_CACHE_RECENCY_INTERVAL_MS * G_GINT64_CONSTANT (1000);
   d->delay_us = GST_CACHE_DEFERRED_DELAY_MS * G_GINT64_CONSTANT (1000);
@@ -452,12 +455,15 @@ deferred_thread (GstCacheDeferred * d)
     }
     update = g_steal_pointer (&d->update);
     d->since_us = 0;
+    d->writing = update != NULL;
     g_mutex_unlock (&d->lock);
     if (update) {
       write_update (d, own_index (d), update);
       g_key_file_unref (update);
     }
     g_mutex_lock (&d->lock);
+    d->writing = FALSE;
+    g_cond_broadcast (&d->idle);
   }
   g_mutex_unlock (&d->lock);
   return NULL;
@@ -541,11 +547,13 @@ gst_cache_deferred_use (GstCacheDeferred * d, const gchar * hex)
 }
 
 gboolean
-gst_cache_deferred_dirty (GstCacheDeferred * d)
+gst_cache_deferred_settle (GstCacheDeferred * d)
 {
   gboolean dirty;
 
   g_mutex_lock (&d->lock);
+  while (d->writing)
+    g_cond_wait (&d->idle, &d->lock);
   dirty = d->update != NULL;
   g_mutex_unlock (&d->lock);
   return dirty;
@@ -682,6 +690,7 @@ gst_cache_deferred_unref (GstCacheDeferred * d, GstCacheIndex * index)
   g_hash_table_unref (d->recorded);
   g_mutex_clear (&d->lock);
   g_cond_clear (&d->cond);
+  g_cond_clear (&d->idle);
   g_free (d->dir);
   g_free (d->index_path);
   g_free (d->pending_dir);

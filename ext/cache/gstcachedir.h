@@ -117,8 +117,11 @@ void gst_cache_deferred_count (GstCacheDeferred * deferred,
 GST_CACHE_API
 gboolean gst_cache_deferred_use (GstCacheDeferred * deferred,
     const gchar * hex);
+/* waits for a write of deferred updates under way (by the thread), then
+ * tells whether any are left: so that a transaction or a reader of this
+ * process sees every update the process made before it */
 GST_CACHE_API
-gboolean gst_cache_deferred_dirty (GstCacheDeferred * deferred);
+gboolean gst_cache_deferred_settle (GstCacheDeferred * deferred);
 /* what is deferred, as a pending update ([recency], [counters]), or NULL;
  * apply it in a transaction, and give it back if that fails */
 GST_CACHE_API

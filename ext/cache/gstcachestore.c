@@ -364,6 +364,10 @@ give_back_deferred (GstCacheStore * store)
 gboolean
 gst_cache_store_begin (GstCacheStore * store, GError ** error)
 {
+  /* what the process's thread is writing now is in the index, or in
+   * pending/, before this transaction folds them */
+  if (store->deferred)
+    gst_cache_deferred_settle (store->deferred);
   return gst_cache_index_begin (store->index, error) &&
       fold_pending (store, error) && fold_deferred (store, error);
 }
@@ -397,8 +401,8 @@ fold_for_reader (GstCacheStore * store, GError ** error)
 {
   if (!gst_cache_store_need_index (store, error))
     return FALSE;
-  if (!gst_cache_dir_pending_exists (store->pending_dir) &&
-      !(store->deferred && gst_cache_deferred_dirty (store->deferred)))
+  if (!(store->deferred && gst_cache_deferred_settle (store->deferred)) &&
+      !gst_cache_dir_pending_exists (store->pending_dir))
     return TRUE;
   return gst_cache_store_begin (store, error) &&
       gst_cache_store_commit (store, error);

@@ -258,6 +258,31 @@ GST_START_TEST (test_counts_one_process)
 
 GST_END_TEST;
 
+/* while the process's thread writes all the time (a delay of 0), a reader
+ * of the process sees every hit made before it: none is in flight */
+GST_START_TEST (test_reader_sees_all)
+{
+  GstCacheStore *store = gst_cache_store_open (dir, NULL);
+  GstCacheStore *other;
+  guint i;
+
+  fail_unless (store != NULL);
+  store_entry (store, 1);
+  gst_cache_store_set_write_intervals (store, 0, 0);
+  other = gst_cache_store_open (dir, NULL);
+  fail_unless (other != NULL);
+  for (i = 1; i <= 1000; i++) {
+    fail_unless (hit (store, 1));
+    if (i % 3 == 0)
+      g_usleep (100);
+    fail_unless_equals_uint64 (gst_cache_store_counter (other, "hits"), i);
+  }
+  gst_cache_store_free (other);
+  gst_cache_store_free (store);
+}
+
+GST_END_TEST;
+
 /* a child: @n hits on entry 1, one at a time with the write intervals of
  * @delay_ms, then a normal exit; 0 when all were hits */
 static void
@@ -588,6 +613,7 @@ cachestorehot_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_counts_one_process);
+  tcase_add_test (tc, test_reader_sees_all);
   tcase_add_test (tc, test_counts_two_processes);
   tcase_add_test (tc, test_recency_coalesced);
   tcase_add_test (tc, test_recency_eviction);
