@@ -32,11 +32,14 @@
 #    first version again a hit;
 # 5. a missing-plugin result is not served from the cache: without
 #    gst-libav an FFV1 Matroska file gives GST_DISCOVERER_MISSING_PLUGINS
-#    twice, never a hit, counted as analysis-unstorable;
-# 6. a truncated, an empty, a missing and an unreadable file give the same
-#    result and the same error (domain and code) as GstDiscoverer, and are
-#    never hits (root reads a file of mode 000 anyway: as root, the
-#    unreadable file is analysed in a child process that runs as nobody);
+#    twice, never a hit, counted as analysis-unstorable (the H.264 MP4
+#    needs no gst-libav: its result there is stored under a key of its
+#    own, a miss again with gst-libav);
+# 6. a truncated (MP4, Ogg), an empty, a missing and an unreadable file
+#    give the same result and the same error (domain and code) as
+#    GstDiscoverer, and are never hits (root reads a file of mode 000
+#    anyway: as root, the unreadable file is analysed in a child process
+#    that runs as nobody);
 # 7. the asynchronous API from Python: start(), several
 #    discover_uri_async(), a GLib main loop: the signals that GstDiscoverer
 #    emits for the same URIs ("starting" once for the batch, "discovered"
