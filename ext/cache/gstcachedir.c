@@ -358,6 +358,8 @@ struct _GstCacheDeferred
   gint64 delay_us;
   GThread *thread;              /* writes deferred updates when they are due */
   gboolean writing;             /* the thread writes what it took */
+  guint held;                   /* transactions of the process under way:
+                                 * the thread takes nothing meanwhile */
   GCond idle;                   /* signalled when it has written it */
   GPid pid;                     /* the process of the thread */
   gboolean quit;
@@ -445,7 +447,7 @@ deferred_thread (GstCacheDeferred * d)
   while (!d->quit) {
     GKeyFile *update;
 
-    if (d->since_us == 0) {
+    if (d->since_us == 0 || d->held > 0) {
       g_cond_wait (&d->cond, &d->lock);
       continue;
     }
@@ -544,6 +546,25 @@ gst_cache_deferred_use (GstCacheDeferred * d, const gchar * hex)
   mark_dirty (d);
   g_mutex_unlock (&d->lock);
   return TRUE;
+}
+
+void
+gst_cache_deferred_hold (GstCacheDeferred * d)
+{
+  g_mutex_lock (&d->lock);
+  d->held++;
+  while (d->writing)
+    g_cond_wait (&d->idle, &d->lock);
+  g_mutex_unlock (&d->lock);
+}
+
+void
+gst_cache_deferred_release (GstCacheDeferred * d)
+{
+  g_mutex_lock (&d->lock);
+  if (d->held > 0 && --d->held == 0)
+    g_cond_signal (&d->cond);
+  g_mutex_unlock (&d->lock);
 }
 
 gboolean

@@ -117,6 +117,14 @@ void gst_cache_deferred_count (GstCacheDeferred * deferred,
 GST_CACHE_API
 gboolean gst_cache_deferred_use (GstCacheDeferred * deferred,
     const gchar * hex);
+/* in a transaction of the process, from its start (the write lock taken)
+ * to its end: the thread takes nothing meanwhile, and a write of the
+ * thread under way is waited for (it could not have the write lock: it is
+ * in pending/ then, for the transaction to fold) */
+GST_CACHE_API
+void gst_cache_deferred_hold (GstCacheDeferred * deferred);
+GST_CACHE_API
+void gst_cache_deferred_release (GstCacheDeferred * deferred);
 /* waits for a write of deferred updates under way (by the thread), then
  * tells whether any are left: so that a transaction or a reader of this
  * process sees every update the process made before it */

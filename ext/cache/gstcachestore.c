@@ -364,12 +364,21 @@ give_back_deferred (GstCacheStore * store)
 gboolean
 gst_cache_store_begin (GstCacheStore * store, GError ** error)
 {
-  /* what the process's thread is writing now is in the index, or in
-   * pending/, before this transaction folds them */
+  if (!gst_cache_index_begin (store->index, error))
+    return FALSE;
+  /* what the process's thread is writing now is in the index, or (it
+   * cannot have the write lock now) in pending/, before this transaction
+   * folds them; it takes nothing more until the transaction ends */
   if (store->deferred)
-    gst_cache_deferred_settle (store->deferred);
-  return gst_cache_index_begin (store->index, error) &&
-      fold_pending (store, error) && fold_deferred (store, error);
+    gst_cache_deferred_hold (store->deferred);
+  return fold_pending (store, error) && fold_deferred (store, error);
+}
+
+static void
+release_deferred (GstCacheStore * store)
+{
+  if (store->deferred)
+    gst_cache_deferred_release (store->deferred);
 }
 
 gboolean
@@ -378,9 +387,11 @@ gst_cache_store_commit (GstCacheStore * store, GError ** error)
   if (!gst_cache_index_commit (store->index, error)) {
     gst_cache_dir_pending_restore (store->pending_dir, store->folded);
     give_back_deferred (store);
+    release_deferred (store);
     return FALSE;
   }
   g_clear_pointer (&store->draining, g_key_file_unref);
+  release_deferred (store);
   gst_cache_store_unlink_all (store->folded);
   g_ptr_array_set_size (store->folded, 0);
   return TRUE;
@@ -392,6 +403,7 @@ gst_cache_store_rollback (GstCacheStore * store)
   gst_cache_index_rollback (store->index);
   gst_cache_dir_pending_restore (store->pending_dir, store->folded);
   give_back_deferred (store);
+  release_deferred (store);
 }
 
 /* readers that show the index (gst-cache) see the pending updates, and
