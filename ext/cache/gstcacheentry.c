@@ -48,6 +48,8 @@
 
 #define ENTRY_MAGIC GST_CACHE_ENTRY_MAGIC
 
+typedef guint8 Mark[GST_CACHE_DIGEST_SIZE];
+
 /* An entry is checked whole (footer, key, checksum, records) before any
  * of it is handed out, and what is handed out is what was checked.
  *
@@ -84,8 +86,8 @@ struct _GstCacheEntry
   gint fd;                      /* -1: held in memory */
   gsize file_size;
   guint8 sum[GST_CACHE_DIGEST_SIZE];    /* the footer's checksum */
-    guint8 (*marks)[GST_CACHE_DIGEST_SIZE];     /* running checksum at the
-                                                 * end of each CHUNK */
+  Mark *marks;                  /* running checksum at the end of each
+                                 * CHUNK of the payload */
   gsize n_marks;
   /* the reader (gst_cache_entry_read()): one at a time, in order */
   XXH3_state_t *state;
@@ -105,7 +107,8 @@ struct _GstCacheEntry
 #define STREAM_MIN (2 * 1024 * 1024)
 /* the unit of the streamed check, of its table and of re-reading: large
  * enough that a read costs little, small enough to stay in the CPU's
- * caches while it is hashed */
+ * caches while it is hashed (reading and hashing 1.2 GB from the page
+ * cache: 0.07-0.10 s in 1 MiB reads, 0.12-0.20 s in 256 KiB ones) */
 #define CHUNK (1024 * 1024)
 /* what read() copies into is aligned to pages: a destination that is not
  * took twice the time (1.2 GB from the page cache, AMD EPYC) */
@@ -337,7 +340,7 @@ load_streamed (const guint8 key[GST_CACHE_KEY_SIZE], gint fd, gsize size,
   GstCacheEntry *entry = NULL;
   guint8 footer[GST_CACHE_FOOTER_SIZE];
   guint8 sum[GST_CACHE_DIGEST_SIZE];
-  guint8 (*marks)[GST_CACHE_DIGEST_SIZE] = NULL;
+  Mark *marks = NULL;
   guint64 payload_size, meta_size, next_record = 0;
   gsize covered = size - GST_CACHE_DIGEST_SIZE, pos, n_marks;
   gboolean records = TRUE;
