@@ -503,34 +503,36 @@ gst_cache_tool_input_uri (const gchar * input, GError ** error)
   return uri;
 }
 
-/* why an analysis failed, for stderr */
+/* why an analysis failed, for stderr: GstDiscoverer's message, and what
+ * is missing when plugins are */
 static gchar *
 failure_text (GstDiscovererInfo * info, const GError * error)
 {
+  GstDiscovererResult result = info ? gst_discoverer_info_get_result (info) :
+      GST_DISCOVERER_ERROR;
+  const gchar *message = error ? error->message : NULL;
   const gchar **details;
+  gchar *list, *text;
 
-  if (error)
-    return g_strdup (error->message);
-  switch (info ? gst_discoverer_info_get_result (info) : GST_DISCOVERER_ERROR) {
+  switch (result) {
     case GST_DISCOVERER_URI_INVALID:
-      return g_strdup ("URI is not valid");
+      return g_strdup (message ? message : "URI is not valid");
     case GST_DISCOVERER_TIMEOUT:
-      return g_strdup ("Analyzing URI timed out");
+      return g_strdup (message ? message : "Analyzing URI timed out");
     case GST_DISCOVERER_BUSY:
-      return g_strdup ("Discoverer was busy");
+      return g_strdup (message ? message : "Discoverer was busy");
     case GST_DISCOVERER_MISSING_PLUGINS:
       details =
           gst_discoverer_info_get_missing_elements_installer_details (info);
-      if (details && details[0]) {
-        gchar *list = g_strjoinv ("; ", (gchar **) details);
-        gchar *text = g_strdup_printf ("Missing plugins: %s", list);
-
-        g_free (list);
-        return text;
-      }
-      return g_strdup ("Missing plugins");
+      if (details == NULL || details[0] == NULL)
+        return g_strdup (message ? message : "Missing plugins");
+      list = g_strjoinv (", ", (gchar **) details);
+      text = g_strdup_printf ("%s (%s)", message ? message :
+          "Missing plugins", list);
+      g_free (list);
+      return text;
     default:
-      return g_strdup ("unknown error");
+      return g_strdup (message ? message : "unknown error");
   }
 }
 

@@ -20,7 +20,8 @@
 #    as valid JSON.
 # 3. failures: a missing file and a truncated one give GstDiscoverer's own
 #    message on stderr (the one gst-discoverer-1.0 prints) and exit 1, the
-#    other inputs are still analysed; a cache directory that cannot be
+#    other inputs are still analysed; missing plugins are reported with
+#    their details and never served from the cache; a cache directory that cannot be
 #    used makes the analysis a bypass, not a failure; bad usage exits with
 #    2.
 # 4. stats and list: --show-stats (text and JSON) counts the analyses
@@ -367,6 +368,24 @@ def test_failures(ctx, media):
                 docs[0]['error'] != message or docs[1]['result'] != 'ok':
             fail(f'{bad} as JSON: {proc.stdout}')
         print(f'ok: {os.path.basename(bad)}: "{message}", exit 1')
+
+    # missing plugins (no Matroska demuxer): GstDiscoverer's result, never
+    # served from the cache
+    env = dict(ctx.env, GST_PLUGIN_FEATURE_RANK='matroskademux:NONE')
+    for _ in range(2):
+        proc = subprocess.run([ctx.gst_cache, '--dir', cache, '--json',
+                               '--discover', media['mkv']], env=env,
+                              capture_output=True, text=True, timeout=300)
+        docs = [json.loads(ln) for ln in proc.stdout.splitlines()]
+        if proc.returncode != 1 or len(docs) != 1 or \
+                docs[0]['result'] != 'missing-plugins' or \
+                docs[0]['cache'] != 'miss' or \
+                not any('Matroska demuxer' in d
+                        for d in docs[0]['missing_plugins']) or \
+                'Matroska demuxer' not in proc.stderr:
+            fail(f'missing plugins: {proc.returncode}: {proc.stdout}'
+                 f'{proc.stderr}')
+    print('ok: missing plugins: exit 1, the details, never a hit')
 
     # a cache that cannot be used: the analysis still runs, a bypass
     unusable = os.path.join(media['ogg'], 'cache')
