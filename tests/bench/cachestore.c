@@ -34,6 +34,7 @@
 #endif
 
 #include "gstcachestore-private.h"
+#include "../check/reusetest.h"
 
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -105,26 +106,6 @@ hold_write_lock (gint * release)
   return pid;
 }
 
-static void
-remove_tree (const gchar * path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *p = g_build_filename (path, name, NULL);
-
-    if (g_file_test (p, G_FILE_TEST_IS_DIR))
-      remove_tree (p);
-    else
-      g_unlink (p);
-    g_free (p);
-  }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -147,7 +128,7 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (ctx);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   store = gst_cache_store_open (dir, &err);
   g_assert_no_error (err);
 
@@ -213,7 +194,7 @@ main (int argc, char **argv)
       t_evict / 1000.0);
 
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_rand_free (rand);
   g_free (data);
   g_free (dir);

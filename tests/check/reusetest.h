@@ -24,9 +24,11 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Byte @i of test data: a hash of its position, so that misplaced, lost or
  * repeated data shows. */
@@ -56,6 +58,26 @@ reuse_test_remove_tree (const gchar * path)
   if (dir)
     g_dir_close (dir);
   g_rmdir (path);
+}
+
+/* XORs the byte at @offset of the file at @path with @mask, in place;
+ * FALSE when the file cannot be opened, read or written there. */
+static inline gboolean
+reuse_test_flip_byte (const gchar * path, guint64 offset, guint8 mask)
+{
+  gint fd = open (path, O_RDWR);
+  guint8 b;
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = pread (fd, &b, 1, offset) == 1;
+  if (ok) {
+    b ^= mask;
+    ok = pwrite (fd, &b, 1, offset) == 1;
+  }
+  close (fd);
+  return ok;
 }
 
 /* How many descriptors this process has open. */

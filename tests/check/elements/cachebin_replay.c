@@ -34,6 +34,7 @@
 #include <glib/gstdio.h>
 
 #include "cachebintest.h"
+#include "reusetest.h"
 #include "gstcachestore.h"
 
 #include <fcntl.h>
@@ -309,19 +310,6 @@ GST_START_TEST (test_large_records_replay)
 
 GST_END_TEST;
 
-static void
-flip_byte (const gchar * path, guint64 offset)
-{
-  gint fd = open (path, O_RDWR);
-  guint8 b;
-
-  fail_unless (fd >= 0);
-  fail_unless (pread (fd, &b, 1, offset) == 1);
-  b ^= 0x04;
-  fail_unless (pwrite (fd, &b, 1, offset) == 1);
-  close (fd);
-}
-
 /* a flipped byte anywhere in a large entry: the entry is not replayed at
  * all (the chain runs, the result is whole and stored again) */
 GST_START_TEST (test_large_damaged_never_replayed)
@@ -338,7 +326,7 @@ GST_START_TEST (test_large_damaged_never_replayed)
     CacheBinTestRun r;
     gboolean damaged = FALSE;
 
-    flip_byte (entry, where[i]);
+    fail_unless (reuse_test_flip_byte (entry, where[i], 0x04));
     g_unlink (out);
     cachebin_test_run_line (line, &r);
     fail_unless (r.eos);
@@ -381,7 +369,7 @@ change_entry (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   if (c->truncate)
     fail_unless (truncate (c->entry, MEDIUM / 3) == 0);
   else
-    flip_byte (c->entry, MEDIUM / 3 * 2);
+    fail_unless (reuse_test_flip_byte (c->entry, MEDIUM / 3 * 2, 0x04));
   return GST_PAD_PROBE_OK;
 }
 

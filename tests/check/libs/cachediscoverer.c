@@ -41,6 +41,7 @@
 #include <utime.h>
 
 #include "cache.h"
+#include "reusetest.h"
 
 /* an MP4 with H.264 video and AAC audio, one second */
 #define MP4_LAUNCH "videotestsrc num-buffers=30 ! " \
@@ -62,26 +63,6 @@ static gchar *tmp_dir;
 static gchar *cache_dir;
 
 static void
-remove_tree (const gchar * path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *p = g_build_filename (path, name, NULL);
-
-    if (g_file_test (p, G_FILE_TEST_IS_DIR))
-      remove_tree (p);
-    else
-      g_unlink (p);
-    g_free (p);
-  }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (path);
-}
-
-static void
 setup (void)
 {
   tmp_dir = g_dir_make_tmp ("cachediscoverer-XXXXXX", NULL);
@@ -92,7 +73,7 @@ setup (void)
 static void
 teardown (void)
 {
-  remove_tree (tmp_dir);
+  reuse_test_remove_tree (tmp_dir);
   g_clear_pointer (&tmp_dir, g_free);
   g_clear_pointer (&cache_dir, g_free);
 }

@@ -36,26 +36,7 @@
 #include <unistd.h>
 
 #include "gstcachestore-private.h"
-
-static void
-remove_tree (const gchar * path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *p = g_build_filename (path, name, NULL);
-
-    if (g_file_test (p, G_FILE_TEST_IS_DIR))
-      remove_tree (p);
-    else
-      g_unlink (p);
-    g_free (p);
-  }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (path);
-}
+#include "reusetest.h"
 
 static gchar *
 make_dir (void)
@@ -211,7 +192,7 @@ GST_START_TEST (test_concurrent_first_open)
     }
     g_mutex_clear (&race.lock);
     g_cond_clear (&race.cond);
-    remove_tree (top);
+    reuse_test_remove_tree (top);
     g_free (dir);
     g_free (top);
   }
@@ -250,7 +231,7 @@ GST_START_TEST (test_limit_counts_whole_file)
 
   g_free (description);
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -306,7 +287,7 @@ GST_START_TEST (test_missing_index_reconciled)
   fail_unless (present (store, key));
 
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -342,7 +323,7 @@ GST_START_TEST (test_interrupted_rebuild)
   gst_cache_store_free (store);
 
   g_free (path);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -379,7 +360,7 @@ GST_START_TEST (test_eviction_order)
   fail_unless (present (store, k[3]));
 
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -487,7 +468,7 @@ GST_START_TEST (test_hit_while_writer_holds_lock)
   g_array_unref (rows);
 
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -522,7 +503,7 @@ GST_START_TEST (test_entry_truncated_under_reader)
 
   g_free (expect);
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -607,7 +588,7 @@ GST_START_TEST (test_memo_bounds)
   g_free (shard_ab);
   g_free (shard_cd);
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 

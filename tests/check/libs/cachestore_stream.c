@@ -38,26 +38,7 @@
 #include <unistd.h>
 
 #include "gstcachestore-private.h"
-
-static void
-remove_tree (const gchar * path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *p = g_build_filename (path, name, NULL);
-
-    if (g_file_test (p, G_FILE_TEST_IS_DIR))
-      remove_tree (p);
-    else
-      g_unlink (p);
-    g_free (p);
-  }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (path);
-}
+#include "reusetest.h"
 
 static gchar *
 make_dir (void)
@@ -170,24 +151,11 @@ GST_START_TEST (test_streamed_entry)
 
   g_free (data);
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
 GST_END_TEST;
-
-static void
-flip_byte (const gchar * path, guint64 offset)
-{
-  gint fd = open (path, O_RDWR);
-  guint8 b;
-
-  fail_unless (fd >= 0);
-  fail_unless (pread (fd, &b, 1, offset) == 1);
-  b ^= 0x20;
-  fail_unless (pwrite (fd, &b, 1, offset) == 1);
-  close (fd);
-}
 
 /* a flipped byte anywhere in a large entry (payload, metadata, footer)
  * makes it damaged at its lookup: nothing of it is handed out */
@@ -216,7 +184,7 @@ GST_START_TEST (test_streamed_entry_damaged)
       GError *err = NULL;
 
       commit_entry (store, key, GST_CACHE_ENTRY_KIND_BYTES, data, size);
-      flip_byte (path, where[i]);
+      fail_unless (reuse_test_flip_byte (path, where[i], 0x20));
       e = gst_cache_store_lookup (store, key, &err);
       fail_unless (e == NULL, "byte %" G_GUINT64_FORMAT " flipped: served",
           where[i]);
@@ -232,7 +200,7 @@ GST_START_TEST (test_streamed_entry_damaged)
   g_free (path);
   g_free (data);
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -262,7 +230,8 @@ GST_START_TEST (test_streamed_entry_changed_under_reader)
     fail_unless (e != NULL);
     fail_unless (gst_cache_entry_is_streamed (e));
     if (round == 0)
-      flip_byte (gst_cache_entry_get_path (e), flip);
+      fail_unless (reuse_test_flip_byte (gst_cache_entry_get_path (e), flip,
+              0x20));
     else
       fail_unless (truncate (gst_cache_entry_get_path (e), flip) == 0);
 
@@ -288,7 +257,7 @@ GST_START_TEST (test_streamed_entry_changed_under_reader)
   g_free (got);
   g_free (data);
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -325,14 +294,15 @@ GST_START_TEST (test_streamed_entry_whole_data)
 
   e = gst_cache_store_lookup (store, key, NULL);
   fail_unless (e != NULL);
-  flip_byte (gst_cache_entry_get_path (e), size / 2);
+  fail_unless (reuse_test_flip_byte (gst_cache_entry_get_path (e), size / 2,
+          0x20));
   fail_unless (gst_cache_entry_get_data (e, &n) == NULL);
   fail_unless_equals_uint64 (n, 0);
   gst_cache_entry_unref (e);
 
   g_free (data);
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 
@@ -443,7 +413,7 @@ GST_START_TEST (test_streamed_records)
 
   g_byte_array_unref (a);
   gst_cache_store_free (store);
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_free (dir);
 }
 

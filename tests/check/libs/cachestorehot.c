@@ -43,28 +43,9 @@
 #include <unistd.h>
 
 #include "gstcachestore-private.h"
+#include "reusetest.h"
 
 static gchar *dir;
-
-static void
-remove_tree (const gchar * path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *p = g_build_filename (path, name, NULL);
-
-    if (g_file_test (p, G_FILE_TEST_IS_DIR))
-      remove_tree (p);
-    else
-      g_unlink (p);
-    g_free (p);
-  }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (path);
-}
 
 static void
 setup (void)
@@ -76,7 +57,7 @@ setup (void)
 static void
 teardown (void)
 {
-  remove_tree (dir);
+  reuse_test_remove_tree (dir);
   g_clear_pointer (&dir, g_free);
 }
 
