@@ -167,6 +167,30 @@ cachebin_test_run_line (const gchar * desc, CacheBinTestRun * r)
   gst_object_unref (pipeline);
 }
 
+/* the result the run's last cachebin message gives */
+const gchar *
+cachebin_test_result_of (CacheBinTestRun * r)
+{
+  fail_unless (r->result != NULL, "no cachebin message");
+  return gst_structure_get_string (r->result, "result");
+}
+
+/* the files @a and @b are not empty and hold the same bytes */
+void
+cachebin_test_assert_same_file (const gchar * a, const gchar * b)
+{
+  gchar *da, *db;
+  gsize la, lb;
+
+  fail_unless (g_file_get_contents (a, &da, &la, NULL), "%s", a);
+  fail_unless (g_file_get_contents (b, &db, &lb, NULL), "%s", b);
+  fail_unless (la > 0, "%s is empty", a);
+  fail_unless_equals_uint64 (la, lb);
+  fail_unless (memcmp (da, db, la) == 0, "%s and %s differ", a, b);
+  g_free (da);
+  g_free (db);
+}
+
 /* a file of @size pattern bytes */
 gchar *
 cachebin_test_make_bytes (const gchar * name, gsize size)
@@ -177,6 +201,18 @@ cachebin_test_make_bytes (const gchar * name, gsize size)
 
   for (i = 0; i < size; i++)
     data[i] = reuse_test_pattern (i);
+  fail_unless (g_file_set_contents (path, (gchar *) data, size, NULL));
+  g_free (data);
+  return path;
+}
+
+/* a file of @size bytes of reuse_test_noise() from @seed */
+gchar *
+cachebin_test_make_noise (const gchar * name, gsize size, guint32 seed)
+{
+  gchar *path = cachebin_test_path (name);
+  guint8 *data = reuse_test_noise (size, seed);
+
   fail_unless (g_file_set_contents (path, (gchar *) data, size, NULL));
   g_free (data);
   return path;

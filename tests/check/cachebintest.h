@@ -54,7 +54,14 @@ void cachebin_test_run_clear (CacheBinTestRun * r);
 
 void cachebin_test_run_line (const gchar * desc, CacheBinTestRun * r);
 
+const gchar *cachebin_test_result_of (CacheBinTestRun * r);
+
+void cachebin_test_assert_same_file (const gchar * a, const gchar * b);
+
 gchar *cachebin_test_make_bytes (const gchar * name, gsize size);
+
+gchar *cachebin_test_make_noise (const gchar * name, gsize size,
+    guint32 seed);
 
 gchar *cachebin_test_make_with (const gchar * name, const gchar * line);
 

@@ -38,6 +38,25 @@ reuse_test_pattern (guint64 i)
   return (guint8) ((i * 2654435761u) >> 13);
 }
 
+/* @size bytes (g_free() them) from a xorshift generator started at @seed:
+ * they differ at every offset, so that a piece read or replayed from the
+ * wrong place cannot match. */
+static inline guint8 *
+reuse_test_noise (gsize size, guint32 seed)
+{
+  guint8 *data = g_malloc (size);
+  guint32 x = seed | 1;
+  gsize i;
+
+  for (i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    data[i] = x >> 24;
+  }
+  return data;
+}
+
 /* Removes @path and everything below it. */
 static inline void
 reuse_test_remove_tree (const gchar * path)

@@ -75,13 +75,6 @@ play_to_eos (GstElement * pipeline)
   return result;
 }
 
-static const gchar *
-result_of (CacheBinTestRun * r)
-{
-  fail_unless (r->result != NULL, "no cachebin message");
-  return gst_structure_get_string (r->result, "result");
-}
-
 static gboolean
 result_stored (CacheBinTestRun * r)
 {
@@ -89,21 +82,6 @@ result_stored (CacheBinTestRun * r)
 
   fail_unless (gst_structure_get_boolean (r->result, "stored", &stored));
   return stored;
-}
-
-static void
-assert_same_file (const gchar * a, const gchar * b)
-{
-  gchar *da, *db;
-  gsize la, lb;
-
-  fail_unless (g_file_get_contents (a, &da, &la, NULL), "%s", a);
-  fail_unless (g_file_get_contents (b, &db, &lb, NULL), "%s", b);
-  fail_unless (la > 0, "%s is empty", a);
-  fail_unless_equals_uint64 (la, lb);
-  fail_unless (memcmp (da, db, la) == 0, "%s and %s differ", a, b);
-  g_free (da);
-  g_free (db);
 }
 
 static guint
@@ -197,7 +175,7 @@ GST_START_TEST (test_transcode_miss_then_hit)
   line = cached_line (in, TRANSCODE, out1, NULL);
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos, "%s", r.error ? r.error->message : "");
-  fail_unless_equals_string (result_of (&r), "miss");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "miss");
   fail_unless (result_stored (&r), "not stored: %s",
       gst_structure_get_string (r.result, "store-error"));
   fail_unless_equals_int (r.n_results, 1);
@@ -213,12 +191,12 @@ GST_START_TEST (test_transcode_miss_then_hit)
   line = cached_line (in, TRANSCODE, out2, NULL);
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos, "%s", r.error ? r.error->message : "");
-  fail_unless_equals_string (result_of (&r), "hit");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "hit");
   fail_unless_equals_string (gst_structure_get_string (r.result, "key"), key);
   fail_unless_equals_int (r.chain_elements_added, 0);
   fail_unless_equals_int (r.upstream_buffers, 0);
   cachebin_test_run_clear (&r);
-  assert_same_file (out1, out2);
+  cachebin_test_assert_same_file (out1, out2);
   fail_unless_equals_uint64 (stat_counter ("hits"), 1);
   fail_unless_equals_uint64 (stat_counter ("misses"), 1);
   fail_unless_equals_uint64 (stat_counter ("stores"), 1);
@@ -253,7 +231,7 @@ GST_START_TEST (test_transcode_deterministic)
   line = cached_line (in, TRANSCODE_ES, out1, NULL);
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
-  fail_unless_equals_string (result_of (&r), "miss");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "miss");
   fail_unless (result_stored (&r));
   cachebin_test_run_clear (&r);
   g_free (line);
@@ -261,13 +239,13 @@ GST_START_TEST (test_transcode_deterministic)
   line = cached_line (in, TRANSCODE_ES, out2, NULL);
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
-  fail_unless_equals_string (result_of (&r), "hit");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "hit");
   fail_unless_equals_int (r.upstream_buffers, 0);
   cachebin_test_run_clear (&r);
   g_free (line);
 
-  assert_same_file (ref, out1);
-  assert_same_file (ref, out2);
+  cachebin_test_assert_same_file (ref, out1);
+  cachebin_test_assert_same_file (ref, out2);
   g_free (in);
   g_free (ref);
   g_free (out1);
@@ -533,10 +511,10 @@ GST_START_TEST (test_damaged_entry)
   gint round;
 
   cachebin_test_run_line (line, &r);
-  fail_unless_equals_string (result_of (&r), "miss");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "miss");
   fail_unless (result_stored (&r));
   cachebin_test_run_clear (&r);
-  assert_same_file (in, out);
+  cachebin_test_assert_same_file (in, out);
   entry = entry_file ();
 
   /* round 0: one flipped bit in the payload; 1: in the footer; 2: the
@@ -555,7 +533,7 @@ GST_START_TEST (test_damaged_entry)
 
     cachebin_test_run_line (line, &r);
     fail_unless (r.eos);
-    fail_unless_equals_string (result_of (&r), "miss");
+    fail_unless_equals_string (cachebin_test_result_of (&r), "miss");
     fail_unless (gst_structure_has_field (r.result, "damaged-entry"));
     {
       gboolean damaged = FALSE;
@@ -567,16 +545,16 @@ GST_START_TEST (test_damaged_entry)
     fail_unless (r.n_warnings >= 1);
     fail_unless (r.upstream_buffers > 0);
     cachebin_test_run_clear (&r);
-    assert_same_file (in, out);
+    cachebin_test_assert_same_file (in, out);
     fail_unless_equals_uint64 (stat_counter ("damaged"), round + 1);
   }
 
   /* and the recomputed entry is served again */
   g_unlink (out);
   cachebin_test_run_line (line, &r);
-  fail_unless_equals_string (result_of (&r), "hit");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "hit");
   cachebin_test_run_clear (&r);
-  assert_same_file (in, out);
+  cachebin_test_assert_same_file (in, out);
 
   g_free (entry);
   g_free (line);
@@ -604,12 +582,12 @@ GST_START_TEST (test_stat_manifest)
    * then recalled */
   g_usleep (2100 * 1000);
   cachebin_test_run_line (line, &r);
-  fail_unless_equals_string (result_of (&r), "hit");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "hit");
   gst_structure_get_boolean (r.result, "input-digest-recalled", &recalled);
   fail_if (recalled);
   cachebin_test_run_clear (&r);
   cachebin_test_run_line (line, &r);
-  fail_unless_equals_string (result_of (&r), "hit");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "hit");
   gst_structure_get_boolean (r.result, "input-digest-recalled", &recalled);
   fail_unless (recalled);
   cachebin_test_run_clear (&r);
@@ -635,11 +613,11 @@ GST_START_TEST (test_bypass)
       cachebin_test_cachedir, out);
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
-  fail_unless_equals_string (result_of (&r), "bypass");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "bypass");
   fail_unless_equals_string (gst_structure_get_string (r.result, "reason"),
       "push-only-upstream");
   cachebin_test_run_clear (&r);
-  assert_same_file (in, out);
+  cachebin_test_assert_same_file (in, out);
   fail_unless_equals_int (count_files ("entries"), 0);
   g_free (line);
 
@@ -649,7 +627,7 @@ GST_START_TEST (test_bypass)
       cachebin_test_cachedir);
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
-  fail_unless_equals_string (result_of (&r), "bypass");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "bypass");
   fail_unless_equals_string (gst_structure_get_string (r.result, "reason"),
       "live");
   cachebin_test_run_clear (&r);
@@ -681,7 +659,7 @@ GST_START_TEST (test_pull_hashing)
       cachebin_test_cachedir, out2);
   cachebin_test_run_line (line1, &r);
   fail_unless (r.eos, "%s", r.error ? r.error->message : "");
-  fail_unless_equals_string (result_of (&r), "miss");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "miss");
   fail_unless (result_stored (&r));
   {
     GStatBuf st;
@@ -693,11 +671,11 @@ GST_START_TEST (test_pull_hashing)
   key = g_strdup (gst_structure_get_string (r.result, "key"));
   cachebin_test_run_clear (&r);
   cachebin_test_run_line (line2, &r);
-  fail_unless_equals_string (result_of (&r), "hit");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "hit");
   fail_unless_equals_string (gst_structure_get_string (r.result, "key"), key);
   cachebin_test_run_clear (&r);
-  assert_same_file (in, out1);
-  assert_same_file (in, out2);
+  cachebin_test_assert_same_file (in, out1);
+  cachebin_test_assert_same_file (in, out2);
 
   g_free (key);
   g_free (line1);
@@ -941,7 +919,7 @@ GST_START_TEST (test_disk_full)
   }
   signal (SIGXFSZ, SIG_DFL);
 
-  fail_unless_equals_string (result_of (&r), "miss");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "miss");
   fail_if (result_stored (&r));
   fail_unless (r.n_warnings >= 1);
   fail_unless_equals_int (count_files ("entries"), 0);
@@ -967,13 +945,13 @@ GST_START_TEST (test_unusable_cache_dir)
 
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos, "%s", r.error ? r.error->message : "");
-  fail_unless_equals_string (result_of (&r), "bypass");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "bypass");
   fail_unless_equals_string (gst_structure_get_string (r.result, "reason"),
       "cache-unavailable");
   fail_unless (r.n_warnings >= 1);
   fail_unless (strstr (r.warnings, bad) != NULL, "%s", r.warnings);
   cachebin_test_run_clear (&r);
-  assert_same_file (in, out);
+  cachebin_test_assert_same_file (in, out);
 
   g_free (line);
   g_free (bad);
@@ -1035,7 +1013,7 @@ GST_START_TEST (test_application_chain)
     gst_structure_free (result);
     gst_element_set_state (pipeline, GST_STATE_NULL);
     gst_object_unref (pipeline);
-    assert_same_file (in, out);
+    cachebin_test_assert_same_file (in, out);
   }
   g_free (in);
   g_free (out);
@@ -1055,10 +1033,10 @@ check_not_stored (gsize size, const gchar * extra)
 
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
-  fail_unless_equals_string (result_of (&r), "miss");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "miss");
   fail_if (result_stored (&r));
   cachebin_test_run_clear (&r);
-  assert_same_file (in, out);
+  cachebin_test_assert_same_file (in, out);
   fail_unless_equals_int (count_files ("entries"), 0);
   fail_unless_equals_int (count_files ("tmp"), 0);
   g_free (line);

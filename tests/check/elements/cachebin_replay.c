@@ -48,55 +48,12 @@
 #define MEDIUM (24 * 1024 * 1024 + 517)
 #define COPY_CHAIN "identity ! identity"
 
-/* bytes that differ at every offset, so that a piece replayed from the
- * wrong place cannot match */
-static gchar *
-make_noise (const gchar * name, gsize size, guint32 seed)
-{
-  gchar *path = cachebin_test_path (name);
-  guint8 *data = g_malloc (size);
-  guint32 x = seed | 1;
-  gsize i;
-
-  for (i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    data[i] = x >> 24;
-  }
-  fail_unless (g_file_set_contents (path, (gchar *) data, size, NULL));
-  g_free (data);
-  return path;
-}
-
-static void
-assert_same_file (const gchar * a, const gchar * b)
-{
-  gchar *da, *db;
-  gsize la, lb;
-
-  fail_unless (g_file_get_contents (a, &da, &la, NULL), "%s", a);
-  fail_unless (g_file_get_contents (b, &db, &lb, NULL), "%s", b);
-  fail_unless (la > 0, "%s is empty", a);
-  fail_unless_equals_uint64 (la, lb);
-  fail_unless (memcmp (da, db, la) == 0, "%s and %s differ", a, b);
-  g_free (da);
-  g_free (db);
-}
-
 static gchar *
 cached_line (const gchar * input, const gchar * chain, const gchar * output)
 {
   return g_strdup_printf ("filesrc name=src location=%s ! cachebin "
       "name=cache cache-dir=%s description=\"%s\" ! filesink name=sink "
       "location=%s", input, cachebin_test_cachedir, chain, output);
-}
-
-static const gchar *
-result_of (CacheBinTestRun * r)
-{
-  fail_unless (r->result != NULL, "no cachebin message");
-  return gst_structure_get_string (r->result, "result");
 }
 
 /* the one entry file in the cache */
@@ -156,7 +113,7 @@ run_miss (const gchar * line)
 
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
-  fail_unless_equals_string (result_of (&r), "miss");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "miss");
   fail_unless (gst_structure_get_boolean (r.result, "stored", &stored));
   fail_unless (stored);
   cachebin_test_run_clear (&r);
@@ -165,25 +122,25 @@ run_miss (const gchar * line)
 /* a 64 MiB byte stream: a hit replays it exactly, from the file */
 GST_START_TEST (test_large_bytes_replay)
 {
-  gchar *in = make_noise ("big.bin", BIG, 3);
+  gchar *in = cachebin_test_make_noise ("big.bin", BIG, 3);
   gchar *out = cachebin_test_path ("out.bin");
   gchar *line = cached_line (in, COPY_CHAIN, out);
   CacheBinTestRun r;
   guint64 bytes = 0;
 
   run_miss (line);
-  assert_same_file (in, out);
+  cachebin_test_assert_same_file (in, out);
   fail_unless (entry_is_streamed ());
   g_unlink (out);
 
   cachebin_test_run_line (line, &r);
   fail_unless (r.eos);
-  fail_unless_equals_string (result_of (&r), "hit");
+  fail_unless_equals_string (cachebin_test_result_of (&r), "hit");
   fail_unless (gst_structure_get_uint64 (r.result, "bytes", &bytes));
   fail_unless_equals_uint64 (bytes, BIG);
   fail_unless_equals_int (r.upstream_buffers, 0);
   cachebin_test_run_clear (&r);
-  assert_same_file (in, out);
+  cachebin_test_assert_same_file (in, out);
   fail_unless_equals_uint64 (stat_counter ("hits"), 1);
   fail_unless_equals_uint64 (stat_counter ("bytes-served"), BIG);
 
@@ -314,7 +271,7 @@ GST_END_TEST;
  * all (the chain runs, the result is whole and stored again) */
 GST_START_TEST (test_large_damaged_never_replayed)
 {
-  gchar *in = make_noise ("in.bin", MEDIUM, 5);
+  gchar *in = cachebin_test_make_noise ("in.bin", MEDIUM, 5);
   gchar *out = cachebin_test_path ("out.bin");
   gchar *line = cached_line (in, COPY_CHAIN, out);
   guint64 where[] = { 0, 1024 * 1024, MEDIUM / 2, MEDIUM - 1, MEDIUM + 10 };
@@ -330,13 +287,13 @@ GST_START_TEST (test_large_damaged_never_replayed)
     g_unlink (out);
     cachebin_test_run_line (line, &r);
     fail_unless (r.eos);
-    fail_unless_equals_string (result_of (&r), "miss");
+    fail_unless_equals_string (cachebin_test_result_of (&r), "miss");
     fail_unless (gst_structure_get_boolean (r.result, "damaged-entry",
             &damaged));
     fail_unless (damaged, "byte %" G_GUINT64_FORMAT ": not detected", where[i]);
     fail_unless (r.upstream_buffers > 0);
     cachebin_test_run_clear (&r);
-    assert_same_file (in, out);
+    cachebin_test_assert_same_file (in, out);
     fail_unless_equals_uint64 (stat_counter ("damaged"), i + 1);
     fail_unless_equals_uint64 (stat_counter ("hits"), 0);
     g_free (entry);
@@ -378,7 +335,7 @@ change_entry (GstPad * pad, GstPadProbeInfo * info, gpointer data)
  * of the result */
 GST_START_TEST (test_entry_changed_under_replay)
 {
-  gchar *in = make_noise ("in.bin", MEDIUM, 9);
+  gchar *in = cachebin_test_make_noise ("in.bin", MEDIUM, 9);
   gchar *out = cachebin_test_path ("out.bin");
   gchar *line = cached_line (in, COPY_CHAIN, out);
   gint round;

@@ -57,24 +57,6 @@ make_key (guint8 key[GST_CACHE_KEY_SIZE], guint i)
   key[31] = i;
 }
 
-/* bytes that differ at every offset, so that a read from the wrong place
- * cannot match */
-static guint8 *
-make_noise (gsize size, guint32 seed)
-{
-  guint8 *data = g_malloc (size);
-  guint32 x = seed | 1;
-  gsize i;
-
-  for (i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    data[i] = x >> 24;
-  }
-  return data;
-}
-
 static void
 commit_entry (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
     GstCacheEntryKind kind, const guint8 * data, gsize size)
@@ -118,7 +100,7 @@ GST_START_TEST (test_streamed_entry)
   gchar *dir = make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 key[GST_CACHE_KEY_SIZE], small[16];
-  guint8 *data = make_noise (BIG, 7);
+  guint8 *data = reuse_test_noise (BIG, 7);
   gchar *desc;
   GstCacheEntry *e;
   GError *err = NULL;
@@ -165,7 +147,7 @@ GST_START_TEST (test_streamed_entry_damaged)
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 key[GST_CACHE_KEY_SIZE];
   const gsize size = 16 * 1024 * 1024 + 77;
-  guint8 *data = make_noise (size, 11);
+  guint8 *data = reuse_test_noise (size, 11);
   gchar *path;
   GStatBuf st;
   guint i;
@@ -217,7 +199,7 @@ GST_START_TEST (test_streamed_entry_changed_under_reader)
   guint8 key[GST_CACHE_KEY_SIZE];
   const gsize size = 16 * 1024 * 1024;
   const guint64 flip = 5 * 1024 * 1024 + 4321;
-  guint8 *data = make_noise (size, 13), *got = g_malloc (size);
+  guint8 *data = reuse_test_noise (size, 13), *got = g_malloc (size);
   GstCacheEntry *e;
   GError *err = NULL;
   guint64 pos;
@@ -271,7 +253,7 @@ GST_START_TEST (test_streamed_entry_whole_data)
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 key[GST_CACHE_KEY_SIZE];
   const gsize size = 4 * 1024 * 1024 + 3;
-  guint8 *data = make_noise (size, 17);
+  guint8 *data = reuse_test_noise (size, 17);
   const guint8 *whole;
   gchar *file;
   gsize n, file_len;
