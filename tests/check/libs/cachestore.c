@@ -35,25 +35,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gstcachestore-private.h"
+#include "cachestoretest.h"
 #include "reusetest.h"
-
-static gchar *
-make_dir (void)
-{
-  gchar *dir = g_dir_make_tmp ("cachestore-XXXXXX", NULL);
-
-  fail_unless (dir != NULL);
-  return dir;
-}
-
-static void
-make_key (guint8 key[GST_CACHE_KEY_SIZE], guint i)
-{
-  memset (key, 0, GST_CACHE_KEY_SIZE);
-  key[0] = 0x10 + i;
-  key[31] = i;
-}
 
 static guint8 *
 make_payload (gsize size, guint seed)
@@ -170,7 +153,7 @@ GST_START_TEST (test_concurrent_first_open)
   guint round, i;
 
   for (round = 0; round < 20; round++) {
-    gchar *top = make_dir ();
+    gchar *top = cachestore_test_make_dir ();
     gchar *dir = g_build_filename (top, "cache", NULL);
     GThread *threads[OPENERS];
     OpenRace race = { 0, };
@@ -202,7 +185,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_limit_counts_whole_file)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   gchar *description = g_strnfill (1000, 'd');
   guint8 key[GST_CACHE_KEY_SIZE];
@@ -210,7 +193,7 @@ GST_START_TEST (test_limit_counts_whole_file)
   guint64 bytes = 1, entries = 1;
   guint n;
 
-  make_key (key, 1);
+  cachestore_test_make_key (key, 1);
   fail_unless (store != NULL);
   /* 599,400 payload bytes fit on their own; with about 1 kB of metadata
    * and the footer, the file does not */
@@ -257,7 +240,7 @@ remove_index (const gchar * dir)
  * toward the limit and can be evicted */
 GST_START_TEST (test_missing_index_reconciled)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 key[GST_CACHE_KEY_SIZE];
   guint64 bytes, entries, disk;
@@ -265,7 +248,7 @@ GST_START_TEST (test_missing_index_reconciled)
 
   fail_unless (store != NULL);
   for (i = 0; i < 6; i++) {
-    make_key (key, i);
+    cachestore_test_make_key (key, i);
     fail_unless (store_entry (store, key, 100000, 0, "entry", NULL));
   }
   gst_cache_store_free (store);
@@ -279,7 +262,7 @@ GST_START_TEST (test_missing_index_reconciled)
   fail_unless_equals_uint64 (bytes, disk);
 
   /* a store under a limit of about three entries: the cache fits, on disk */
-  make_key (key, 10);
+  cachestore_test_make_key (key, 10);
   fail_unless (store_entry (store, key, 100000, 350000, "new", NULL));
   disk = size_on_disk (dir, &n);
   fail_unless (disk <= 350000, "%" G_GUINT64_FORMAT " bytes on disk", disk);
@@ -297,7 +280,7 @@ GST_END_TEST;
  * yet) is rebuilt at the next open */
 GST_START_TEST (test_interrupted_rebuild)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   gchar *path = g_build_filename (dir, "index.sqlite", NULL);
   guint8 key[GST_CACHE_KEY_SIZE];
@@ -307,7 +290,7 @@ GST_START_TEST (test_interrupted_rebuild)
   guint i;
 
   for (i = 0; i < 3; i++) {
-    make_key (key, i);
+    cachestore_test_make_key (key, i);
     fail_unless (store_entry (store, key, 1000, 0, "entry", NULL));
   }
   gst_cache_store_free (store);
@@ -333,7 +316,7 @@ GST_END_TEST;
  * recent, so the next store evicts the one after it */
 GST_START_TEST (test_eviction_order)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 k[4][GST_CACHE_KEY_SIZE];
   GstCacheEntry *e;
@@ -341,7 +324,7 @@ GST_START_TEST (test_eviction_order)
   guint64 one;
 
   for (i = 0; i < 4; i++)
-    make_key (k[i], i);
+    cachestore_test_make_key (k[i], i);
   fail_unless (store_entry (store, k[0], 10000, 0, "entry", NULL));
   one = size_on_disk (dir, &n);
   fail_unless (store_entry (store, k[1], 10000, 0, "entry", NULL));
@@ -415,7 +398,7 @@ release_write_lock (GPid pid, gint release)
  * counters reach the index afterwards */
 GST_START_TEST (test_hit_while_writer_holds_lock)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 a[GST_CACHE_KEY_SIZE], b[GST_CACHE_KEY_SIZE];
   GstCacheEntry *e;
@@ -425,8 +408,8 @@ GST_START_TEST (test_hit_while_writer_holds_lock)
   GPid pid;
   gint64 t0;
 
-  make_key (a, 1);
-  make_key (b, 2);
+  cachestore_test_make_key (a, 1);
+  cachestore_test_make_key (b, 2);
   fail_unless (store_entry (store, a, 5000, 0, "a", NULL));
   g_usleep (2000);
   fail_unless (store_entry (store, b, 5000, 0, "b", NULL));
@@ -478,7 +461,7 @@ GST_END_TEST;
  * place afterwards, it is still read whole (without SIGBUS) */
 GST_START_TEST (test_entry_truncated_under_reader)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   const gsize size = 1024 * 1024;
   guint8 key[GST_CACHE_KEY_SIZE];
@@ -487,7 +470,7 @@ GST_START_TEST (test_entry_truncated_under_reader)
   GstCacheEntry *e;
   gsize got;
 
-  make_key (key, 3);
+  cachestore_test_make_key (key, 3);
   expect = make_payload (size, key[31]);
   fail_unless (store_entry (store, key, size, 0, "big", NULL));
   e = gst_cache_store_lookup (store, key, NULL);
@@ -550,7 +533,7 @@ count_files (const gchar * dir, const gchar * oldest_kept)
  * and emptied by clear */
 GST_START_TEST (test_memo_bounds)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   gchar *chains = g_build_filename (dir, "chains", NULL);
   gchar *shard_ab = g_build_filename (dir, "stat", "ab", NULL);
@@ -562,7 +545,7 @@ GST_START_TEST (test_memo_bounds)
   make_memos (shard_cd, GST_CACHE_MAX_STAT_FILES_PER_SHARD + 20, 1000000);
 
   /* a store whose key starts with ab bounds chains/ and stat/ab */
-  make_key (key, 0);
+  cachestore_test_make_key (key, 0);
   key[0] = 0xab;
   fail_unless (store_entry (store, key, 100, 0, "entry", NULL));
   fail_unless_equals_int (count_files (chains, "memo-0100"),

@@ -37,25 +37,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gstcachestore-private.h"
+#include "cachestoretest.h"
 #include "reusetest.h"
-
-static gchar *
-make_dir (void)
-{
-  gchar *dir = g_dir_make_tmp ("cachestore-XXXXXX", NULL);
-
-  fail_unless (dir != NULL);
-  return dir;
-}
-
-static void
-make_key (guint8 key[GST_CACHE_KEY_SIZE], guint i)
-{
-  memset (key, 0, GST_CACHE_KEY_SIZE);
-  key[0] = 0x10 + i;
-  key[31] = i;
-}
 
 static void
 commit_entry (GstCacheStore * store, const guint8 key[GST_CACHE_KEY_SIZE],
@@ -97,7 +80,7 @@ read_all (GstCacheEntry * e, const guint8 * expect, gsize size, gsize piece)
  * and only in order */
 GST_START_TEST (test_streamed_entry)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 key[GST_CACHE_KEY_SIZE], small[16];
   guint8 *data = reuse_test_noise (BIG, 7);
@@ -106,7 +89,7 @@ GST_START_TEST (test_streamed_entry)
   GError *err = NULL;
   gsize got = 0;
 
-  make_key (key, 4);
+  cachestore_test_make_key (key, 4);
   commit_entry (store, key, GST_CACHE_ENTRY_KIND_BYTES, data, BIG);
   e = gst_cache_store_lookup (store, key, NULL);
   fail_unless (e != NULL);
@@ -143,7 +126,7 @@ GST_END_TEST;
  * makes it damaged at its lookup: nothing of it is handed out */
 GST_START_TEST (test_streamed_entry_damaged)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 key[GST_CACHE_KEY_SIZE];
   const gsize size = 16 * 1024 * 1024 + 77;
@@ -152,7 +135,7 @@ GST_START_TEST (test_streamed_entry_damaged)
   GStatBuf st;
   guint i;
 
-  make_key (key, 5);
+  cachestore_test_make_key (key, 5);
   path = gst_cache_store_entry_path (store, key, NULL);
   commit_entry (store, key, GST_CACHE_ENTRY_KIND_BYTES, data, size);
   fail_unless (g_stat (path, &st) == 0);
@@ -194,7 +177,7 @@ GST_END_TEST;
  * handed out, and every read after it fails */
 GST_START_TEST (test_streamed_entry_changed_under_reader)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 key[GST_CACHE_KEY_SIZE];
   const gsize size = 16 * 1024 * 1024;
@@ -205,7 +188,7 @@ GST_START_TEST (test_streamed_entry_changed_under_reader)
   guint64 pos;
   gint round;
 
-  make_key (key, 6);
+  cachestore_test_make_key (key, 6);
   for (round = 0; round < 2; round++) {
     commit_entry (store, key, GST_CACHE_ENTRY_KIND_BYTES, data, size);
     e = gst_cache_store_lookup (store, key, NULL);
@@ -249,7 +232,7 @@ GST_END_TEST;
  * it): read and checked again, and NULL once the file changed */
 GST_START_TEST (test_streamed_entry_whole_data)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 key[GST_CACHE_KEY_SIZE];
   const gsize size = 4 * 1024 * 1024 + 3;
@@ -259,7 +242,7 @@ GST_START_TEST (test_streamed_entry_whole_data)
   gsize n, file_len;
   GstCacheEntry *e;
 
-  make_key (key, 8);
+  cachestore_test_make_key (key, 8);
   commit_entry (store, key, GST_CACHE_ENTRY_KIND_BYTES, data, size);
   e = gst_cache_store_lookup (store, key, NULL);
   fail_unless (e != NULL);
@@ -312,7 +295,7 @@ append_record (GByteArray * a, guint32 type, guint32 len, guint32 word)
  * as those of a small one are: headers across the chunks of the check */
 GST_START_TEST (test_streamed_records)
 {
-  gchar *dir = make_dir ();
+  gchar *dir = cachestore_test_make_dir ();
   GstCacheStore *store = gst_cache_store_open (dir, NULL);
   guint8 key[GST_CACHE_KEY_SIZE];
   GByteArray *a = g_byte_array_new ();
@@ -320,7 +303,7 @@ GST_START_TEST (test_streamed_records)
   GError *err = NULL;
   guint i, bad_at = 0;
 
-  make_key (key, 7);
+  cachestore_test_make_key (key, 7);
   append_record (a, GST_CACHE_RECORD_SEGMENT, GST_CACHE_SEGMENT_RECORD, 3);
   for (i = 0; a->len < 12 * 1024 * 1024; i++) {
     /* buffers of sizes that put headers everywhere */
