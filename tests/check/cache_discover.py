@@ -37,25 +37,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+
+from cachetest import fail, free_port, tool_env, wait_port
 
 TITLE = 'say "hi" back\\\\slash'
-
-
-def fail(msg):
-    print('FAIL: ' + msg)
-    sys.exit(1)
-
-
-def tool_env():
-    env = dict(os.environ)
-    if env.get('GST_REUSE_SANITIZER_PRELOAD'):
-        env['LD_PRELOAD'] = env['GST_REUSE_SANITIZER_PRELOAD']
-    return env
 
 
 class Ctx:
@@ -463,14 +451,6 @@ def test_stats_and_list(ctx, media):
     print('ok: --zero-stats zeroes the analysis counters')
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def test_remote(ctx, media):
     if shutil.which('redis-server') is None:
         fail('redis-server is missing (scripts/deps installs it)')
@@ -483,16 +463,7 @@ def test_remote(ctx, media):
          '--logfile', os.path.join(rdir, 'redis.log')],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(500):
-            if server.poll() is not None:
-                fail(f'redis-server exited with {server.returncode}')
-            try:
-                socket.create_connection(('127.0.0.1', port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.02)
-        else:
-            fail(f'redis-server did not listen on {port}')
+        wait_port(port, server, 'redis-server')
 
         url = f'redis://127.0.0.1:{port}'
         first = os.path.join(ctx.work, 'remote-a')

@@ -42,40 +42,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
+
+from cachetest import check, fail, free_port, read_head, wait_port
 
 MSG = re.compile(r'cachebin, result=\(string\)(\w+), key=\(string\)(\w*),'
                  r'.*?;')
-
-
-def fail(msg):
-    print('FAIL: ' + msg)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, proc, what):
-    for _ in range(500):
-        if proc.poll() is not None:
-            fail(f'{what} exited with {proc.returncode}')
-        try:
-            socket.create_connection(('127.0.0.1', port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.02)
-    fail(f'{what} did not start listening on {port}')
 
 
 def stop(proc):
@@ -217,13 +188,9 @@ class Liar:
                              daemon=True).start()
 
     def serve(self, c):
-        data = b''
-        while b'\r\n\r\n' not in data:
-            chunk = c.recv(65536)
-            if not chunk:
-                c.close()
-                return
-            data += chunk
+        data = read_head(c)
+        if data is None:
+            return
         line = data.split(b'\r\n')[0].decode()
         self.requests.append(data.decode(errors='replace'))
         body = self.body

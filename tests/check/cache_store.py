@@ -46,20 +46,10 @@ import tempfile
 import threading
 import time
 
+from cachetest import fail, tool_env
+
 RESULT = re.compile(r'cachebin, result=\(string\)(\w+), key=\(string\)(\w*), '
                     r'bytes=\(guint64\)(\d+)')
-
-
-def fail(msg):
-    print('FAIL: ' + msg)
-    sys.exit(1)
-
-
-def tool_env():
-    env = dict(os.environ)
-    if env.get('GST_REUSE_SANITIZER_PRELOAD'):
-        env['LD_PRELOAD'] = env['GST_REUSE_SANITIZER_PRELOAD']
-    return env
 
 
 class Ctx:

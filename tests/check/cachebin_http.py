@@ -44,7 +44,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cache_remote import Liar, Nginx, check, fail, free_port, stop  # noqa
+from cache_remote import Liar, Nginx, stop  # noqa
+from cachetest import check, fail, free_port, read_head  # noqa
 
 MSG = re.compile(r'cachebin, result=\(string\)(\w+),.*?;')
 CHAIN = ('qtdemux ! h264parse ! video/x-h264,stream-format=byte-stream '
@@ -216,13 +217,9 @@ class Swap(Liar):
         self.gets = 0
 
     def serve(self, c):
-        data = b''
-        while b'\r\n\r\n' not in data:
-            chunk = c.recv(65536)
-            if not chunk:
-                c.close()
-                return
-            data += chunk
+        data = read_head(c)
+        if data is None:
+            return
         line = data.split(b'\r\n')[0].decode()
         self.requests.append((line, b'User-Agent: gst-reuse/' in data))
         body = self.body
