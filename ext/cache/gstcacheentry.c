@@ -294,6 +294,24 @@ damaged:
   return NULL;
 }
 
+/* a record header of @type and @len: a known type, a length that type can
+ * have, and a (padded) body within the @room bytes after the header */
+static gboolean
+record_header_ok (guint32 type, guint32 len, guint64 room)
+{
+  if (GST_CACHE_ROUND_UP_8 ((guint64) len) > room)
+    return FALSE;
+  if (type < GST_CACHE_RECORD_CAPS || type > GST_CACHE_RECORD_BUFFER)
+    return FALSE;
+  if (type == GST_CACHE_RECORD_SEGMENT && len != GST_CACHE_SEGMENT_RECORD)
+    return FALSE;
+  if ((type == GST_CACHE_RECORD_BUFFER && len < GST_CACHE_BUFFER_RECORD) ||
+      ((type == GST_CACHE_RECORD_TAG || type == GST_CACHE_RECORD_EVENT) &&
+          len < 4))
+    return FALSE;
+  return TRUE;
+}
+
 /* the record headers of a stream entry's payload in [@start, @end), as
  * gst_cache_records_valid() checks them; *@next: where the next header
  * starts. Headers are 8 bytes at 8-byte aligned offsets, and @start and
@@ -313,16 +331,8 @@ records_scan (const guint8 * p, guint64 start, guint64 end,
       return FALSE;
     type = gst_cache_get_le32 (h);
     len = gst_cache_get_le32 (h + 4);
-    if (GST_CACHE_ROUND_UP_8 ((guint64) len) > payload_size - pos -
-        GST_CACHE_RECORD_HEADER)
-      return FALSE;
-    if (type < GST_CACHE_RECORD_CAPS || type > GST_CACHE_RECORD_BUFFER)
-      return FALSE;
-    if (type == GST_CACHE_RECORD_SEGMENT && len != GST_CACHE_SEGMENT_RECORD)
-      return FALSE;
-    if ((type == GST_CACHE_RECORD_BUFFER && len < GST_CACHE_BUFFER_RECORD) ||
-        ((type == GST_CACHE_RECORD_TAG || type == GST_CACHE_RECORD_EVENT) &&
-            len < 4))
+    if (!record_header_ok (type, len,
+            payload_size - pos - GST_CACHE_RECORD_HEADER))
       return FALSE;
     *next = pos + GST_CACHE_RECORD_HEADER + GST_CACHE_ROUND_UP_8 ((guint64)
         len);
@@ -703,16 +713,7 @@ gst_cache_records_valid (const guint8 * p, gsize size)
       return FALSE;
     type = gst_cache_get_le32 (p + pos);
     len = gst_cache_get_le32 (p + pos + 4);
-    if (GST_CACHE_ROUND_UP_8 ((guint64) len) > size - pos -
-        GST_CACHE_RECORD_HEADER)
-      return FALSE;
-    if (type < GST_CACHE_RECORD_CAPS || type > GST_CACHE_RECORD_BUFFER)
-      return FALSE;
-    if (type == GST_CACHE_RECORD_SEGMENT && len != GST_CACHE_SEGMENT_RECORD)
-      return FALSE;
-    if ((type == GST_CACHE_RECORD_BUFFER && len < GST_CACHE_BUFFER_RECORD) ||
-        ((type == GST_CACHE_RECORD_TAG || type == GST_CACHE_RECORD_EVENT) &&
-            len < 4))
+    if (!record_header_ok (type, len, size - pos - GST_CACHE_RECORD_HEADER))
       return FALSE;
     pos += GST_CACHE_RECORD_HEADER + GST_CACHE_ROUND_UP_8 ((guint64) len);
   }
