@@ -379,6 +379,29 @@ static const GstCacheRemoteFuncs http_funcs = {
   http_get, http_head, http_put, http_remove, http_free,
 };
 
+/* takes the credentials out of @u: "user:password" (an empty password
+ * when the URL has none), or NULL when it names no user; curl's decoded
+ * copies are cleared before they are freed */
+static gchar *
+take_userpwd (CURLU * u)
+{
+  gchar *user = NULL, *password = NULL, *userpwd = NULL;
+
+  curl_url_get (u, CURLUPART_USER, &user, CURLU_URLDECODE);
+  curl_url_get (u, CURLUPART_PASSWORD, &password, CURLU_URLDECODE);
+  curl_url_set (u, CURLUPART_USER, NULL, 0);
+  curl_url_set (u, CURLUPART_PASSWORD, NULL, 0);
+  if (user) {
+    userpwd = g_strdup_printf ("%s:%s", user, password ? password : "");
+    memset (user, 0, strlen (user));
+  }
+  curl_free (user);
+  if (password)
+    memset (password, 0, strlen (password));
+  curl_free (password);
+  return userpwd;
+}
+
 GstCacheRemote *
 gst_cache_remote_http_new (const gchar * url, GHashTable * attrs,
     GError ** error)
@@ -386,7 +409,7 @@ gst_cache_remote_http_new (const gchar * url, GHashTable * attrs,
   static GOnce once = G_ONCE_INIT;
   GstCacheRemoteHttp *http;
   CURLU *u;
-  gchar *user = NULL, *password = NULL, *clean = NULL;
+  gchar *userpwd, *clean = NULL;
   const gchar *v;
 
   g_once (&once, global_init, NULL);
@@ -397,10 +420,7 @@ gst_cache_remote_http_new (const gchar * url, GHashTable * attrs,
     curl_url_cleanup (u);
     return NULL;
   }
-  curl_url_get (u, CURLUPART_USER, &user, CURLU_URLDECODE);
-  curl_url_get (u, CURLUPART_PASSWORD, &password, CURLU_URLDECODE);
-  curl_url_set (u, CURLUPART_USER, NULL, 0);
-  curl_url_set (u, CURLUPART_PASSWORD, NULL, 0);
+  userpwd = take_userpwd (u);
   curl_url_get (u, CURLUPART_URL, &clean, 0);
   curl_url_cleanup (u);
 
@@ -409,11 +429,8 @@ gst_cache_remote_http_new (const gchar * url, GHashTable * attrs,
   http->base = g_str_has_suffix (clean, "/") ? g_strdup (clean) :
       g_strconcat (clean, "/", NULL);
   http->parent.url = g_strdup (http->base);
-  if (user)
-    http->userpwd = g_strdup_printf ("%s:%s", user, password ? password : "");
+  http->userpwd = userpwd;
   curl_free (clean);
-  curl_free (user);
-  curl_free (password);
 
   if ((v = g_hash_table_lookup (attrs, "bearer-token-file"))) {
     gchar *token = gst_cache_remote_read_secret (v, error);
@@ -491,7 +508,7 @@ gst_cache_http_client_new (const gchar * url, guint connect_timeout_ms,
   static GOnce once = G_ONCE_INIT;
   GstCacheHttpClient *client;
   CURLU *u;
-  gchar *scheme = NULL, *user = NULL, *password = NULL, *clean = NULL;
+  gchar *scheme = NULL, *userpwd, *clean = NULL;
   gboolean ok;
 
   g_once (&once, global_init, NULL);
@@ -508,10 +525,7 @@ gst_cache_http_client_new (const gchar * url, guint connect_timeout_ms,
     curl_url_cleanup (u);
     return NULL;
   }
-  curl_url_get (u, CURLUPART_USER, &user, CURLU_URLDECODE);
-  curl_url_get (u, CURLUPART_PASSWORD, &password, CURLU_URLDECODE);
-  curl_url_set (u, CURLUPART_USER, NULL, 0);
-  curl_url_set (u, CURLUPART_PASSWORD, NULL, 0);
+  userpwd = take_userpwd (u);
   /* a fragment is never sent */
   curl_url_set (u, CURLUPART_FRAGMENT, NULL, 0);
   curl_url_get (u, CURLUPART_URL, &clean, 0);
@@ -519,18 +533,11 @@ gst_cache_http_client_new (const gchar * url, guint connect_timeout_ms,
 
   client = g_new0 (GstCacheHttpClient, 1);
   client->clean = g_strdup (clean);
-  if (user)
-    client->userpwd = g_strdup_printf ("%s:%s", user, password ? password : "");
+  client->userpwd = userpwd;
   client->connect_timeout_ms = connect_timeout_ms;
   client->stall_timeout_ms = stall_timeout_ms;
   curl_free (scheme);
   curl_free (clean);
-  if (user)
-    memset (user, 0, strlen (user));
-  curl_free (user);
-  if (password)
-    memset (password, 0, strlen (password));
-  curl_free (password);
 
   client->curl = curl_easy_init ();
   if (client->curl == NULL) {
