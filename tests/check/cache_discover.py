@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 
-from cachetest import fail, free_port, tool_env, wait_port
+from cachetest import fail, free_port, run_gst_cache, tool_env, wait_port
 
 TITLE = 'say "hi" back\\\\slash'
 
@@ -68,14 +68,8 @@ class Ctx:
         return proc.stdout
 
     def tool(self, cache, *args, expect=0, text=True):
-        proc = subprocess.run([self.gst_cache, '--dir', cache] + list(args),
-                              capture_output=True, text=text, timeout=300,
-                              env=self.env)
-        if expect is not None and proc.returncode != expect:
-            fail(f'gst-cache {" ".join(args)} exited with '
-                 f'{proc.returncode}, not {expect}:\n{proc.stdout}'
-                 f'{proc.stderr}')
-        return proc
+        return run_gst_cache(self.gst_cache, cache, args, expect, text,
+                             self.env)
 
     def stats(self, cache):
         return json.loads(self.tool(cache, '--show-stats', '--json').stdout)

@@ -46,7 +46,7 @@ import tempfile
 import threading
 import time
 
-from cachetest import fail, tool_env
+from cachetest import fail, run_gst_cache, tool_env
 
 RESULT = re.compile(r'cachebin, result=\(string\)(\w+), key=\(string\)(\w*), '
                     r'bytes=\(guint64\)(\d+)')
@@ -84,14 +84,8 @@ class Ctx:
         return res, key, int(nbytes)
 
     def tool(self, cache, *args, expect=0):
-        proc = subprocess.run([self.gst_cache, '--dir', cache] + list(args),
-                              capture_output=True, text=True, timeout=300,
-                              env=dict(os.environ))
-        if expect is not None and proc.returncode != expect:
-            fail(f'gst-cache {" ".join(args)} exited with '
-                 f'{proc.returncode}, not {expect}:\n{proc.stdout}'
-                 f'{proc.stderr}')
-        return proc
+        return run_gst_cache(self.gst_cache, cache, args, expect,
+                             env=dict(os.environ))
 
     def stats(self, cache):
         return json.loads(self.tool(cache, '--show-stats', '--json').stdout)

@@ -8,6 +8,7 @@
 
 import os
 import socket
+import subprocess
 import sys
 import time
 
@@ -29,6 +30,19 @@ def tool_env():
     if env.get('GST_REUSE_SANITIZER_PRELOAD'):
         env['LD_PRELOAD'] = env['GST_REUSE_SANITIZER_PRELOAD']
     return env
+
+
+def run_gst_cache(gst_cache, cache, args, expect=0, text=True, env=None):
+    """runs gst-cache on the cache directory @cache with @args; fails
+    unless it exits with @expect (None: any status)"""
+    proc = subprocess.run([gst_cache, '--dir', cache] + list(args),
+                          capture_output=True, text=text, timeout=300,
+                          env=env)
+    if expect is not None and proc.returncode != expect:
+        fail(f'gst-cache {" ".join(args)} exited with '
+             f'{proc.returncode}, not {expect}:\n{proc.stdout}'
+             f'{proc.stderr}')
+    return proc
 
 
 def free_port():
