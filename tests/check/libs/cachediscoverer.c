@@ -712,21 +712,11 @@ GST_START_TEST (test_damaged_entry)
   gchar *uri = uri_of (path);
   GstCacheDiscoverer *dc = new_discoverer ();
   GstDiscovererInfo *miss, *again, *hit;
-  gchar *entry, *name, *shard;
-  guint8 byte;
-  gint fd;
+  gchar *entry;
 
   miss = discover (dc, uri, GST_CACHE_RESULT_MISS);
-  name = g_strconcat (gst_cache_discoverer_info_get_key (miss), ".gstcache",
-      NULL);
-  shard = g_strndup (gst_cache_discoverer_info_get_key (miss), 2);
-  entry = g_build_filename (cache_dir, "entries", shard, name, NULL);
-  fd = g_open (entry, O_RDWR, 0);
-  fail_unless (fd >= 0, "no entry %s", entry);
-  fail_unless_equals_int (pread (fd, &byte, 1, 16), 1);
-  byte ^= 0x20;
-  fail_unless_equals_int (pwrite (fd, &byte, 1, 16), 1);
-  close (fd);
+  entry = entry_of (miss);
+  fail_unless (reuse_test_flip_byte (entry, 16, 0x20), "no entry %s", entry);
 
   again = discover (dc, uri, GST_CACHE_RESULT_MISS);
   assert_same_result (miss, again, FALSE);
@@ -740,8 +730,6 @@ GST_START_TEST (test_damaged_entry)
   g_object_unref (hit);
   g_object_unref (dc);
   g_free (entry);
-  g_free (name);
-  g_free (shard);
   g_free (uri);
   g_free (path);
 }
@@ -1246,14 +1234,11 @@ GST_START_TEST (test_large_result)
   gchar *uri = uri_of (path);
   GstCacheDiscoverer *dc = new_discoverer ();
   GstDiscovererInfo *miss, *hit;
-  gchar *name, *shard, *entry, *value = NULL;
+  gchar *entry, *value = NULL;
   GStatBuf st;
 
   miss = discover (dc, uri, GST_CACHE_RESULT_MISS);
-  name = g_strconcat (gst_cache_discoverer_info_get_key (miss), ".gstcache",
-      NULL);
-  shard = g_strndup (gst_cache_discoverer_info_get_key (miss), 2);
-  entry = g_build_filename (cache_dir, "entries", shard, name, NULL);
+  entry = entry_of (miss);
   fail_unless_equals_int (g_stat (entry, &st), 0);
   fail_unless (st.st_size > (3 << 20), "entry of %" G_GINT64_FORMAT " bytes",
       (gint64) st.st_size);
@@ -1271,8 +1256,6 @@ GST_START_TEST (test_large_result)
   g_object_unref (hit);
   g_object_unref (dc);
   g_free (entry);
-  g_free (shard);
-  g_free (name);
   g_free (uri);
   g_free (path);
   g_free (launch);
