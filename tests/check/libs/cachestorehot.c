@@ -343,6 +343,37 @@ GST_START_TEST (test_counts_two_processes)
 
 GST_END_TEST;
 
+/* pending files are never replaced by a later one: many updates left
+ * pending by one process at once (GLib's temporary names come from the
+ * clock and a counter, and repeat; each name in pending/ must not) are
+ * all folded */
+GST_START_TEST (test_pending_names_unique)
+{
+  gchar *pdir = g_build_filename (dir, "pending", NULL);
+  gchar *tdir = g_build_filename (dir, "tmp", NULL);
+  GKeyFile *update = g_key_file_new ();
+  GstCacheStore *store;
+  guint i, n = 20000;
+
+  store = gst_cache_store_open (dir, NULL);
+  fail_unless (store != NULL);
+  gst_cache_store_free (store);
+  g_key_file_set_int64 (update, "counters", "many", 1);
+  for (i = 0; i < n; i++)
+    fail_unless (gst_cache_dir_pending_add (pdir, tdir, update));
+  fail_unless_equals_int (pending_files (), n);
+  store = gst_cache_store_open (dir, NULL);
+  fail_unless (store != NULL);
+  fail_unless_equals_uint64 (gst_cache_store_counter (store, "many"), n);
+  fail_unless_equals_int (pending_files (), 0);
+  gst_cache_store_free (store);
+  g_key_file_unref (update);
+  g_free (tdir);
+  g_free (pdir);
+}
+
+GST_END_TEST;
+
 /* a use is recorded at the first hit, and not again within the recency
  * interval: neither the index's last use nor the file's mtime changes */
 GST_START_TEST (test_recency_coalesced)
@@ -596,6 +627,7 @@ cachestorehot_suite (void)
   tcase_add_test (tc, test_counts_one_process);
   tcase_add_test (tc, test_reader_sees_all);
   tcase_add_test (tc, test_counts_two_processes);
+  tcase_add_test (tc, test_pending_names_unique);
   tcase_add_test (tc, test_recency_coalesced);
   tcase_add_test (tc, test_recency_eviction);
   tcase_add_test (tc, test_exit_without_free);
