@@ -31,7 +31,8 @@
 #    (incomplete-input);
 # 10. a weak ETag alone, a Last-Modified within 2 s of the response: not
 #     remembered, downloaded every run;
-# 11. credentials and a query (a presigned URL's signature) in the URL:
+# 11. a hit whose source is answered late ends after that answer;
+# 12. credentials and a query (a presigned URL's signature) in the URL:
 #     sent by the store, in no output, message or file of the cache.
 
 import http.client
@@ -209,11 +210,13 @@ class Swap(Liar):
     the later ones get half of @other, then the connection is closed.
     requests: (request line, whether the store sent it)"""
 
-    def __init__(self, body, other, cut=False, headers=b''):
+    def __init__(self, body, other, cut=False, headers=b'', delay=0):
         super().__init__(body, 'swap')
         self.other = other
         self.cut = cut
         self.headers = headers
+        self.delay = delay
+        self.answered = []      # when souphttpsrc's requests were answered
         self.gets = 0
 
     def serve(self, c):
@@ -221,7 +224,11 @@ class Swap(Liar):
         if data is None:
             return
         line = data.split(b'\r\n')[0].decode()
-        self.requests.append((line, b'User-Agent: gst-reuse/' in data))
+        by_store = b'User-Agent: gst-reuse/' in data
+        self.requests.append((line, by_store))
+        if not by_store and self.delay:
+            time.sleep(self.delay)
+            self.answered.append(time.monotonic())
         body = self.body
         if line.startswith('GET'):
             self.gets += 1
@@ -434,7 +441,27 @@ def main():
         check([r[0] for r in reqs] == ['GET', 'GET'],
               f'fresh Last-Modified: expected a GET each run: {reqs}')
 
-        # 11. credentials in the URL, and a query that may hold a
+        # 11. a hit whose source is answered late: the hit ends after
+        # souphttpsrc's request was answered, never while it is in flight
+        # (souphttpsrc with libsoup 3.2 stopped then crashes at times)
+        slow = Swap(a, a, headers=b'ETag: "slow-1"\r\n', delay=1.5)
+        url13 = f'http://127.0.0.1:{slow.port}/in.mp4'
+        cache13 = os.path.join(top, 'cache13')
+        m, got, proc, ran = env.run(url13, cache13)
+        check(m['result'] == 'miss' and m.get('stored') == 'true' and
+              got == want_a, f'slow source, miss: {m}')
+        m, got, proc, ran = env.run(url13, cache13)
+        ended = time.monotonic()
+        check(m['result'] == 'hit' and got == want_a and not ran,
+              f'slow source, hit: {m}')
+        check([r for r in slow.requests if r[1]][-1][0].startswith('HEAD'),
+              f'slow source: the store should only revalidate: '
+              f'{slow.requests}')
+        check(len(slow.answered) == 2 and slow.answered[-1] < ended,
+              f'slow source: the hit ended before souphttpsrc\'s request '
+              f'was answered ({slow.answered}, ended {ended})')
+
+        # 12. credentials in the URL, and a query that may hold a
         # signature (presigned URLs): sent by the store (nginx logs the
         # user), named nowhere by the cache: not in its log lines, its
         # message, its files

@@ -125,6 +125,8 @@ gboolean gst_cache_bin_capture_query (GstPad * pad, GstObject * parent,
 /* gstcachebinreplay.c */
 G_GNUC_INTERNAL
 void gst_cache_bin_replay_loop (GstPad * pad);
+G_GNUC_INTERNAL
+void gst_cache_bin_upstream_answered (GstCacheBin * self, gboolean cancel);
 
 G_END_DECLS
 

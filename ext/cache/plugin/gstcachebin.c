@@ -330,6 +330,8 @@ gst_cache_bin_init (GstCacheBin * self)
   gst_pad_set_event_function (self->capturepad, gst_cache_bin_capture_event);
   gst_pad_set_query_function (self->capturepad, gst_cache_bin_capture_query);
 
+  g_mutex_init (&self->upstream_lock);
+  g_cond_init (&self->upstream_cond);
   self->max_size = 0;
   self->trust_stat = TRUE;
   self->key_mode = DEFAULT_KEY_MODE;
@@ -361,6 +363,8 @@ gst_cache_bin_finalize (GObject * object)
   g_free (self->cache_dir);
   g_free (self->name_space);
   g_free (self->remote_storage);
+  g_mutex_clear (&self->upstream_lock);
+  g_cond_clear (&self->upstream_cond);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -741,6 +745,9 @@ prepare_run (GstCacheBin * self)
     self->run = GST_CACHE_BIN_RUN_HIT;
     self->replay_pos = 0;
     self->replay_started = FALSE;
+    g_mutex_lock (&self->upstream_lock);
+    self->upstream_answered = self->upstream_cancelled = FALSE;
+    g_mutex_unlock (&self->upstream_lock);
     GST_INFO_OBJECT (self, "hit: %s, verified in %" GST_TIME_FORMAT,
         gst_cache_entry_get_path (self->entry),
         GST_TIME_ARGS (self->lookup_ns));
@@ -872,6 +879,11 @@ gst_cache_bin_change_state (GstElement * element, GstStateChange transition)
       return GST_STATE_CHANGE_FAILURE;
     }
   }
+
+  /* a replay waiting for upstream's answer (gstcachebinreplay.c) stops
+   * waiting before its pad is deactivated */
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    gst_cache_bin_upstream_answered (self, TRUE);
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 

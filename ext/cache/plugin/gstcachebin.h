@@ -124,6 +124,11 @@ struct _GstCacheBin
   GstCacheEntry *entry;
   gsize replay_pos;
   gboolean replay_started;
+  /* hit in push mode: upstream answered (a buffer, its response headers,
+   * an end or a flush), or the run is being stopped; upstream_lock */
+  GMutex upstream_lock;
+  GCond upstream_cond;
+  gboolean upstream_answered, upstream_cancelled;
 
   /* miss: capture, in the chain's streaming thread */
   GstCacheWriter *writer;

@@ -61,7 +61,10 @@ gst_cache_bin_sink_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
       self->run == GST_CACHE_BIN_RUN_BYPASS)
     return gst_pad_push (self->feedpad, buf);
   gst_buffer_unref (buf);
-  return self->run == GST_CACHE_BIN_RUN_HIT ? GST_FLOW_EOS : GST_FLOW_FLUSHING;
+  if (self->run != GST_CACHE_BIN_RUN_HIT)
+    return GST_FLOW_FLUSHING;
+  gst_cache_bin_upstream_answered (self, FALSE);
+  return GST_FLOW_EOS;
 }
 
 /* upstream's events in a miss: the input's own framing only */
@@ -116,6 +119,12 @@ gst_cache_bin_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
   if (self->run == GST_CACHE_BIN_RUN_MISS ||
       self->run == GST_CACHE_BIN_RUN_BYPASS)
     return gst_pad_push_event (self->feedpad, event);
+  /* a hit: what tells that upstream's request was answered */
+  if (self->run == GST_CACHE_BIN_RUN_HIT &&
+      (GST_EVENT_TYPE (event) == GST_EVENT_EOS ||
+          GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START ||
+          gst_event_has_name (event, "http-headers")))
+    gst_cache_bin_upstream_answered (self, FALSE);
   gst_event_unref (event);
   return TRUE;
 }

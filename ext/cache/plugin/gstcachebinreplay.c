@@ -324,6 +324,46 @@ replay_failed (GstCacheBin * self, GError * err)
   gst_cache_store_count (self->store, "errors", (guint64) 1, NULL);
 }
 
+/* A hit in push mode has an upstream source that streams on its own (an
+ * input on an HTTP server: souphttpsrc), which sent its request when it
+ * started. The hit ends (EOS) only once that request was answered: its
+ * response headers, a buffer, an end or a flush came through the sink
+ * pad. Stopped while its request is in flight, souphttpsrc with libsoup
+ * 3.2 (Debian 12) crashes at times in its own thread (a NULL read in
+ * libsoup's g_input_stream_close(), or a leaked GIO source), which a hit
+ * that ends before the server answers made likely. A server that never
+ * answers holds the hit as it holds the pipeline without cachebin, until
+ * souphttpsrc's timeout or a state change. */
+void
+gst_cache_bin_upstream_answered (GstCacheBin * self, gboolean cancel)
+{
+  g_mutex_lock (&self->upstream_lock);
+  if (cancel)
+    self->upstream_cancelled = TRUE;
+  else
+    self->upstream_answered = TRUE;
+  g_cond_broadcast (&self->upstream_cond);
+  g_mutex_unlock (&self->upstream_lock);
+}
+
+/* FALSE: the run is being stopped */
+static gboolean
+wait_upstream_answered (GstCacheBin * self)
+{
+  gboolean go_on;
+
+  if (GST_PAD_MODE (self->sinkpad) != GST_PAD_MODE_PUSH)
+    return TRUE;
+  g_mutex_lock (&self->upstream_lock);
+  if (!self->upstream_answered && !self->upstream_cancelled)
+    GST_DEBUG_OBJECT (self, "replayed: waiting for upstream's answer");
+  while (!self->upstream_answered && !self->upstream_cancelled)
+    g_cond_wait (&self->upstream_cond, &self->upstream_lock);
+  go_on = !self->upstream_cancelled;
+  g_mutex_unlock (&self->upstream_lock);
+  return go_on;
+}
+
 void
 gst_cache_bin_replay_loop (GstPad * pad)
 {
@@ -374,6 +414,11 @@ gst_cache_bin_replay_loop (GstPad * pad)
   if (ret == GST_FLOW_OK)
     return;
 
+  if (ret == GST_FLOW_EOS && !wait_upstream_answered (self)) {
+    GST_DEBUG_OBJECT (self, "replay stopped before upstream answered");
+    gst_pad_pause_task (pad);
+    return;
+  }
   if (ret == GST_FLOW_EOS) {
     if (self->replay_pos >= size) {
       gst_cache_store_count (self->store, "hits", (guint64) 1,
