@@ -35,17 +35,14 @@
 #include "gstcacheinput.h"
 
 #include <string.h>
+#include <time.h>
 #include <utime.h>
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
-#ifdef HAVE_LIBCURL
-#include <curl/curl.h>
-
 #include "remote/gstcacheremote.h"
 #include "remote/gstcacheremotehttp.h"
-#endif
 
 GST_DEBUG_CATEGORY_STATIC (gst_cache_http_input_debug);
 #define GST_CAT_DEFAULT gst_cache_http_input_debug
@@ -74,8 +71,6 @@ ensure_debug_category (void)
     g_once_init_leave (&done, 1);
   }
 }
-
-#ifdef HAVE_LIBCURL
 
 /* the manifest of one URL; it names the URL by its SHA-256 only: a query
  * string may hold a signature (presigned URLs), a credential as good as a
@@ -338,8 +333,8 @@ response_validators (const GstCacheHttpResponse * resp, HttpManifest * m)
   if (resp->content_length < 0)
     return FALSE;
   if (lm) {
-    time_t lm_t = curl_getdate (lm, NULL);
-    time_t date_t = resp->date ? curl_getdate (resp->date, NULL) : -1;
+    time_t lm_t = gst_cache_http_parse_date (lm);
+    time_t date_t = resp->date ? gst_cache_http_parse_date (resp->date) : -1;
 
     if (date_t < 0)
       date_t = (time_t) (g_get_real_time () / G_USEC_PER_SEC);
@@ -475,20 +470,3 @@ out:
   g_free (url);
   return ok;
 }
-
-#else /* !HAVE_LIBCURL */
-
-gboolean
-gst_cache_hash_http (GstCacheStore * store, const gchar * uri,
-    GstCacheDigestAlgorithm alg, guint8 digest[GST_CACHE_DIGEST_MAX_SIZE],
-    guint64 * length, gboolean * from_manifest, GError ** error)
-{
-  ensure_debug_category ();
-  if (from_manifest)
-    *from_manifest = FALSE;
-  g_set_error (error, GST_CACHE_HTTP_ERROR, GST_CACHE_HTTP_ERROR_UNSUPPORTED,
-      "Built without libcurl: inputs on HTTP servers cannot be identified");
-  return FALSE;
-}
-
-#endif /* HAVE_LIBCURL */

@@ -226,22 +226,13 @@ remote_new (const gchar * spec, GError ** error)
       g_hash_table_insert (attrs, g_strdup (parts[i]), g_strdup (""));
   }
 
+  /* each kind's module is loaded here, the first time it is needed */
   if (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://"))
-#ifdef HAVE_LIBCURL
     remote = gst_cache_remote_http_new (url, attrs, &err);
-#else
-    g_set_error (&err, GST_CACHE_REMOTE_ERROR, GST_CACHE_REMOTE_ERROR_CONFIG,
-        "Built without libcurl: no HTTP remote storage");
-#endif
   else if (g_str_has_prefix (url, "redis://") ||
       g_str_has_prefix (url, "rediss://") ||
       g_str_has_prefix (url, "redis+unix:"))
-#ifdef HAVE_HIREDIS
     remote = gst_cache_remote_redis_new (url, attrs, &err);
-#else
-    g_set_error (&err, GST_CACHE_REMOTE_ERROR, GST_CACHE_REMOTE_ERROR_CONFIG,
-        "Built without hiredis: no Redis remote storage");
-#endif
   else
     g_set_error (&err, GST_CACHE_REMOTE_ERROR, GST_CACHE_REMOTE_ERROR_CONFIG,
         "Unknown kind of remote storage (http://, https://, redis://, "

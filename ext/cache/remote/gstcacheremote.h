@@ -111,7 +111,8 @@ struct _GstCacheRemote
 };
 
 /* backends: each parses its own URL and the attributes it knows, and
- * takes from @attrs what it used */
+ * takes from @attrs what it used. Each is in a module (gstcachemodule.h),
+ * loaded by the first call; without it, an error that says why. */
 GstCacheRemote *gst_cache_remote_http_new (const gchar * url,
     GHashTable * attrs, GError ** error);
 GstCacheRemote *gst_cache_remote_redis_new (const gchar * url,

@@ -32,14 +32,20 @@
 #include "config.h"
 #endif
 
-#include "gstcacheremote.h"
-#include "gstcacheremotehttp.h"
+#include "gstcachemodule.h"
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
+
+/* built as libgstcache-http.so: what it needs of the store comes from the
+ * store when it is loaded (gstcachemodule.h) */
+static const GstCacheModuleHost *module_host;
+
+#undef GST_CACHE_REMOTE_ERROR
+#define GST_CACHE_REMOTE_ERROR (module_host->remote_error)
 
 typedef struct
 {
@@ -80,7 +86,7 @@ global_init (gpointer data)
 static gchar *
 object_url (GstCacheRemoteHttp * http, const gchar * hex)
 {
-  gchar *rel = gst_cache_remote_object_path (&http->parent, hex);
+  gchar *rel = module_host->object_path (&http->parent, hex);
   gchar *url = g_strconcat (http->base, rel, NULL);
 
   g_free (rel);
@@ -402,9 +408,8 @@ take_userpwd (CURLU * u)
   return userpwd;
 }
 
-GstCacheRemote *
-gst_cache_remote_http_new (const gchar * url, GHashTable * attrs,
-    GError ** error)
+static GstCacheRemote *
+remote_http_new (const gchar * url, GHashTable * attrs, GError ** error)
 {
   static GOnce once = G_ONCE_INIT;
   GstCacheRemoteHttp *http;
@@ -433,7 +438,7 @@ gst_cache_remote_http_new (const gchar * url, GHashTable * attrs,
   curl_free (clean);
 
   if ((v = g_hash_table_lookup (attrs, "bearer-token-file"))) {
-    gchar *token = gst_cache_remote_read_secret (v, error);
+    gchar *token = module_host->read_secret (v, error);
 
     if (token == NULL)
       goto failed;
@@ -444,7 +449,7 @@ gst_cache_remote_http_new (const gchar * url, GHashTable * attrs,
   }
   if ((v = g_hash_table_lookup (attrs, "basic-auth-file"))) {
     /* user:password */
-    gchar *pair = gst_cache_remote_read_secret (v, error);
+    gchar *pair = module_host->read_secret (v, error);
 
     if (pair == NULL)
       goto failed;
@@ -476,6 +481,8 @@ struct _GstCacheHttpClient
   gchar errbuf[CURL_ERROR_SIZE];
 };
 
+static void http_client_free (GstCacheHttpClient * client);
+
 typedef struct
 {
   GstCacheHttpClient *client;
@@ -501,8 +508,8 @@ body_cb (char *ptr, size_t size, size_t n, void *user)
   return len;
 }
 
-GstCacheHttpClient *
-gst_cache_http_client_new (const gchar * url, guint connect_timeout_ms,
+static GstCacheHttpClient *
+http_client_new (const gchar * url, guint connect_timeout_ms,
     guint stall_timeout_ms, GError ** error)
 {
   static GOnce once = G_ONCE_INIT;
@@ -543,14 +550,14 @@ gst_cache_http_client_new (const gchar * url, guint connect_timeout_ms,
   if (client->curl == NULL) {
     g_set_error (error, GST_CACHE_REMOTE_ERROR, GST_CACHE_REMOTE_ERROR_CONFIG,
         "Could not make an HTTP client");
-    gst_cache_http_client_free (client);
+    http_client_free (client);
     return NULL;
   }
   return client;
 }
 
-const gchar *
-gst_cache_http_client_get_url (GstCacheHttpClient * client)
+static const gchar *
+http_client_get_url (GstCacheHttpClient * client)
 {
   return client->clean;
 }
@@ -571,8 +578,8 @@ response_header (CURL * c, const gchar * name)
   return g_strstrip (g_strdup (h->value));
 }
 
-gboolean
-gst_cache_http_client_request (GstCacheHttpClient * client,
+static gboolean
+http_client_request (GstCacheHttpClient * client,
     const gchar * const *headers, GstCacheHttpBodyFunc body,
     gpointer user_data, GstCacheHttpResponse * resp, guint64 * received,
     GError ** error)
@@ -621,8 +628,8 @@ gst_cache_http_client_request (GstCacheHttpClient * client,
   return ok;
 }
 
-void
-gst_cache_http_client_free (GstCacheHttpClient * client)
+static void
+http_client_free (GstCacheHttpClient * client)
 {
   if (client == NULL)
     return;
@@ -635,10 +642,30 @@ gst_cache_http_client_free (GstCacheHttpClient * client)
   g_free (client);
 }
 
-void
-gst_cache_http_response_clear (GstCacheHttpResponse * resp)
+static gint64
+http_parse_date (const gchar * date)
 {
-  g_clear_pointer (&resp->etag, g_free);
-  g_clear_pointer (&resp->last_modified, g_free);
-  g_clear_pointer (&resp->date, g_free);
+  return curl_getdate (date, NULL);
+}
+
+/* the module's entry point (GST_CACHE_HTTP_MODULE_INIT) */
+G_MODULE_EXPORT gboolean
+gst_cache_http_module_init (const GstCacheModuleHost * store,
+    gpointer module, gsize module_size, GError ** error)
+{
+  GstCacheHttpModule *m = module;
+
+  if (!gst_cache_module_check_version (store, module_size,
+          sizeof (GstCacheHttpModule), "libgstcache-http.so", error))
+    return FALSE;
+  module_host = store;
+  m->version = GST_CACHE_MODULE_VERSION;
+  m->size = sizeof (GstCacheHttpModule);
+  m->remote_new = remote_http_new;
+  m->client_new = http_client_new;
+  m->client_get_url = http_client_get_url;
+  m->client_request = http_client_request;
+  m->client_free = http_client_free;
+  m->parse_date = http_parse_date;
+  return TRUE;
 }

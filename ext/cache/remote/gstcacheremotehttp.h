@@ -22,9 +22,11 @@
 #ifndef __GST_CACHE_REMOTE_HTTP_H__
 #define __GST_CACHE_REMOTE_HTTP_H__
 
-/* Not installed, only with libcurl (HAVE_LIBCURL): the HTTP backend's
- * request handling (gstcacheremotehttp.c) for any object on a server, such
- * as an input that cachebin identifies by content (gstcachehttpinput.c).
+/* Not installed: the HTTP backend's request handling (gstcacheremotehttp.c,
+ * in the module libgstcache-http.so with libcurl, see gstcachemodule.h)
+ * for any object on a server, such as an input that cachebin identifies by
+ * content (gstcachehttpinput.c). gst_cache_http_client_new() loads the
+ * module; without it, it fails with an error that says why.
  * The same rules as for the backend: http and https only, redirects not
  * followed (a 3xx is a status like any other), the status and the
  * Content-Length left to the caller to check, credentials from the URL's
@@ -69,6 +71,10 @@ gboolean gst_cache_http_client_request (GstCacheHttpClient * client,
 void gst_cache_http_client_free (GstCacheHttpClient * client);
 
 void gst_cache_http_response_clear (GstCacheHttpResponse * resp);
+
+/* an HTTP date (IMF-fixdate or an obsolete form) as seconds since the
+ * epoch, or -1; once a client exists */
+gint64 gst_cache_http_parse_date (const gchar * date);
 
 G_END_DECLS
 

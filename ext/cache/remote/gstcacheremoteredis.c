@@ -34,13 +34,20 @@
 #include "config.h"
 #endif
 
-#include "gstcacheremote.h"
+#include "gstcachemodule.h"
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
+
+/* built as libgstcache-redis.so: what it needs of the store comes from the
+ * store when it is loaded (gstcachemodule.h) */
+static const GstCacheModuleHost *module_host;
+
+#undef GST_CACHE_REMOTE_ERROR
+#define GST_CACHE_REMOTE_ERROR (module_host->remote_error)
 
 #define DEFAULT_PREFIX "gst-reuse:"
 
@@ -410,9 +417,8 @@ out:
   return ok;
 }
 
-GstCacheRemote *
-gst_cache_remote_redis_new (const gchar * url, GHashTable * attrs,
-    GError ** error)
+static GstCacheRemote *
+remote_redis_new (const gchar * url, GHashTable * attrs, GError ** error)
 {
   GstCacheRemoteRedis *r;
   const gchar *v;
@@ -450,7 +456,7 @@ gst_cache_remote_redis_new (const gchar * url, GHashTable * attrs,
     goto failed;
   }
   if ((v = g_hash_table_lookup (attrs, "password-file"))) {
-    gchar *secret = gst_cache_remote_read_secret (v, error);
+    gchar *secret = module_host->read_secret (v, error);
 
     if (secret == NULL)
       goto failed;
@@ -480,4 +486,21 @@ gst_cache_remote_redis_new (const gchar * url, GHashTable * attrs,
 failed:
   redis_free (&r->parent);
   return NULL;
+}
+
+/* the module's entry point (GST_CACHE_REDIS_MODULE_INIT) */
+G_MODULE_EXPORT gboolean
+gst_cache_redis_module_init (const GstCacheModuleHost * store,
+    gpointer module, gsize module_size, GError ** error)
+{
+  GstCacheRedisModule *m = module;
+
+  if (!gst_cache_module_check_version (store, module_size,
+          sizeof (GstCacheRedisModule), "libgstcache-redis.so", error))
+    return FALSE;
+  module_host = store;
+  m->version = GST_CACHE_MODULE_VERSION;
+  m->size = sizeof (GstCacheRedisModule);
+  m->remote_new = remote_redis_new;
+  return TRUE;
 }
