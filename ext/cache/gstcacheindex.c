@@ -32,6 +32,10 @@
 #define SCHEMA_VERSION 2
 /* a writer waits this long for another process's transaction */
 #define BUSY_TIMEOUT_MS 30000
+/* the WAL, kept between processes: checkpointed by writers at 512 KiB,
+ * cut back to 1 MiB when it starts over */
+#define WAL_CHECKPOINT_PAGES 128
+#define WAL_SIZE_LIMIT 1048576
 
 /* the statements that run often (a hit, a counter, a transaction),
  * prepared once per connection and reset after each use */
@@ -232,6 +236,22 @@ index_open_once (const gchar * path, gboolean * corrupt, gboolean * fresh,
    * at the next checkpoint, and the index can always be rebuilt */
   if (!exec (index, "PRAGMA journal_mode=WAL", NULL) ||
       !exec (index, "PRAGMA synchronous=NORMAL", NULL))
+    goto failed_rc;
+  /* The WAL stays when the last connection closes: no checkpoint, no
+   * delete. Closing would otherwise checkpoint, sync the database and the
+   * WAL and delete it at the exit of every process (3 to 4 syncs, even
+   * after a hit that only counted itself), and the next process would
+   * create and sync a new WAL. Writers checkpoint (PASSIVE) once the WAL
+   * holds WAL_CHECKPOINT_PAGES; a WAL that starts over is cut back to
+   * WAL_SIZE_LIMIT; the first connection of the next process reads what
+   * is left to rebuild the -shm index. index.sqlite, -wal and -shm go
+   * together: a database deleted without its WAL is damaged (and then
+   * rebuilt from the entry files). */
+  sqlite3_db_config (index->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  if (!exec (index, "PRAGMA wal_autocheckpoint="
+          G_STRINGIFY (WAL_CHECKPOINT_PAGES), NULL) ||
+      !exec (index, "PRAGMA journal_size_limit="
+          G_STRINGIFY (WAL_SIZE_LIMIT), NULL))
     goto failed_rc;
 
   st = prepare (index, "PRAGMA user_version", NULL);

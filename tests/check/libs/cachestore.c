@@ -276,6 +276,45 @@ GST_START_TEST (test_missing_index_reconciled)
 
 GST_END_TEST;
 
+/* the index's log stays between processes: an index deleted without it
+ * is rebuilt from the entry files all the same, the old log unused */
+GST_START_TEST (test_index_deleted_log_kept)
+{
+  gchar *dir = cachestore_test_make_dir ();
+  GstCacheStore *store = gst_cache_store_open (dir, NULL);
+  gchar *path = g_build_filename (dir, "index.sqlite", NULL);
+  gchar *wal = g_strconcat (path, "-wal", NULL);
+  guint8 key[GST_CACHE_KEY_SIZE];
+  guint64 bytes, entries;
+  GStatBuf st;
+  guint i, n;
+
+  fail_unless (store != NULL);
+  for (i = 0; i < 4; i++) {
+    cachestore_test_make_key (key, i);
+    fail_unless (store_entry (store, key, 10000, 0, "entry", NULL));
+  }
+  gst_cache_store_free (store);
+  fail_unless_equals_int (g_stat (wal, &st), 0);
+  fail_unless (st.st_size > 0, "the log was not kept");
+  fail_unless_equals_int (g_unlink (path), 0);
+
+  store = gst_cache_store_open (dir, NULL);
+  fail_unless (store != NULL);
+  fail_unless (gst_cache_store_totals (store, &bytes, &entries, NULL));
+  fail_unless_equals_uint64 (entries, 4);
+  fail_unless_equals_uint64 (bytes, size_on_disk (dir, &n));
+  fail_unless_equals_uint64 (gst_cache_store_counter (store,
+          "index-rebuilds"), 1);
+  gst_cache_store_free (store);
+  reuse_test_remove_tree (dir);
+  g_free (wal);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* an index whose rebuild was cut short (created, its entries not indexed
  * yet) is rebuilt at the next open */
 GST_START_TEST (test_interrupted_rebuild)
@@ -587,6 +626,7 @@ cachestore_suite (void)
   tcase_add_test (tc_chain, test_concurrent_first_open);
   tcase_add_test (tc_chain, test_limit_counts_whole_file);
   tcase_add_test (tc_chain, test_missing_index_reconciled);
+  tcase_add_test (tc_chain, test_index_deleted_log_kept);
   tcase_add_test (tc_chain, test_interrupted_rebuild);
   tcase_add_test (tc_chain, test_eviction_order);
   tcase_add_test (tc_chain, test_hit_while_writer_holds_lock);
