@@ -23,6 +23,11 @@
 #   - Python imports GstCache from the root's typelib and gets that hit,
 #     the Python example of libgstcache-1.0-dev runs, and gst-cache
 #     --discover from the root (linked to the root's library) hits too;
+#   - the remote tier's modules are in the root's gstreamer-cache-1.0
+#     directory, the library links neither libcurl nor hiredis, a local
+#     hit loads neither, and gst-cache with remote storage loads each
+#     module from the root (the backends then fail to connect, which only
+#     a loaded module can tell);
 #   - gst-cache --help and gst-reuse-batch --help run, and their manual
 #     pages format without warnings.
 #
@@ -224,6 +229,40 @@ out=$(run GST_PLUGIN_SYSTEM_PATH_1_0="$PLUGINDIR:$SYSTEM_PLUGINS" \
 echo "$out" | grep -q "^Cache: hit (local)$" ||
   fail "gst-cache --discover: not a hit: $out"
 echo "  $(echo "$out" | grep '^Cache: ')"
+
+echo "check-packages: the remote tier's modules"
+MODULEDIR=$LIBDIR/gstreamer-cache-1.0
+for module in libgstcache-http.so libgstcache-redis.so; do
+  [ -f "$MODULEDIR/$module" ] || fail "no $MODULEDIR/$module"
+done
+if run ldd "$LIBDIR/libgstcache-1.0.so.0" | grep -E "libcurl|libhiredis"; then
+  fail "libgstcache-1.0.so.0 links libcurl or hiredis"
+fi
+# a local hit: no module, no libcurl, no hiredis in the process
+run LD_DEBUG=files GST_PLUGIN_SYSTEM_PATH_1_0="$PLUGINDIR:$SYSTEM_PLUGINS" \
+  "$DEST/usr/bin/gst-cache" --dir "$WORK/cache" --discover "$MOVIE" \
+  >"$WORK/discover" 2>"$WORK/ld-debug" || fail "gst-cache --discover"
+grep -q "^Cache: hit (local)$" "$WORK/discover" ||
+  fail "gst-cache --discover: not a hit"
+if grep -E "file=[^ ]*(libcurl|libhiredis|libgstcache-http|libgstcache-redis)" \
+    "$WORK/ld-debug"; then
+  fail "a local hit loaded the remote tier"
+fi
+echo "  a local hit: $(grep -c 'file=.*generating link map' "$WORK/ld-debug") objects loaded, neither libcurl nor hiredis"
+# remote storage on closed ports: each backend fails to connect
+run LD_DEBUG=files "$DEST/usr/bin/gst-cache" --dir "$WORK/remote" \
+  --remote-storage "http://127.0.0.1:1/ redis://127.0.0.1:1" --check-remote \
+  >"$WORK/check-remote" 2>"$WORK/ld-debug" &&
+  fail "gst-cache --check-remote: ports 1 answered"
+sed 's/^/  /' "$WORK/check-remote"
+for module in libgstcache-http.so libgstcache-redis.so; do
+  grep -q "file=$MODULEDIR/$module .*generating link map" "$WORK/ld-debug" ||
+    fail "$module was not loaded from $MODULEDIR: $(grep -v "^ *[0-9]*:" "$WORK/ld-debug")"
+done
+for url in http://127.0.0.1:1/ redis://127.0.0.1:1/0; do
+  grep -q "^FAILED  $url: .*(connect)$" "$WORK/check-remote" ||
+    fail "gst-cache --check-remote: $url did not fail to connect"
+done
 
 echo "check-packages: gst-cache"
 run "$DEST/usr/bin/gst-cache" --help >"$WORK/help" ||
