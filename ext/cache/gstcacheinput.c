@@ -25,6 +25,7 @@
 
 #include "gstcachestore-private.h"
 #include "gstcacheinput.h"
+#include "gstcachecrypto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +34,6 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
-#include <openssl/evp.h>
 
 /* xxHash returns its 128-bit hashes as structures, by value */
 #pragma GCC diagnostic ignored "-Waggregate-return"
@@ -55,7 +55,7 @@ struct _GstCacheHasher
 {
   GstCacheDigestAlgorithm alg;
   XXH3_state_t state;
-  EVP_MD_CTX *md;
+  GstCacheSha256 *sha;          /* SHA-256 only */
 };
 
 const gchar *
@@ -90,10 +90,7 @@ gst_cache_hasher_new_full (GstCacheDigestAlgorithm alg)
 
   hasher->alg = alg;
   if (alg == GST_CACHE_DIGEST_SHA256) {
-    hasher->md = EVP_MD_CTX_new ();
-    if (hasher->md == NULL ||
-        EVP_DigestInit_ex (hasher->md, EVP_sha256 (), NULL) != 1)
-      g_error ("OpenSSL cannot make a SHA-256 context");
+    hasher->sha = gst_cache_sha256_new ();
   } else {
     XXH3_INITSTATE (&hasher->state);
     XXH3_128bits_reset (&hasher->state);
@@ -111,8 +108,8 @@ void
 gst_cache_hasher_update (GstCacheHasher * hasher, gconstpointer data,
     gsize size)
 {
-  if (hasher->md)
-    EVP_DigestUpdate (hasher->md, data, size);
+  if (hasher->sha)
+    gst_cache_sha256_update (hasher->sha, data, size);
   else
     XXH3_128bits_update (&hasher->state, data, size);
 }
@@ -121,11 +118,8 @@ void
 gst_cache_hasher_finish_full (GstCacheHasher * hasher,
     guint8 digest[GST_CACHE_DIGEST_MAX_SIZE])
 {
-  if (hasher->md) {
-    guint len = 0;
-
-    EVP_DigestFinal_ex (hasher->md, digest, &len);
-    g_assert (len == 32);
+  if (hasher->sha) {
+    gst_cache_sha256_finish (hasher->sha, digest);
   } else {
     XXH128_canonical_t canon;
 
@@ -149,8 +143,8 @@ gst_cache_hasher_finish (GstCacheHasher * hasher,
 void
 gst_cache_hasher_free (GstCacheHasher * hasher)
 {
-  if (hasher->md)
-    EVP_MD_CTX_free (hasher->md);
+  if (hasher->sha)
+    gst_cache_sha256_free (hasher->sha);
   g_free (hasher);
 }
 

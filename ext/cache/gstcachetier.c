@@ -40,6 +40,7 @@
 #endif
 
 #include "gstcachestore-private.h"
+#include "gstcachecrypto.h"
 #include "remote/gstcacheremote.h"
 
 #include <errno.h>
@@ -48,7 +49,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
 
 static void
 warn (GstCacheStore * store, const gchar * format, ...)
@@ -235,7 +235,7 @@ fetch_one (GstCacheStore * store, GstCacheRemote * r,
     const guint8 *data = gst_cache_entry_get_data (entry, &n);
 
     if (!gst_cache_remote_sign (r->sign_key, data, n, mac) ||
-        CRYPTO_memcmp (mac, sig, 32) != 0) {
+        !gst_cache_crypto_equal (mac, sig, 32)) {
       g_clear_pointer (&entry, gst_cache_entry_unref);
       reject (store, r, hex, "untrusted", "bad signature");
       goto out;

@@ -24,16 +24,11 @@
 #endif
 
 #include "gstcacheremote.h"
+#include "../gstcachecrypto.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* OSSL_PARAM_construct_*() return their structures by value */
-#pragma GCC diagnostic ignored "-Waggregate-return"
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 
 G_DEFINE_QUARK (gst - cache - remote - error - quark, gst_cache_remote_error);
 
@@ -319,21 +314,10 @@ gboolean
 gst_cache_remote_sign (GBytes * key, const guint8 * data, gsize size,
     guint8 out[32])
 {
-  EVP_MAC *mac = EVP_MAC_fetch (NULL, "HMAC", NULL);
-  EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new (mac) : NULL;
-  OSSL_PARAM params[2];
-  gsize key_len, out_len = 0;
+  const guint8 *parts[] = { (const guint8 *) SIGN_DOMAIN, data };
+  const gsize sizes[] = { sizeof (SIGN_DOMAIN), size };
+  gsize key_len;
   gconstpointer k = g_bytes_get_data (key, &key_len);
-  gboolean ok;
 
-  params[0] = OSSL_PARAM_construct_utf8_string (OSSL_MAC_PARAM_DIGEST,
-      (gchar *) "SHA256", 0);
-  params[1] = OSSL_PARAM_construct_end ();
-  ok = ctx && EVP_MAC_init (ctx, k, key_len, params) &&
-      EVP_MAC_update (ctx, (const guint8 *) SIGN_DOMAIN, sizeof (SIGN_DOMAIN))
-      && EVP_MAC_update (ctx, data, size) &&
-      EVP_MAC_final (ctx, out, &out_len, 32) && out_len == 32;
-  EVP_MAC_CTX_free (ctx);
-  EVP_MAC_free (mac);
-  return ok;
+  return gst_cache_hmac_sha256 (k, key_len, parts, sizes, 2, out);
 }
