@@ -32,10 +32,9 @@
 #define SCHEMA_VERSION 2
 /* a writer waits this long for another process's transaction */
 #define BUSY_TIMEOUT_MS 30000
-/* the WAL, kept between processes: checkpointed by writers at 512 KiB,
- * cut back to 1 MiB when it starts over */
+/* the WAL, kept between processes, is checkpointed and emptied by the
+ * writer whose commit brings it to this many pages (512 KiB) */
 #define WAL_CHECKPOINT_PAGES 128
-#define WAL_SIZE_LIMIT 1048576
 
 /* the statements that run often (a hit, a counter, a transaction),
  * prepared once per connection and reset after each use */
@@ -115,6 +114,28 @@ busy_handler (void *data, int count)
     return 0;
   g_usleep (delay * 1000);
   return 1;
+}
+
+/* After a commit that brings the WAL to WAL_CHECKPOINT_PAGES: a TRUNCATE
+ * checkpoint, which copies the WAL into the database, syncs it and cuts
+ * the WAL to nothing. SQLite's own (PASSIVE) automatic checkpoint would
+ * never let the WAL start over here: a process's first connection
+ * rebuilds the WAL's index from the file and counts none of it as copied,
+ * so the WAL would grow, and every commit past the limit would copy and
+ * sync it all again. The checkpoint does not wait for other processes'
+ * readers: with one under way it copies what it can and the WAL stays
+ * until a later commit. */
+static int
+wal_hook (void *data, sqlite3 * db, const char *name, int pages)
+{
+  gpointer was = g_private_get (&no_wait);
+
+  if (pages < WAL_CHECKPOINT_PAGES)
+    return SQLITE_OK;
+  g_private_set (&no_wait, GINT_TO_POINTER (1));
+  sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  g_private_set (&no_wait, was);
+  return SQLITE_OK;
 }
 
 void
@@ -241,18 +262,9 @@ index_open_once (const gchar * path, gboolean * corrupt, gboolean * fresh,
    * delete. Closing would otherwise checkpoint, sync the database and the
    * WAL and delete it at the exit of every process (3 to 4 syncs, even
    * after a hit that only counted itself), and the next process would
-   * create and sync a new WAL. Writers checkpoint (PASSIVE) once the WAL
-   * holds WAL_CHECKPOINT_PAGES; a WAL that starts over is cut back to
-   * WAL_SIZE_LIMIT; the first connection of the next process reads what
-   * is left to rebuild the -shm index. index.sqlite, -wal and -shm go
-   * together: a database deleted without its WAL is damaged (and then
-   * rebuilt from the entry files). */
+   * create and sync a new WAL. wal_hook() empties it instead. */
   sqlite3_db_config (index->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-  if (!exec (index, "PRAGMA wal_autocheckpoint="
-          G_STRINGIFY (WAL_CHECKPOINT_PAGES), NULL) ||
-      !exec (index, "PRAGMA journal_size_limit="
-          G_STRINGIFY (WAL_SIZE_LIMIT), NULL))
-    goto failed_rc;
+  sqlite3_wal_hook (index->db, wal_hook, NULL);
 
   st = prepare (index, "PRAGMA user_version", NULL);
   if (st == NULL)

@@ -315,6 +315,39 @@ GST_START_TEST (test_index_deleted_log_kept)
 
 GST_END_TEST;
 
+/* the log kept between processes stays bounded: each open, count and
+ * close is a process's life (the last connection's close leaves the log,
+ * the next first connection reads it again) */
+GST_START_TEST (test_index_log_bounded)
+{
+  gchar *dir = cachestore_test_make_dir ();
+  gchar *wal = g_build_filename (dir, "index.sqlite-wal", NULL);
+  GstCacheStore *store;
+  GStatBuf st;
+  goffset largest = 0;
+  guint i;
+
+  for (i = 0; i < 300; i++) {
+    store = gst_cache_store_open (dir, NULL);
+    fail_unless (store != NULL);
+    gst_cache_store_count (store, "hits", (guint64) 1, NULL);
+    gst_cache_store_free (store);
+    fail_unless_equals_int (g_stat (wal, &st), 0);
+    largest = MAX (largest, st.st_size);
+  }
+  /* 128 pages of 4 KiB and their frame headers, and one commit more */
+  fail_unless (largest <= 140 * (4096 + 24), "the log grew to %"
+      G_GOFFSET_FORMAT " bytes", largest);
+  store = gst_cache_store_open (dir, NULL);
+  fail_unless_equals_uint64 (gst_cache_store_counter (store, "hits"), 300);
+  gst_cache_store_free (store);
+  reuse_test_remove_tree (dir);
+  g_free (wal);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* an index whose rebuild was cut short (created, its entries not indexed
  * yet) is rebuilt at the next open */
 GST_START_TEST (test_interrupted_rebuild)
@@ -627,6 +660,7 @@ cachestore_suite (void)
   tcase_add_test (tc_chain, test_limit_counts_whole_file);
   tcase_add_test (tc_chain, test_missing_index_reconciled);
   tcase_add_test (tc_chain, test_index_deleted_log_kept);
+  tcase_add_test (tc_chain, test_index_log_bounded);
   tcase_add_test (tc_chain, test_interrupted_rebuild);
   tcase_add_test (tc_chain, test_eviction_order);
   tcase_add_test (tc_chain, test_hit_while_writer_holds_lock);
