@@ -142,8 +142,12 @@ GST_START_TEST (test_local_hit_loads_nothing)
 
 GST_END_TEST;
 
-/* an HTTP backend loads its module (and libcurl with it), nothing else */
-GST_START_TEST (test_http_remote_loads_its_module)
+/* a backend of @spec loads its module and its library, nothing of the
+ * other backend's */
+static void
+check_backend_loads (const gchar * spec, const gchar * url,
+    const gchar * module, const gchar * lib, const gchar * other_module,
+    const gchar * other_lib)
 {
   gchar *dir, **urls;
   GstCacheStore *store;
@@ -151,40 +155,34 @@ GST_START_TEST (test_http_remote_loads_its_module)
 
   use_build_modules ();
   store = store_with_a_hit (&dir);
-  fail_unless (gst_cache_store_set_remote_storage (store,
-          "http://127.0.0.1:1/cache|connect-timeout=50", &err), "%s",
+  fail_unless (gst_cache_store_set_remote_storage (store, spec, &err), "%s",
       err ? err->message : "");
   urls = gst_cache_store_get_remote_urls (store);
   fail_unless_equals_int (g_strv_length (urls), 1);
-  fail_unless_equals_string (urls[0], "http://127.0.0.1:1/cache/");
+  if (url)
+    fail_unless_equals_string (urls[0], url);
   g_strfreev (urls);
-  fail_unless (mapped ("/libgstcache-http.so"));
-  fail_unless (mapped ("libcurl"));
-  fail_if (mapped ("libgstcache-redis"));
-  fail_if (mapped ("libhiredis"));
+  fail_unless (mapped (module), "%s is not loaded", module);
+  fail_unless (mapped (lib), "%s is not loaded", lib);
+  fail_if (mapped (other_module), "%s is loaded", other_module);
+  fail_if (mapped (other_lib), "%s is loaded", other_lib);
   close_store (store, dir);
+}
+
+/* an HTTP backend loads its module (and libcurl with it), nothing else */
+GST_START_TEST (test_http_remote_loads_its_module)
+{
+  check_backend_loads ("http://127.0.0.1:1/cache|connect-timeout=50",
+      "http://127.0.0.1:1/cache/", "/libgstcache-http.so", "libcurl",
+      "libgstcache-redis", "libhiredis");
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_redis_remote_loads_its_module)
 {
-  gchar *dir, **urls;
-  GstCacheStore *store;
-  GError *err = NULL;
-
-  use_build_modules ();
-  store = store_with_a_hit (&dir);
-  fail_unless (gst_cache_store_set_remote_storage (store,
-          "redis://127.0.0.1:1", &err), "%s", err ? err->message : "");
-  urls = gst_cache_store_get_remote_urls (store);
-  fail_unless_equals_int (g_strv_length (urls), 1);
-  g_strfreev (urls);
-  fail_unless (mapped ("/libgstcache-redis.so"));
-  fail_unless (mapped ("libhiredis"));
-  fail_if (mapped ("libgstcache-http"));
-  fail_if (mapped ("libcurl"));
-  close_store (store, dir);
+  check_backend_loads ("redis://127.0.0.1:1", NULL, "/libgstcache-redis.so",
+      "libhiredis", "libgstcache-http", "libcurl");
 }
 
 GST_END_TEST;
