@@ -342,24 +342,18 @@ json_stream (GString * out, const GstCacheToolNode * node)
   g_string_append_c (out, '}');
 }
 
+/* GstDiscoverer's own nick of the result ("ok", "uri-invalid", "error",
+ * "timeout", "busy", "missing-plugins") */
 static const gchar *
 discoverer_result_nick (GstDiscovererResult result)
 {
-  switch (result) {
-    case GST_DISCOVERER_OK:
-      return "ok";
-    case GST_DISCOVERER_URI_INVALID:
-      return "uri-invalid";
-    case GST_DISCOVERER_ERROR:
-      return "error";
-    case GST_DISCOVERER_TIMEOUT:
-      return "timeout";
-    case GST_DISCOVERER_BUSY:
-      return "busy";
-    case GST_DISCOVERER_MISSING_PLUGINS:
-      return "missing-plugins";
-  }
-  return "error";
+  GEnumClass *klass = g_type_class_ref (GST_TYPE_DISCOVERER_RESULT);
+  GEnumValue *value = g_enum_get_value (klass, result);
+  const gchar *nick = value ? value->value_nick : "error";
+
+  /* value_nick points into the type's static table */
+  g_type_class_unref (klass);
+  return nick;
 }
 
 void

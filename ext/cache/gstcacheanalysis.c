@@ -265,21 +265,16 @@ gst_cache_analysis_unstorable (GstDiscovererInfo * info)
   GstDiscovererStreamInfo *sinfo;
   gboolean ok;
 
-  switch (gst_discoverer_info_get_result (info)) {
-    case GST_DISCOVERER_OK:
-      break;
-    case GST_DISCOVERER_URI_INVALID:
-      return "uri-invalid";
-    case GST_DISCOVERER_ERROR:
-      return "error";
-    case GST_DISCOVERER_TIMEOUT:
-      return "timeout";
-    case GST_DISCOVERER_BUSY:
-      return "busy";
-    case GST_DISCOVERER_MISSING_PLUGINS:
-      return "missing-plugins";
-    default:
-      return "unknown-result";
+  if (gst_discoverer_info_get_result (info) != GST_DISCOVERER_OK) {
+    /* GstDiscoverer's own nick of the result: "uri-invalid", "error",
+     * "timeout", "busy", "missing-plugins" */
+    GEnumClass *klass = g_type_class_ref (GST_TYPE_DISCOVERER_RESULT);
+    GEnumValue *value = g_enum_get_value (klass,
+        gst_discoverer_info_get_result (info));
+    const gchar *nick = value ? value->value_nick : "unknown-result";
+
+    g_type_class_unref (klass);
+    return nick;
   }
   sinfo = gst_discoverer_info_get_stream_info (info);
   if (sinfo == NULL)
