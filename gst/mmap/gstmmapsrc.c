@@ -38,10 +38,10 @@
  *
  * Files that cannot be mapped are read with read() instead (#GstMmapSrc:mode
  * says when): FIFOs, character devices, files that report a size of 0 such
- * as those in /proc, and files on network and FUSE file systems. So are, in
- * push mode, files that the page cache holds in small pages where mapping
- * them costs more than copying; #GstMmapSrc:chosen-mode reports the
- * choice.
+ * as those in /proc, and files on network and FUSE file systems. So are
+ * files that the page cache holds in small pages, in pull mode, and in push
+ * mode where mapping them costs more than copying; #GstMmapSrc:chosen-mode
+ * reports the choice.
  *
  * ## Files that shrink while they are read
  *
@@ -81,7 +81,8 @@
  * ## Example launch line
  * |[
  * gst-launch-1.0 mmapsrc location=movie.mp4 ! qtdemux ! h264parse ! fakesink
- * ]| Demuxes an MP4 file in pull mode straight from the page cache.
+ * ]| Demuxes an MP4 file in pull mode, straight from the page cache when it
+ * holds the file in large folios.
  *
  * ## Using mmapsrc for file:// URIs
  *
@@ -253,9 +254,9 @@ gst_mmap_src_class_init (GstMmapSrcClass * klass)
    * files on NFS, SMB/CIFS, FUSE, 9p, Ceph and AFS are read, because page
    * faults on those make network round trips and a truncation by another
    * host is not visible to fstat() in time. Other regular files are mapped
-   * in pull mode; in push mode they are mapped if the page cache holds
-   * them in large folios, and read into recycled, page-aligned memory if it
-   * holds them in small pages that cost more to map than to copy (see
+   * if the page cache holds them in large folios. Where it holds them in
+   * small pages they are read into recycled, page-aligned memory in pull
+   * mode, and in push mode if they cost more to map than to copy (see
    * #GstMmapSrc:chosen-mode). `mmap` always maps and fails the state change
    * on files that cannot be mapped; `read` always reads, like filesrc (with
    * mmapsrc's truncation check).
@@ -326,8 +327,8 @@ gst_mmap_src_class_init (GstMmapSrcClass * klass)
    * a window is unmapped as soon as the last buffer pointing into it is
    * freed, so the process's resident set (which counts mapped page-cache
    * pages) stays around one or two windows however large the file. 0 maps
-   * the whole file at once. Pull mode always maps the whole file, since
-   * demuxers read it in any order.
+   * the whole file at once. Pull mode, when it maps, maps the whole file,
+   * since demuxers read it in any order.
    */
   obj_props[PROP_WINDOW_SIZE] = g_param_spec_uint64 ("window-size",
       "Window size",
@@ -350,11 +351,11 @@ gst_mmap_src_class_init (GstMmapSrcClass * klass)
    *
    * How the file is being read, or was read in the last run: `mmap` or
    * `read`. With #GstMmapSrc:mode `auto` it says `auto` until the element
-   * has decided, which for a regular file it does at the first buffer: in
-   * pull mode it maps; in push mode it maps where the page cache holds the
-   * file in large folios (judged from the page faults it takes to map the
-   * first few MiB), and where it holds it in small pages it maps or reads
-   * into recycled memory, whichever its measurement of both on those MiB
+   * has decided, which for a regular file it does at the first buffer: it
+   * maps where the page cache holds the file in large folios (judged from
+   * the page faults it takes to map the first few MiB). Where it holds it
+   * in small pages it reads into recycled memory in pull mode, and in push
+   * mode maps or reads, whichever its measurement of both on those MiB
    * found cheaper. The decision is logged at INFO level and notified.
    *
    * Since: 1.22
@@ -831,8 +832,9 @@ gst_mmap_src_fill (GstBaseSrc * basesrc, guint64 offset, guint length,
   return gst_mmap_src_read_stream (src, length, buf);
 }
 
-/* The read() path: in push mode from a regular file into recycled memory,
- * otherwise basesrc's default create(), which allocates and calls fill();
+/* The read() path: from a regular file into recycled memory, otherwise
+ * (streams, ranges too small or too large for the pools, a caller's
+ * buffer) basesrc's default create(), which allocates and calls fill();
  * it skips fill() for empty ranges: give those their offsets too. */
 static GstFlowReturn
 gst_mmap_src_create_read (GstBaseSrc * basesrc, guint64 offset, guint length,
@@ -841,8 +843,7 @@ gst_mmap_src_create_read (GstBaseSrc * basesrc, guint64 offset, guint length,
   GstMmapSrc *src = GST_MMAP_SRC (basesrc);
   GstFlowReturn ret;
 
-  if (*buffer == NULL && length > 0 && src->seekable
-      && GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PUSH) {
+  if (*buffer == NULL && length > 0 && src->seekable) {
     ret = gst_mmap_src_read_pooled (src, offset, length, buffer);
     if (ret != GST_FLOW_CUSTOM_SUCCESS)
       return ret;

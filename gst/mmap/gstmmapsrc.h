@@ -72,6 +72,9 @@ GType gst_mmap_src_mode_get_type (void);
 GType gst_mmap_src_advice_get_type (void);
 
 #define GST_TYPE_MMAP_SRC (gst_mmap_src_get_type ())
+
+/* pull mode's read() path: pools of 64 KiB, 128 KiB, ... 16 MiB buffers */
+#define GST_MMAP_SRC_PULL_POOLS 9
 G_DECLARE_FINAL_TYPE (GstMmapSrc, gst_mmap_src, GST, MMAP_SRC, GstBaseSrc)
 
 struct _GstMmapSrc
@@ -116,6 +119,8 @@ struct _GstMmapSrc
                                  * create() */
   GstBufferPool *pool;          /* the read() path's memory, push mode */
   guint pool_size;
+  /* the read() path's memory, pull mode: one pool per power of two */
+  GstBufferPool *pull_pools[GST_MMAP_SRC_PULL_POOLS];
 
   gint error_posted;            /* atomic */
   gint run;                     /* atomic, counts start()s */

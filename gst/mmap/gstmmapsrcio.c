@@ -598,9 +598,11 @@ probe_read (gint fd, guint64 start, guint64 end)
 }
 
 /* mode=auto: whether to keep mapping the file, decided once per run at the
- * first create(), from @window, which covers @offset. Pull mode maps:
- * demuxers ask for ranges in any order, which read() would copy into fresh
- * memory each time. Push mode measures, see PROBE_SIZE. */
+ * first create(), from @window, which covers @offset: see PROBE_SIZE. In
+ * pull mode small pages are read: a demuxer's ranges read from recycled
+ * memory cost less than the same ranges mapped 4 KiB at a time, whose
+ * faults and TLB misses the demuxer and everything downstream pay for
+ * (docs/mmapsrc.md has the figures). */
 static gboolean
 gst_mmap_src_choose (GstMmapSrc * src, GstMmapWindow * window, guint64 offset)
 {
@@ -611,13 +613,12 @@ gst_mmap_src_choose (GstMmapSrc * src, GstMmapWindow * window, guint64 offset)
   guint64 faults = 0;
   gint64 map_us = 0, read_us = 0;
   gboolean keep = TRUE;
+  gboolean pull = GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PULL;
   const gchar *why;
   /* for tests, and to override the measurement on small pages */
   const gchar *small = g_getenv ("GST_MMAPSRC_SMALL_PAGES");
 
-  if (GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PULL) {
-    why = "pull mode";
-  } else if (end - start < PROBE_MIN) {
+  if (end - start < PROBE_MIN) {
     why = "too little of the file to tell its page size";
   } else if ((map_us = probe_map (window, start, end, &faults)) < 0) {
     /* create() finds out again and reports it */
@@ -629,6 +630,10 @@ gst_mmap_src_choose (GstMmapSrc * src, GstMmapWindow * window, guint64 offset)
     keep = FALSE;
   } else if (g_strcmp0 (small, "mmap") == 0) {
     why = "small page-cache pages, GST_MMAPSRC_SMALL_PAGES=mmap";
+  } else if (pull) {
+    why = "small page-cache pages in pull mode, which cost the reader more "
+        "mapped than read into recycled memory";
+    keep = FALSE;
   } else if ((read_us = probe_read (src->fd, start, end)) < 0) {
     why = "small page-cache pages, but read() failed";
   } else if (map_us > read_us) {
@@ -769,64 +774,112 @@ populate_failed:
   }
 }
 
+static void
+release_pool (GstBufferPool ** pool)
+{
+  if (*pool == NULL)
+    return;
+  /* buffers still out there keep the pool until they come back */
+  gst_buffer_pool_set_active (*pool, FALSE);
+  gst_clear_object (pool);
+}
+
 void
 gst_mmap_src_free_pool (GstMmapSrc * src)
 {
-  if (src->pool == NULL)
-    return;
-  /* buffers still out there keep the pool until they come back */
-  gst_buffer_pool_set_active (src->pool, FALSE);
-  gst_clear_object (&src->pool);
+  guint i;
+
+  release_pool (&src->pool);
   src->pool_size = 0;
+  for (i = 0; i < GST_MMAP_SRC_PULL_POOLS; i++)
+    release_pool (&src->pull_pools[i]);
 }
 
 /* A pool of @size-byte, page-aligned buffers in the default allocator's
  * memory (the layered allocator's when the layeredmem tracer made it the
  * default), with no upper bound, so that acquiring never waits. */
-static gboolean
-gst_mmap_src_ensure_pool (GstMmapSrc * src, guint size)
+static GstBufferPool *
+new_read_pool (GstMmapSrc * src, guint size)
 {
+  GstBufferPool *pool = gst_buffer_pool_new ();
   GstAllocationParams params;
   GstStructure *config;
+  gchar *name = g_strdup_printf ("mmapsrc-read-pool-%u", size);
 
-  if (src->pool && src->pool_size == size)
-    return TRUE;
-  gst_mmap_src_free_pool (src);
-
-  src->pool = gst_buffer_pool_new ();
-  gst_object_set_name (GST_OBJECT (src->pool), "mmapsrc-read-pool");
-  config = gst_buffer_pool_get_config (src->pool);
+  gst_object_set_name (GST_OBJECT (pool), name);
+  g_free (name);
+  config = gst_buffer_pool_get_config (pool);
   gst_buffer_pool_config_set_params (config, NULL, size, 0, 0);
   gst_allocation_params_init (&params);
   params.align = READ_ALIGN;
   gst_buffer_pool_config_set_allocator (config, NULL, &params);
-  if (!gst_buffer_pool_set_config (src->pool, config)
-      || !gst_buffer_pool_set_active (src->pool, TRUE)) {
+  if (!gst_buffer_pool_set_config (pool, config)
+      || !gst_buffer_pool_set_active (pool, TRUE)) {
     GST_WARNING_OBJECT (src, "could not set up a buffer pool");
-    gst_clear_object (&src->pool);
-    return FALSE;
+    gst_object_unref (pool);
+    return NULL;
   }
-  src->pool_size = size;
   GST_DEBUG_OBJECT (src, "reading into a pool of %u-byte buffers", size);
 
-  return TRUE;
+  return pool;
 }
 
-/* The read() path in push mode: pread() into a buffer from our pool.
+/* Push mode: blocks of blocksize bytes. */
+static GstBufferPool *
+push_pool (GstMmapSrc * src, guint size)
+{
+  if (size < READ_POOL_MIN)
+    return NULL;
+  if (src->pool == NULL || src->pool_size != size) {
+    release_pool (&src->pool);
+    src->pool = new_read_pool (src, size);
+    src->pool_size = src->pool ? size : 0;
+  }
+  return src->pool;
+}
+
+/* Pull mode: a demuxer asks for ranges of many sizes; each is read into a
+ * buffer of the next power of two from READ_POOL_MIN up, resized to the
+ * range. Ranges above the largest class come from basesrc's allocation. */
+static GstBufferPool *
+pull_pool (GstMmapSrc * src, guint length)
+{
+  guint i, size;
+
+  if (length < READ_POOL_MIN)
+    return NULL;
+  for (i = 0, size = READ_POOL_MIN; size < length; i++, size <<= 1) {
+    if (i + 1 == GST_MMAP_SRC_PULL_POOLS)
+      return NULL;
+  }
+  if (src->pull_pools[i] == NULL)
+    src->pull_pools[i] = new_read_pool (src, size);
+  return src->pull_pools[i];
+}
+
+/* The read() path of a regular file: pread() into a buffer from our pools,
+ * so that its memory is recycled whatever the process's allocator does.
  * Returns GST_FLOW_CUSTOM_SUCCESS if there is no pool to read into. */
 GstFlowReturn
 gst_mmap_src_read_pooled (GstMmapSrc * src, guint64 offset, guint length,
     GstBuffer ** buffer)
 {
   GstBuffer *buf = NULL;
+  GstBufferPool *pool;
   GstFlowReturn ret;
-  guint size = gst_base_src_get_blocksize (GST_BASE_SRC (src));
 
-  if (size < READ_POOL_MIN || !gst_mmap_src_ensure_pool (src, size))
+  if (GST_PAD_MODE (GST_BASE_SRC_PAD (src)) == GST_PAD_MODE_PULL) {
+    pool = pull_pool (src, length);
+  } else {
+    guint size = gst_base_src_get_blocksize (GST_BASE_SRC (src));
+
+    pool = push_pool (src, size);
+    length = MIN (length, size);
+  }
+  if (pool == NULL)
     return GST_FLOW_CUSTOM_SUCCESS;
-  length = MIN (length, size);
 
-  ret = gst_buffer_pool_acquire_buffer (src->pool, &buf, NULL);
+  ret = gst_buffer_pool_acquire_buffer (pool, &buf, NULL);
   if (ret != GST_FLOW_OK)
     return ret;
 

@@ -178,12 +178,16 @@ check_push (const gchar * path, gsize size, const gchar * mode)
   gst_object_unref (src);
 }
 
-/* Pull mode: random ranges give the file's bytes; auto maps. */
-static void
+/* Pull mode: random ranges give the file's bytes, from the path that
+ * chosen-mode names; read ranges of 64 KiB to 16 MiB come from mmapsrc's
+ * pools, page-aligned. */
+static const gchar *
 check_pull (const gchar * path, gsize size, const gchar * mode)
 {
   GstElement *src = gst_element_factory_make ("mmapsrc", NULL);
   GRand *rand = g_rand_new_with_seed (size);
+  gboolean any_mapped = FALSE, any_read = FALSE, mapped;
+  const gchar *chosen;
   GstPad *pad;
   gint i;
 
@@ -201,20 +205,38 @@ check_pull (const gchar * path, gsize size, const gchar * mode)
     guint64 offset = g_rand_int_range (rand, 0, size);
     guint length = g_rand_int_range (rand, 1, 400000);
     GstBuffer *buf = NULL;
+    GstMemory *mem;
     GstMapInfo info;
 
     fail_unless_equals_int (gst_pad_get_range (pad, offset, length, &buf),
         GST_FLOW_OK);
+    fail_unless_equals_int (gst_buffer_n_memory (buf), 1);
+    mem = gst_buffer_peek_memory (buf, 0);
     fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
     fail_unless_equals_uint64 (info.size, MIN (length, size - offset));
     assert_pattern (info.data, info.size, offset);
+    if (gst_memory_is_type (mem, "MmapMemory")) {
+      any_mapped = TRUE;
+    } else {
+      any_read = TRUE;
+      /* pooled exactly when the range fits a pool */
+      fail_unless_equals_int (buf->pool != NULL, info.size >= 64 * 1024);
+      if (buf->pool)
+        fail_unless (((guintptr) info.data & 4095) == 0);
+    }
     gst_buffer_unmap (buf, &info);
     gst_buffer_unref (buf);
   }
 
-  /* pull mode always maps, unless told to read */
-  fail_unless_equals_string (chosen_mode (src),
-      strcmp (mode, "read") == 0 ? "read" : "mmap");
+  chosen = chosen_mode (src);
+  g_object_get (src, "mapped", &mapped, NULL);
+  GST_INFO ("%s, mode=%s, pull: chose %s", path, mode, chosen);
+  if (strcmp (mode, "auto") != 0)
+    fail_unless_equals_string (chosen, mode);
+  /* what it says is what it did */
+  fail_unless_equals_int (mapped, strcmp (chosen, "mmap") == 0);
+  fail_unless_equals_int (any_mapped, mapped);
+  fail_unless_equals_int (any_read, !mapped);
 
   fail_unless (gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, FALSE));
   fail_unless (gst_element_set_state (src,
@@ -222,6 +244,8 @@ check_pull (const gchar * path, gsize size, const gchar * mode)
   gst_object_unref (pad);
   gst_object_unref (src);
   g_rand_free (rand);
+
+  return chosen;
 }
 
 static void
@@ -260,7 +284,7 @@ GST_START_TEST (test_small_pages_read)
 
   g_setenv ("GST_MMAPSRC_SMALL_PAGES", "read", TRUE);
   check_push (path, size, "auto");
-  check_pull (path, size, "auto");
+  fail_unless_equals_string (check_pull (path, size, "auto"), "read");
 
   src = gst_element_factory_make ("mmapsrc", NULL);
   g_object_set (src, "location", path, NULL);
@@ -275,6 +299,7 @@ GST_START_TEST (test_small_pages_read)
 
   /* and the other way round */
   g_setenv ("GST_MMAPSRC_SMALL_PAGES", "mmap", TRUE);
+  fail_unless_equals_string (check_pull (path, size, "auto"), "mmap");
   src = gst_element_factory_make ("mmapsrc", NULL);
   g_object_set (src, "location", path, NULL);
   h = gst_harness_new_with_element (src, NULL, "src");
@@ -370,7 +395,7 @@ GST_START_TEST (test_chosen_mode_reported)
 GST_END_TEST;
 
 /* The read() path reads into recycled, page-aligned memory from a pool,
- * not into fresh allocations. */
+ * not into fresh allocations: push mode. */
 typedef struct
 {
   guint64 offset;
@@ -445,8 +470,72 @@ check_read_path_recycles (const gchar * mode, Layout layout)
   g_free (path);
 }
 
+/* Pull mode's read() path: the same range asked for again and again, each
+ * buffer dropped before the next, is served by one or two pool buffers; a
+ * range larger than the largest pool (16 MiB) is read into an allocation
+ * of its own. */
+static void
+check_pull_recycles (const gchar * path, gsize size)
+{
+  GstElement *src = gst_element_factory_make ("mmapsrc", NULL);
+  GHashTable *pointers = g_hash_table_new (NULL, NULL);
+  GstBuffer *buf;
+  GstMapInfo info;
+  GstPad *pad;
+  gint i;
+
+  g_object_set (src, "location", path, NULL);
+  gst_util_set_object_arg (G_OBJECT (src), "mode", "read");
+  fail_unless (gst_element_set_state (src,
+          GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
+  pad = gst_element_get_static_pad (src, "src");
+  fail_unless (gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, TRUE));
+  fail_unless (gst_element_set_state (src,
+          GST_STATE_PAUSED) == GST_STATE_CHANGE_SUCCESS);
+
+  for (i = 0; i < 20; i++) {
+    guint64 offset = 4096 * (guint64) i + i;
+
+    buf = NULL;
+    fail_unless_equals_int (gst_pad_get_range (pad, offset, 300000, &buf),
+        GST_FLOW_OK);
+    fail_unless (buf->pool != NULL);
+    fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
+    fail_unless_equals_uint64 (info.size, 300000);
+    assert_pattern (info.data, info.size, offset);
+    g_hash_table_add (pointers, info.data);
+    gst_buffer_unmap (buf, &info);
+    gst_buffer_unref (buf);
+  }
+  fail_unless (g_hash_table_size (pointers) <= 2,
+      "%u different blocks for 20 ranges", g_hash_table_size (pointers));
+
+  buf = NULL;
+  fail_unless_equals_int (gst_pad_get_range (pad, 1, 20 * 1024 * 1024, &buf),
+      GST_FLOW_OK);
+  fail_unless (buf->pool == NULL);
+  fail_unless (gst_buffer_map (buf, &info, GST_MAP_READ));
+  fail_unless_equals_uint64 (info.size, MIN (20 * 1024 * 1024, size - 1));
+  assert_pattern (info.data, info.size, 1);
+  gst_buffer_unmap (buf, &info);
+  gst_buffer_unref (buf);
+
+  fail_unless (gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, FALSE));
+  fail_unless (gst_element_set_state (src,
+          GST_STATE_NULL) == GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+  g_hash_table_unref (pointers);
+}
+
 GST_START_TEST (test_read_path_recycles)
 {
+  const gsize size = 24 * 1024 * 1024 + 5;
+  gchar *path = make_file ("pull-recycle.bin", size, LAYOUT_LARGE_WRITES);
+
+  check_pull_recycles (path, size);
+  g_free (path);
+
   check_read_path_recycles ("read", LAYOUT_LARGE_WRITES);
   g_setenv ("GST_MMAPSRC_SMALL_PAGES", "read", TRUE);
   check_read_path_recycles ("auto", LAYOUT_SMALL_WRITES);
