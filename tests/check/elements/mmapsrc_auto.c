@@ -178,28 +178,47 @@ check_push (const gchar * path, gsize size, const gchar * mode)
   gst_object_unref (src);
 }
 
-/* Pull mode: random ranges give the file's bytes, from the path that
- * chosen-mode names; read ranges of 64 KiB to 16 MiB come from mmapsrc's
- * pools, page-aligned. */
-static const gchar *
-check_pull (const gchar * path, gsize size, const gchar * mode)
+/* An mmapsrc on @path in @mode, its source pad activated in pull mode. */
+static GstElement *
+start_pull (const gchar * path, const gchar * mode, GstPad ** pad)
 {
   GstElement *src = gst_element_factory_make ("mmapsrc", NULL);
-  GRand *rand = g_rand_new_with_seed (size);
-  gboolean any_mapped = FALSE, any_read = FALSE, mapped;
-  const gchar *chosen;
-  GstPad *pad;
-  gint i;
 
   fail_unless (src != NULL);
   g_object_set (src, "location", path, NULL);
   gst_util_set_object_arg (G_OBJECT (src), "mode", mode);
   fail_unless (gst_element_set_state (src,
           GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
-  pad = gst_element_get_static_pad (src, "src");
-  fail_unless (gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, TRUE));
+  *pad = gst_element_get_static_pad (src, "src");
+  fail_unless (gst_pad_activate_mode (*pad, GST_PAD_MODE_PULL, TRUE));
   fail_unless (gst_element_set_state (src,
           GST_STATE_PAUSED) == GST_STATE_CHANGE_SUCCESS);
+
+  return src;
+}
+
+static void
+stop_pull (GstElement * src, GstPad * pad)
+{
+  fail_unless (gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, FALSE));
+  fail_unless (gst_element_set_state (src,
+          GST_STATE_NULL) == GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+}
+
+/* Pull mode: random ranges give the file's bytes, from the path that
+ * chosen-mode names; read ranges of 64 KiB to 16 MiB come from mmapsrc's
+ * pools, page-aligned. */
+static const gchar *
+check_pull (const gchar * path, gsize size, const gchar * mode)
+{
+  GRand *rand = g_rand_new_with_seed (size);
+  gboolean any_mapped = FALSE, any_read = FALSE, mapped;
+  const gchar *chosen;
+  GstPad *pad;
+  GstElement *src = start_pull (path, mode, &pad);
+  gint i;
 
   for (i = 0; i < 200; i++) {
     guint64 offset = g_rand_int_range (rand, 0, size);
@@ -238,11 +257,7 @@ check_pull (const gchar * path, gsize size, const gchar * mode)
   fail_unless_equals_int (any_mapped, mapped);
   fail_unless_equals_int (any_read, !mapped);
 
-  fail_unless (gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, FALSE));
-  fail_unless (gst_element_set_state (src,
-          GST_STATE_NULL) == GST_STATE_CHANGE_SUCCESS);
-  gst_object_unref (pad);
-  gst_object_unref (src);
+  stop_pull (src, pad);
   g_rand_free (rand);
 
   return chosen;
@@ -477,21 +492,12 @@ check_read_path_recycles (const gchar * mode, Layout layout)
 static void
 check_pull_recycles (const gchar * path, gsize size)
 {
-  GstElement *src = gst_element_factory_make ("mmapsrc", NULL);
   GHashTable *pointers = g_hash_table_new (NULL, NULL);
   GstBuffer *buf;
   GstMapInfo info;
   GstPad *pad;
+  GstElement *src = start_pull (path, "read", &pad);
   gint i;
-
-  g_object_set (src, "location", path, NULL);
-  gst_util_set_object_arg (G_OBJECT (src), "mode", "read");
-  fail_unless (gst_element_set_state (src,
-          GST_STATE_READY) == GST_STATE_CHANGE_SUCCESS);
-  pad = gst_element_get_static_pad (src, "src");
-  fail_unless (gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, TRUE));
-  fail_unless (gst_element_set_state (src,
-          GST_STATE_PAUSED) == GST_STATE_CHANGE_SUCCESS);
 
   for (i = 0; i < 20; i++) {
     guint64 offset = 4096 * (guint64) i + i;
@@ -520,11 +526,7 @@ check_pull_recycles (const gchar * path, gsize size)
   gst_buffer_unmap (buf, &info);
   gst_buffer_unref (buf);
 
-  fail_unless (gst_pad_activate_mode (pad, GST_PAD_MODE_PULL, FALSE));
-  fail_unless (gst_element_set_state (src,
-          GST_STATE_NULL) == GST_STATE_CHANGE_SUCCESS);
-  gst_object_unref (pad);
-  gst_object_unref (src);
+  stop_pull (src, pad);
   g_hash_table_unref (pointers);
 }
 
