@@ -49,16 +49,16 @@ GST_DEBUG_CATEGORY_EXTERN (gst_mmap_src_performance);
 /* buffers shared from one root memory before a new root is made */
 #define BUFFERS_PER_ROOT        8
 
-/* mode=auto in push mode maps PROBE_SIZE bytes of the first window in,
- * PROBE_STEP at a time, and counts the page faults that took. The kernel
- * maps a large folio with one fault (a 2 MiB one with a single
- * page-middle-directory entry): mapping wins. Small pages and folios it
- * maps only fault_around_bytes (64 KiB) per fault, which costs about as
- * much as copying them, more or less depending on the machine and the
- * kernel: then mmapsrc also reads the same bytes with pread() and keeps
- * the cheaper path, comparing the fastest step of each so that a step
- * interrupted by another thread does not decide. Fewer than PROBE_MIN
- * bytes cannot tell. */
+/* mode=auto maps PROBE_SIZE bytes of the first window in, PROBE_STEP at a
+ * time, and counts the page faults that took. The kernel maps a large
+ * folio with one fault (a 2 MiB one with a single page-middle-directory
+ * entry): mapping wins. Small pages and folios it maps only
+ * fault_around_bytes (64 KiB) per fault. In pull mode those are read. In
+ * push mode mapping them costs about as much as copying them, more or less
+ * depending on the machine and the kernel: then mmapsrc also reads the
+ * same bytes with pread() and keeps the cheaper path, comparing the
+ * fastest step of each so that a step interrupted by another thread does
+ * not decide. Fewer than PROBE_MIN bytes cannot tell. */
 #define PROBE_SIZE              (4 * 1024 * 1024)
 #define PROBE_STEP              (1024 * 1024)
 #define PROBE_MIN               (2 * 1024 * 1024)
