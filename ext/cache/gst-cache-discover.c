@@ -540,11 +540,20 @@ gint
 gst_cache_tool_discover (gchar ** inputs, const gchar * dir,
     GstClockTime timeout, gboolean json)
 {
+  GstCacheToolShortcut *sc = gst_cache_tool_shortcut_new (dir);
   GstCacheDiscoverer *dc;
   GError *err = NULL;
-  GString *out = g_string_new (NULL);
+  GString *out;
   gint status = 0;
   guint i;
+
+  /* every input a local hit: without loading the registry */
+  if (sc && (status = gst_cache_tool_shortcut_run (sc, inputs, dir, timeout,
+              json)) >= 0) {
+    gst_cache_tool_shortcut_free (sc);
+    return status;
+  }
+  status = 0;
 
   gst_init (NULL, NULL);
   gst_pb_utils_init ();
@@ -552,9 +561,10 @@ gst_cache_tool_discover (gchar ** inputs, const gchar * dir,
   if (dc == NULL) {
     fprintf (stderr, "gst-cache: %s\n", err->message);
     g_error_free (err);
-    g_string_free (out, TRUE);
+    gst_cache_tool_shortcut_free (sc);
     return 2;
   }
+  out = g_string_new (NULL);
   if (dir)
     g_object_set (dc, "cache-dir", dir, NULL);
 
@@ -600,5 +610,10 @@ gst_cache_tool_discover (gchar ** inputs, const gchar * dir,
   }
   g_string_free (out, TRUE);
   g_object_unref (dc);
+  /* the registry is loaded: the next run can do without it */
+  if (sc) {
+    gst_cache_tool_shortcut_learn (sc);
+    gst_cache_tool_shortcut_free (sc);
+  }
   return status;
 }

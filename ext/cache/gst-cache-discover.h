@@ -43,6 +43,21 @@ G_BEGIN_DECLS
 gint gst_cache_tool_discover (gchar ** inputs, const gchar * dir,
     GstClockTime timeout, gboolean json);
 
+/* the registry shortcut (gst-cache-shortcut.c): made before gst_init(),
+ * NULL when it is turned off */
+typedef struct _GstCacheToolShortcut GstCacheToolShortcut;
+GstCacheToolShortcut *gst_cache_tool_shortcut_new (const gchar * dir);
+void gst_cache_tool_shortcut_free (GstCacheToolShortcut * sc);
+/* serves @inputs from the local cache without the registry and returns
+ * the exit status; hands the first input that is not a local hit, with
+ * those after it, to a new process of gst-cache (and returns 2 only if
+ * that cannot start). Returns -1, before gst_init(), when the registry
+ * has no memo or changed since. */
+gint gst_cache_tool_shortcut_run (GstCacheToolShortcut * sc, gchar ** inputs,
+    const gchar * dir, GstClockTime timeout, gboolean json);
+/* after gst_init() with the registry: writes the memo for the next run */
+void gst_cache_tool_shortcut_learn (GstCacheToolShortcut * sc);
+
 /* what gst-discoverer-1.0 -v prints for @info (or @error when @info is
  * NULL), with a "Cache:" line after "Done discovering" */
 void gst_cache_tool_format_info (GString * out, GstDiscovererInfo * info,

@@ -24,6 +24,7 @@
 #endif
 
 #include "gstcacheanalysis.h"
+#include "gstcachetool-private.h"
 
 #include <string.h>
 
@@ -196,6 +197,68 @@ gst_cache_analysis_key_add_environment (GstCacheKey * key)
   gst_cache_key_add (key, "plugins", env_plugins);
   gst_cache_key_add (key, "factories", env_factories);
   g_mutex_unlock (&env_lock);
+}
+
+/* the key material of gst_cache_analysis_key_add_environment() as key-file
+ * text, for gst-cache's registry shortcut (gst-cache-shortcut.c) */
+gchar *
+_gst_cache_tool_environment_export (void)
+{
+  GstRegistry *registry = gst_registry_get ();
+  guint32 cookie = gst_registry_get_feature_list_cookie (registry);
+  GKeyFile *kf = g_key_file_new ();
+  gchar *text;
+
+  g_mutex_lock (&env_lock);
+  if (!env_valid || env_cookie != cookie) {
+    env_compute (registry);
+    env_cookie = cookie;
+    env_valid = TRUE;
+  }
+  g_key_file_set_string (kf, "environment", "gstreamer", env_gstreamer);
+  g_key_file_set_string (kf, "environment", "pbutils", env_pbutils);
+  g_key_file_set_string (kf, "environment", "plugins", env_plugins);
+  g_key_file_set_string (kf, "environment", "factories", env_factories);
+  g_mutex_unlock (&env_lock);
+  text = g_key_file_to_data (kf, NULL, NULL);
+  g_key_file_unref (kf);
+  return text;
+}
+
+/* takes the key material from @kf (what the export wrote) instead of the
+ * registry, for as long as the registry's feature list does not change */
+gboolean
+_gst_cache_tool_environment_import (GKeyFile * kf)
+{
+  static const gchar *const names[] = { "gstreamer", "pbutils", "plugins",
+    "factories"
+  };
+  gchar *v[G_N_ELEMENTS (names)];
+  gboolean ok = TRUE;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    v[i] = g_key_file_get_string (kf, "environment", names[i], NULL);
+    ok = ok && v[i] != NULL;
+  }
+  if (!ok) {
+    for (i = 0; i < G_N_ELEMENTS (names); i++)
+      g_free (v[i]);
+    return FALSE;
+  }
+  g_mutex_lock (&env_lock);
+  g_free (env_gstreamer);
+  g_free (env_pbutils);
+  g_free (env_plugins);
+  g_free (env_factories);
+  env_gstreamer = v[0];
+  env_pbutils = v[1];
+  env_plugins = v[2];
+  env_factories = v[3];
+  env_cookie = gst_registry_get_feature_list_cookie (gst_registry_get ());
+  env_valid = TRUE;
+  g_mutex_unlock (&env_lock);
+  return TRUE;
 }
 
 guint32

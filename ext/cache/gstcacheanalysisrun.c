@@ -34,6 +34,7 @@
 #endif
 
 #include "gstcacheanalysis.h"
+#include "gstcachetool-private.h"
 #include "gstcachestore-private.h"
 
 #include <string.h>
@@ -75,6 +76,9 @@ typedef struct
   guint8 key[GST_CACHE_KEY_SIZE];
   gchar *key_hex;
   gchar *record;
+  /* a look only (_gst_cache_tool_lookup()): the local cache, and a bypass
+   * is not counted (the analysis that follows counts it) */
+  gboolean look_only;
 } Job;
 
 /* what a GstDiscovererInfo carries: qdata */
@@ -435,6 +439,10 @@ bypass (GstCacheDiscoverer * self, Job * job, const gchar * reason)
 
   GST_INFO_OBJECT (self, "bypass (%s): analysing, storing nothing", reason);
   job->result = GST_CACHE_RESULT_BYPASS;
+  if (job->look_only) {
+    g_free (counter);
+    return;
+  }
   g_mutex_lock (&self->store_lock);
   gst_cache_store_count (job->store, "analysis-bypass", (guint64) 1, counter,
       (guint64) 1, NULL);
@@ -609,7 +617,9 @@ lookup (GstCacheDiscoverer * self, const Settings * s, const gchar * uri,
   }
   path = gst_cache_store_entry_path (job->store, job->key, NULL);
   have_before = stat (path, &before) == 0;
-  entry = gst_cache_store_lookup (job->store, job->key, &err);
+  entry = job->look_only ?
+      gst_cache_store_lookup_local (job->store, job->key, TRUE, NULL, &err) :
+      gst_cache_store_lookup (job->store, job->key, &err);
   log_remote_warnings (self, job->store);
   if (err) {
     /* the store counts and removes a damaged entry itself */
@@ -795,6 +805,26 @@ gst_cache_analysis_run (GstCacheDiscoverer * self, const gchar * uri,
     mark (info, job.result, NULL, job.key_hex);
 
 out:
+  job_clear (&job);
+  settings_clear (&s);
+  return info;
+}
+
+/* gst-cache's registry shortcut (gst-cache-shortcut.c): a stored result
+ * of the local cache, counted as a hit, or NULL with nothing counted but
+ * a damaged entry (removed) or a failure of the store. Never analyses. */
+GstDiscovererInfo *
+_gst_cache_tool_lookup (GstCacheDiscoverer * self, const gchar * uri)
+{
+  GstDiscovererInfo *info;
+  Job job = { 0, };
+  Settings s;
+
+  g_return_val_if_fail (GST_IS_CACHE_DISCOVERER (self), NULL);
+
+  settings_get (self, &s);
+  job.look_only = TRUE;
+  info = lookup (self, &s, uri, &job);
   job_clear (&job);
   settings_clear (&s);
   return info;

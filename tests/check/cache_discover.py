@@ -32,6 +32,13 @@
 #    with the test's own redis-server: an analysis stored through one is a
 #    remote hit through the other ("Cache: hit (remote)", the same text,
 #    analysis-hit-remote), then a local hit.
+# 6. shortcut: a local hit is served without GStreamer's registry, from the
+#    memo that a run with it wrote: the same text, JSON, status and
+#    counters as without the shortcut, also when a miss and a failure
+#    among the inputs go on in a process with the registry; a plugin
+#    directory that changes, a rewritten registry, a damaged memo or
+#    GST_CACHE_DISCOVER_SHORTCUT=0 stop it, and a memo with wrong key
+#    material gives a slower hit, never a wrong one.
 
 import json
 import os
@@ -486,6 +493,162 @@ def test_remote(ctx, media):
         server.wait(timeout=30)
 
 
+def shortcut_used(ctx, cache, *inputs, env=None):
+    """gst-cache --discover INPUTS with the shortcut's log: (stdout,
+    status, whether the memo served the start, the reason it did not)"""
+    env = dict(env or ctx.env, GST_DEBUG='gst-cache-shortcut:4',
+               GST_DEBUG_NO_COLOR='1')
+    proc = subprocess.run([ctx.gst_cache, '--dir', cache, '--discover'] +
+                          list(inputs), env=env, capture_output=True,
+                          text=True, timeout=300)
+    used = 'using the memo of the registry' in proc.stderr
+    why = re.search(r'not used: (.*)$', proc.stderr, re.M)
+    return proc.stdout, proc.returncode, used, why.group(1) if why else None
+
+
+def memos(cache):
+    d = os.path.join(cache, 'stat', 'registry')
+    return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+
+def test_shortcut(ctx, media):
+    """gst-cache --discover without the registry on a local hit: the same
+    output and counters as with it, and never used once a plugin directory
+    or the registry changed"""
+    off = dict(ctx.env, GST_CACHE_DISCOVER_SHORTCUT='0')
+    cache = os.path.join(ctx.work, 'shortcut-cache')
+    mp4, mkv, ogg = media['mp4'], media['mkv'], media['ogg']
+
+    out, status, used, why = shortcut_used(ctx, cache, mp4)
+    if status != 0 or used or why != 'no memo of this registry yet' or \
+            len(memos(cache)) != 1:
+        fail(f'first run: {status}, used {used}, {why!r}, memos '
+             f'{memos(cache)}')
+    out, status, used, why = shortcut_used(ctx, cache, mp4)
+    plain, _, _, _ = shortcut_used(ctx, cache, mp4, env=off)
+    if status != 0 or not used or 'Cache: hit (local)' not in out:
+        fail(f'a hit did not use the memo ({status}, {why!r}):\n{out}')
+    if out != plain:
+        fail(f'a hit without the registry prints otherwise:\n'
+             f'{diff(plain.splitlines(), out.splitlines())}')
+    print('ok: shortcut: a hit without the registry, the same text')
+
+    # hits, then a miss and a failure: the miss and what follows are
+    # handed to a process with the registry; the text, the status and the
+    # counters are those of a run without the shortcut on a twin cache
+    twin = os.path.join(ctx.work, 'shortcut-twin')
+    ctx.tool(twin, '--discover', mp4, expect=0)
+    bad = os.path.join(ctx.work, 'shortcut-missing.mp4')
+    runs = []
+    for c, env in ((cache, ctx.env), (twin, off)):
+        before = analysis_stats(ctx, c)
+        got, status, used, _ = shortcut_used(ctx, c, mp4, mkv, bad, mp4,
+                                             env=env)
+        after = analysis_stats(ctx, c)
+        runs.append((got, status, used,
+                     {k: after[k] - before[k] for k in after
+                      if k != 'hit_rate'}))
+    (got, status, used, counts), (want, wstatus, _, wcounts) = runs
+    if not used or status != 1 or wstatus != 1:
+        fail(f'hit, miss, failure, hit: used {used}, status {status} '
+             f'(without: {wstatus})')
+    if got != want or counts != wcounts:
+        fail(f'hit, miss, failure, hit: not as without the shortcut:\n'
+             f'{counts} against {wcounts}\n'
+             f'{diff(want.splitlines(), got.splitlines())}')
+    if counts['hit'] != 2 or counts['miss'] != 1 or counts['stored'] != 1:
+        fail(f'hit, miss, failure, hit: counted {counts}')
+    print('ok: shortcut: a miss in the middle goes on with the registry, '
+          'the same text, status and counters')
+
+    # JSON and relative paths, through the memo
+    ctx.tool(cache, '--discover', ogg, expect=0)
+    got = subprocess.run([ctx.gst_cache, '--dir', cache, '--json',
+                          '--discover', 'movie.mp4', 'tone.ogg'],
+                         cwd=ctx.work, env=ctx.env, capture_output=True,
+                         text=True, timeout=300)
+    want = subprocess.run([ctx.gst_cache, '--dir', cache, '--json',
+                           '--discover', 'movie.mp4', 'tone.ogg'],
+                          cwd=ctx.work, env=off, capture_output=True,
+                          text=True, timeout=300)
+    if got.returncode != 0 or got.stdout != want.stdout or \
+            got.stdout.count('"cache": "hit"') != 2:
+        fail(f'JSON: {got.returncode}:\n{got.stdout}\n{want.stdout}')
+    print('ok: shortcut: JSON and relative paths')
+
+    # a plugin directory that changes: not used, then used again
+    pdir = os.path.join(ctx.work, 'shortcut-plugins')
+    os.makedirs(pdir)
+    penv = dict(ctx.env, GST_PLUGIN_PATH_1_0=ctx.env.get(
+        'GST_PLUGIN_PATH_1_0', '') + os.pathsep + pdir)
+    shortcut_used(ctx, cache, ogg, env=penv)
+    _, _, used, _ = shortcut_used(ctx, cache, ogg, env=penv)
+    with open(os.path.join(pdir, 'libgstnew.so'), 'w') as f:
+        f.write('not a plugin')
+    out, status, used2, why = shortcut_used(ctx, cache, ogg, env=penv)
+    _, _, used3, _ = shortcut_used(ctx, cache, ogg, env=penv)
+    if not used or used2 or not used3 or status != 0 or \
+            'Cache: hit (local)' not in out:
+        fail(f'a new file in a plugin directory: used {used}, {used2} '
+             f'({why!r}), {used3}; {status}:\n{out}')
+    if why not in ('a plugin directory changed',
+                   'no memo of this registry yet'):
+        fail(f'a new file in a plugin directory: {why!r}')
+    print(f'ok: shortcut: a plugin directory changed: not used ({why}), '
+          'then used again')
+
+    # the registry rewritten: another name, not used
+    registry = ctx.env.get('GST_REGISTRY_1_0') or ctx.env.get('GST_REGISTRY')
+    if registry and os.path.exists(registry):
+        os.utime(registry)
+        _, _, used, why = shortcut_used(ctx, cache, mp4)
+        if used or why != 'no memo of this registry yet':
+            fail(f'a rewritten registry: used {used}, {why!r}')
+        print('ok: shortcut: a rewritten registry: not used')
+
+    # a damaged memo, and one whose key material is wrong: never a wrong
+    # result, only a slower one
+    for name in memos(cache):
+        with open(os.path.join(cache, 'stat', 'registry', name), 'w') as f:
+            f.write('[shortcut]\ndirs=/nonexistent;\nwalk=zz\n')
+    out, status, used, why = shortcut_used(ctx, cache, mp4)
+    if used or status != 0 or why != 'a memo without the key material' or \
+            'Cache: hit (local)' not in out:
+        fail(f'a damaged memo: used {used}, {why!r}, {status}:\n{out}')
+    for name in memos(cache):
+        path = os.path.join(cache, 'stat', 'registry', name)
+        with open(path) as f:
+            text = f.read()
+        with open(path, 'w') as f:
+            f.write(re.sub(r'^factories=.*$', 'factories=' + '0' * 32, text,
+                           flags=re.M))
+    before = analysis_stats(ctx, cache)
+    out, status, used, _ = shortcut_used(ctx, cache, mp4)
+    after = analysis_stats(ctx, cache)
+    if not used or status != 0 or 'Cache: hit (local)' not in out or \
+            after['hit'] - before['hit'] != 1 or after['miss'] != \
+            before['miss']:
+        fail(f'a memo with wrong key material: used {used}, {status}, '
+             f'{before} -> {after}:\n{out}')
+    # the process that took over wrote it again: the next hit is served
+    # from it, without a new process
+    env = dict(ctx.env, GST_DEBUG='gst-cache-shortcut:4',
+               GST_DEBUG_NO_COLOR='1')
+    proc = subprocess.run([ctx.gst_cache, '--dir', cache, '--discover',
+                           mp4], env=env, capture_output=True, text=True,
+                          timeout=300)
+    if 'using the memo' not in proc.stderr or \
+            'not a local hit' in proc.stderr or proc.returncode != 0:
+        fail(f'the memo was not written again:\n{proc.stderr}')
+    print('ok: shortcut: a damaged or wrong memo costs a new process once, '
+          'never a wrong result')
+
+    _, _, used, why = shortcut_used(ctx, cache, mp4, env=off)
+    if used or why is not None:
+        fail(f'GST_CACHE_DISCOVER_SHORTCUT=0: used {used}, {why!r}')
+    print('ok: shortcut: GST_CACHE_DISCOVER_SHORTCUT=0 turns it off')
+
+
 def main():
     tools_dir, gst_cache = sys.argv[1], os.path.abspath(sys.argv[2])
     work = tempfile.mkdtemp(prefix='gst-reuse-discover-')
@@ -496,6 +659,7 @@ def main():
         test_json(ctx, media)
         test_failures(ctx, media)
         test_stats_and_list(ctx, media)
+        test_shortcut(ctx, media)
         test_remote(ctx, media)
     finally:
         shutil.rmtree(work, ignore_errors=True)
