@@ -538,9 +538,10 @@ failure_text (GstDiscovererInfo * info, const GError * error)
 
 gint
 gst_cache_tool_discover (gchar ** inputs, const gchar * dir,
-    GstClockTime timeout, gboolean json)
+    GstClockTime timeout, gboolean json, gboolean shortcut)
 {
-  GstCacheToolShortcut *sc = gst_cache_tool_shortcut_new (dir);
+  GstCacheToolShortcut *sc = shortcut ? gst_cache_tool_shortcut_new (dir) :
+      NULL;
   GstCacheDiscoverer *dc;
   GError *err = NULL;
   GString *out;

@@ -36,12 +36,15 @@ G_BEGIN_DECLS
 
 /* analyses @inputs (paths or URIs) in order with a GstCacheDiscoverer on
  * @dir (NULL: the default directory; its remote storage configuration
- * applies) and prints each result as it comes. Calls gst_init().
+ * applies) and prints each result as it comes. Calls gst_init(). With
+ * @shortcut (nothing else to do after it), local hits may be served
+ * without the registry (gst-cache-shortcut.c), and the process may be
+ * replaced by a new one for the rest of @inputs.
  * Returns the exit status: 0 when every input was analysed, 1 when some
  * failed (GstDiscoverer's message on stderr), 2 when the analysis could
  * not start. */
 gint gst_cache_tool_discover (gchar ** inputs, const gchar * dir,
-    GstClockTime timeout, gboolean json);
+    GstClockTime timeout, gboolean json, gboolean shortcut);
 
 /* the registry shortcut (gst-cache-shortcut.c): made before gst_init(),
  * NULL when it is turned off */

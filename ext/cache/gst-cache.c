@@ -605,12 +605,14 @@ store_wanted (void)
       opt_check_remote;
 }
 
-/* --discover, in its turn among the options */
+/* --discover, in its turn among the options; @alone: no other option
+ * follows, so that the registry shortcut may hand the inputs over to a
+ * new process */
 static gint
-discover (void)
+discover (gboolean alone)
 {
   return gst_cache_tool_discover (opt_inputs, opt_dir,
-      (GstClockTime) (opt_timeout * GST_SECOND), opt_json);
+      (GstClockTime) (opt_timeout * GST_SECOND), opt_json, alone);
 }
 
 static gint
@@ -684,7 +686,7 @@ main (int argc, char **argv)
   /* the analysis alone does not need the store here: a cache that cannot
    * be used makes it a bypass, not a failure */
   if (!store_wanted ())
-    return discover ();
+    return discover (TRUE);
 
   dir = opt_dir ? g_strdup (opt_dir) : gst_cache_store_default_dir ();
   store = gst_cache_store_open (dir, &err);
@@ -772,7 +774,7 @@ main (int argc, char **argv)
       status = 1;
   }
   if (opt_discover)
-    status = MAX (status, discover ());
+    status = MAX (status, discover (FALSE));
   if (opt_list && !list (store, &err))
     goto failed;
   if (opt_inspect && !inspect (store, opt_inspect, &err))

@@ -643,6 +643,14 @@ def test_shortcut(ctx, media):
     print('ok: shortcut: a damaged or wrong memo costs a new process once, '
           'never a wrong result')
 
+    # with another option after --discover, never: a new process would
+    # not do it
+    proc = ctx.tool(cache, '--discover', mp4, bad, '--show-stats', expect=1)
+    if 'Cache: hit (local)' not in proc.stdout or \
+            'Media analysis' not in proc.stdout:
+        fail(f'--discover with --show-stats:\n{proc.stdout}')
+    print('ok: shortcut: not with other options')
+
     _, _, used, why = shortcut_used(ctx, cache, mp4, env=off)
     if used or why is not None:
         fail(f'GST_CACHE_DISCOVER_SHORTCUT=0: used {used}, {why!r}')
