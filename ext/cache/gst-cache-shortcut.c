@@ -112,13 +112,15 @@ hasher_hex (GstCacheHasher * h)
   return gst_cache_digest_to_hex (digest, GST_CACHE_DIGEST_SIZE);
 }
 
-/* @path's identity into @h; its kind in @st (0 when it is missing) */
+/* @path's identity into @h (of the link itself, when @link and it is
+ * one); its kind in @st (0 when it is missing) */
 static void
-hash_identity (GstCacheHasher * h, const gchar * path, struct stat *st)
+hash_identity (GstCacheHasher * h, const gchar * path, gboolean link,
+    struct stat *st)
 {
   gchar *line;
 
-  if (stat (path, st) != 0) {
+  if ((link ? lstat (path, st) : stat (path, st)) != 0) {
     line = g_strdup_printf ("%s missing %d\n", path, errno);
     st->st_mode = 0;
   } else {
@@ -139,7 +141,10 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
 }
 
-/* every file and directory under @path, in name order */
+/* every file and directory under @path, in name order. Below the top, a
+ * symbolic link counts with its target but is not followed (a directory
+ * of plugins reached through one is among the directories that the
+ * registry's plugins came from, walked from the top) */
 static void
 walk (GstCacheHasher * h, const gchar * path, guint depth)
 {
@@ -149,7 +154,11 @@ walk (GstCacheHasher * h, const gchar * path, guint depth)
   GDir *d;
   guint i;
 
-  hash_identity (h, path, &st);
+  hash_identity (h, path, depth > 0, &st);
+  if (S_ISLNK (st.st_mode)) {
+    hash_identity (h, path, FALSE, &st);
+    return;
+  }
   if (!S_ISDIR (st.st_mode) || depth >= WALK_MAX_DEPTH ||
       (d = g_dir_open (path, 0, NULL)) == NULL)
     return;
@@ -231,7 +240,7 @@ hash_registry (GstCacheHasher * h)
   if (file == NULL)
     file = g_getenv ("GST_REGISTRY");
   if (file) {
-    hash_identity (h, file, &st);
+    hash_identity (h, file, FALSE, &st);
     return;
   }
   dir = g_build_filename (g_get_user_cache_dir (), "gstreamer-1.0", NULL);
@@ -245,7 +254,7 @@ hash_registry (GstCacheHasher * h)
   g_ptr_array_sort (names, compare_names);
   hash_text (h, dir);
   for (i = 0; i < names->len; i++)
-    hash_identity (h, g_ptr_array_index (names, i), &st);
+    hash_identity (h, g_ptr_array_index (names, i), FALSE, &st);
   g_ptr_array_unref (names);
   g_free (dir);
 }

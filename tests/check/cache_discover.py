@@ -324,7 +324,13 @@ def test_json(ctx, media):
 
 
 def discoverer_error(ctx, path):
-    out = ctx.discoverer(path)
+    # GstDiscoverer 1.22 sometimes times out on a truncated MP4 instead of
+    # reporting its error, on a loaded machine: the reference is what it
+    # says when it does not time out
+    for _ in range(3):
+        out = ctx.discoverer(path)
+        if 'Analyzing URI timed out' not in out:
+            break
     m = re.search(r'^An error was encountered while discovering the file\n'
                   r' (.*)$', out, re.M)
     if not m:
@@ -342,7 +348,10 @@ def test_failures(ctx, media):
         f.write(head)
     for bad in (missing, truncated):
         message = discoverer_error(ctx, bad)
-        proc = ctx.tool(cache, '--discover', bad, media['ogg'], expect=1)
+        for _ in range(3):      # as above, for gst-cache's GstDiscoverer
+            proc = ctx.tool(cache, '--discover', bad, media['ogg'], expect=1)
+            if 'Analyzing URI timed out' not in proc.stdout:
+                break
         if f'gst-cache: file://{bad}: {message}' not in proc.stderr:
             fail(f'{bad}: GstDiscoverer\'s message "{message}" is not on '
                  f'stderr:\n{proc.stderr}')
@@ -350,9 +359,12 @@ def test_failures(ctx, media):
                 f'{message}\n' not in proc.stdout or \
                 f'Done discovering file://{media["ogg"]}' not in proc.stdout:
             fail(f'{bad}: stdout:\n{proc.stdout}')
-        proc = ctx.tool(cache, '--json', '--discover', bad, media['ogg'],
-                        expect=1)
-        docs = [json.loads(ln) for ln in proc.stdout.splitlines()]
+        for _ in range(3):
+            proc = ctx.tool(cache, '--json', '--discover', bad, media['ogg'],
+                            expect=1)
+            docs = [json.loads(ln) for ln in proc.stdout.splitlines()]
+            if docs and docs[0]['result'] != 'timeout':
+                break
         if len(docs) != 2 or docs[0]['result'] != 'error' or \
                 docs[0]['error'] != message or docs[1]['result'] != 'ok':
             fail(f'{bad} as JSON: {proc.stdout}')
