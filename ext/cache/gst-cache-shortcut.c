@@ -43,8 +43,9 @@
  * registry up to date and read the same plugins from it: gst_init() runs
  * without the registry, and the key is made with the kept part.
  *
- * Only local hits are served so. At the first input that is not one (a
- * miss, a bypass, an entry of a remote backend), gst-cache executes
+ * Only local hits of local files are served so. At the first input that
+ * is not one (a miss, a bypass, an entry of a remote backend, an http(s)
+ * input, whose identity costs a request), gst-cache executes
  * itself again with that input and those after it, without the shortcut:
  * that process loads the registry, analyses, and writes the memo again
  * for the next run (when no plugin directory changed while it started), so
@@ -454,7 +455,9 @@ gst_cache_tool_shortcut_run (GstCacheToolShortcut * sc, gchar ** inputs,
     GstDiscovererInfo *info = NULL;
     gchar *uri = gst_cache_tool_input_uri (inputs[i], NULL);
 
-    if (uri)
+    /* an http(s) input costs a request to identify it: only a process
+     * that can analyse it on a miss makes it */
+    if (uri && g_strcmp0 (g_uri_peek_scheme (uri), "file") == 0)
       info = _gst_cache_tool_lookup (dc, uri);
     if (info == NULL) {
       GST_INFO ("%s is not a local hit: analysing it and the %u after it "
