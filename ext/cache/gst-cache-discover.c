@@ -558,6 +558,10 @@ gst_cache_tool_discover (gchar ** inputs, const gchar * dir,
 
   gst_init (NULL, NULL);
   gst_pb_utils_init ();
+  /* the registry as gst_init() read it, for the next run: now, before an
+   * analysis that may take long while the registry changes */
+  if (sc)
+    gst_cache_tool_shortcut_learn (sc);
   dc = gst_cache_discoverer_new (timeout, &err);
   if (dc == NULL) {
     fprintf (stderr, "gst-cache: %s\n", err->message);
@@ -611,10 +615,6 @@ gst_cache_tool_discover (gchar ** inputs, const gchar * dir,
   }
   g_string_free (out, TRUE);
   g_object_unref (dc);
-  /* the registry is loaded: the next run can do without it */
-  if (sc) {
-    gst_cache_tool_shortcut_learn (sc);
-    gst_cache_tool_shortcut_free (sc);
-  }
+  gst_cache_tool_shortcut_free (sc);
   return status;
 }

@@ -58,7 +58,8 @@ void gst_cache_tool_shortcut_free (GstCacheToolShortcut * sc);
  * has no memo or changed since. */
 gint gst_cache_tool_shortcut_run (GstCacheToolShortcut * sc, gchar ** inputs,
     const gchar * dir, GstClockTime timeout, gboolean json);
-/* after gst_init() with the registry: writes the memo for the next run */
+/* right after gst_init() with the registry: writes the memo for the next
+ * run */
 void gst_cache_tool_shortcut_learn (GstCacheToolShortcut * sc);
 
 /* what gst-discoverer-1.0 -v prints for @info (or @error when @info is

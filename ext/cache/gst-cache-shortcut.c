@@ -65,6 +65,7 @@
 #include "gstcachestore.h"
 #include "gstcachetool-private.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,15 +114,14 @@ hasher_hex (GstCacheHasher * h)
   return gst_cache_digest_to_hex (digest, GST_CACHE_DIGEST_SIZE);
 }
 
-/* @path's identity into @h (of the link itself, when @link and it is
- * one); its kind in @st (0 when it is missing) */
+/* @path's identity (of what a symbolic link points to) into @h; its kind
+ * in @st (0 when it is missing) */
 static void
-hash_identity (GstCacheHasher * h, const gchar * path, gboolean link,
-    struct stat *st)
+hash_identity (GstCacheHasher * h, const gchar * path, struct stat *st)
 {
   gchar *line;
 
-  if ((link ? lstat (path, st) : stat (path, st)) != 0) {
+  if (stat (path, st) != 0) {
     line = g_strdup_printf ("%s missing %d\n", path, errno);
     st->st_mode = 0;
   } else {
@@ -142,27 +142,31 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
 }
 
-/* every file and directory under @path, in name order. Below the top, a
- * symbolic link counts with its target but is not followed (a directory
- * of plugins reached through one is among the directories that the
- * registry's plugins came from, walked from the top) */
+/* every file and directory under @path, in name order, following symbolic
+ * links as GStreamer's scan does; @on_path (device and inode of the
+ * directories above) breaks loops */
 static void
-walk (GstCacheHasher * h, const gchar * path, guint depth)
+walk (GstCacheHasher * h, const gchar * path, guint depth,
+    GHashTable * on_path)
 {
   GPtrArray *names;
   struct stat st;
   const gchar *name;
+  gchar *id;
   GDir *d;
   guint i;
 
-  hash_identity (h, path, depth > 0, &st);
-  if (S_ISLNK (st.st_mode)) {
-    hash_identity (h, path, FALSE, &st);
+  hash_identity (h, path, &st);
+  if (!S_ISDIR (st.st_mode) || depth >= WALK_MAX_DEPTH)
+    return;
+  id = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+      (guint64) st.st_dev, (guint64) st.st_ino);
+  if (g_hash_table_contains (on_path, id) ||
+      (d = g_dir_open (path, 0, NULL)) == NULL) {
+    g_free (id);
     return;
   }
-  if (!S_ISDIR (st.st_mode) || depth >= WALK_MAX_DEPTH ||
-      (d = g_dir_open (path, 0, NULL)) == NULL)
-    return;
+  g_hash_table_add (on_path, id);
   names = g_ptr_array_new_with_free_func (g_free);
   while ((name = g_dir_read_name (d)))
     g_ptr_array_add (names, g_strdup (name));
@@ -171,10 +175,11 @@ walk (GstCacheHasher * h, const gchar * path, guint depth)
   for (i = 0; i < names->len; i++) {
     gchar *child = g_build_filename (path, g_ptr_array_index (names, i), NULL);
 
-    walk (h, child, depth + 1);
+    walk (h, child, depth + 1, on_path);
     g_free (child);
   }
   g_ptr_array_unref (names);
+  g_hash_table_remove (on_path, id);
 }
 
 static gchar *
@@ -183,10 +188,28 @@ walk_digest (gchar ** dirs)
   GstCacheHasher *h = gst_cache_hasher_new ();
   guint i;
 
+  GHashTable *on_path = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
+
   hash_text (h, MEMO_FORMAT " walk");
   for (i = 0; dirs[i]; i++)
-    walk (h, dirs[i], 0);
+    walk (h, dirs[i], 0, on_path);
+  g_hash_table_unref (on_path);
   return hasher_hex (h);
+}
+
+/* @dir into @dirs (by its real path when it has one), once */
+static void
+add_dir (GPtrArray * dirs, const gchar * dir)
+{
+  char *real = realpath (dir, NULL);
+  gchar *d = g_strdup (real ? real : dir);
+
+  free (real);
+  if (g_ptr_array_find_with_equal_func (dirs, d, g_str_equal, NULL))
+    g_free (d);
+  else
+    g_ptr_array_add (dirs, d);
 }
 
 static void
@@ -197,12 +220,30 @@ add_split (GPtrArray * dirs, const gchar * list)
 
   for (i = 0; parts[i]; i++)
     if (*parts[i])
-      g_ptr_array_add (dirs, g_strdup (parts[i]));
+      add_dir (dirs, parts[i]);
   g_strfreev (parts);
 }
 
+/* the real path of the library that holds @symbol, or NULL */
+static gchar *
+library_of (gconstpointer symbol)
+{
+  Dl_info info;
+  char *real;
+  gchar *path;
+
+  if (dladdr (symbol, &info) == 0 || info.dli_fname == NULL ||
+      (real = realpath (info.dli_fname, NULL)) == NULL)
+    return NULL;
+  path = g_strdup (real);
+  free (real);
+  return path;
+}
+
 /* the directories GStreamer 1.22 scans (gstregistry.c,
- * scan_and_update_registry()) */
+ * scan_and_update_registry()): its system directory is gstreamer-1.0
+ * beside the libgstreamer it runs with (priv_gst_get_relocated_libgstreamer()),
+ * else the one it was built with */
 static gchar **
 scan_dirs (void)
 {
@@ -216,10 +257,23 @@ scan_dirs (void)
       (v = g_getenv ("GST_PLUGIN_SYSTEM_PATH"))) {
     add_split (dirs, v);
   } else {
-    g_ptr_array_add (dirs, g_build_filename (g_get_user_data_dir (),
-            "gstreamer-1.0", "plugins", NULL));
+    gchar *lib = library_of ((gconstpointer) gst_init);
+    gchar *d = g_build_filename (g_get_user_data_dir (), "gstreamer-1.0",
+        "plugins", NULL);
+
+    add_dir (dirs, d);
+    g_free (d);
+    if (lib) {
+      gchar *libdir = g_path_get_dirname (lib);
+
+      d = g_build_filename (libdir, "gstreamer-1.0", NULL);
+      add_dir (dirs, d);
+      g_free (d);
+      g_free (libdir);
+    }
     if (*GST_SYSTEM_PLUGINS_DIR)
-      g_ptr_array_add (dirs, g_strdup (GST_SYSTEM_PLUGINS_DIR));
+      add_dir (dirs, GST_SYSTEM_PLUGINS_DIR);
+    g_free (lib);
   }
   g_ptr_array_add (dirs, NULL);
   return (gchar **) g_ptr_array_free (dirs, FALSE);
@@ -241,7 +295,7 @@ hash_registry (GstCacheHasher * h)
   if (file == NULL)
     file = g_getenv ("GST_REGISTRY");
   if (file) {
-    hash_identity (h, file, FALSE, &st);
+    hash_identity (h, file, &st);
     return;
   }
   dir = g_build_filename (g_get_user_cache_dir (), "gstreamer-1.0", NULL);
@@ -255,9 +309,42 @@ hash_registry (GstCacheHasher * h)
   g_ptr_array_sort (names, compare_names);
   hash_text (h, dir);
   for (i = 0; i < names->len; i++)
-    hash_identity (h, g_ptr_array_index (names, i), FALSE, &st);
+    hash_identity (h, g_ptr_array_index (names, i), &st);
   g_ptr_array_unref (names);
   g_free (dir);
+}
+
+/* whether GStreamer can keep its registry file up to date: the file
+ * exists and can be written. Otherwise a change that only a rescan sees
+ * (a plugin's external dependency) never changes its identity. */
+static gboolean
+registry_kept (void)
+{
+  const gchar *file = g_getenv ("GST_REGISTRY_1_0");
+  gboolean kept = FALSE;
+  const gchar *name;
+  gchar *dir;
+  GDir *d;
+
+  if (file == NULL)
+    file = g_getenv ("GST_REGISTRY");
+  if (file)
+    return access (file, W_OK) == 0;
+  dir = g_build_filename (g_get_user_cache_dir (), "gstreamer-1.0", NULL);
+  d = g_dir_open (dir, 0, NULL);
+  while (d && !kept && (name = g_dir_read_name (d))) {
+    if (g_str_has_prefix (name, "registry.") &&
+        g_str_has_suffix (name, ".bin")) {
+      gchar *path = g_build_filename (dir, name, NULL);
+
+      kept = access (path, W_OK) == 0;
+      g_free (path);
+    }
+  }
+  if (d)
+    g_dir_close (d);
+  g_free (dir);
+  return kept;
 }
 
 /* the memo's file: stat/registry/NAME of the cache directory */
@@ -267,7 +354,7 @@ memo_path (const GstCacheToolShortcut * sc)
   GstCacheHasher *h = gst_cache_hasher_new ();
   gchar *gst = gst_version_string ();
   gchar *pbutils = gst_plugins_base_version_string ();
-  gchar *name, *path;
+  gchar *name, *path, *libs[2];
   guint i;
 
   hash_text (h, MEMO_FORMAT);
@@ -280,6 +367,19 @@ memo_path (const GstCacheToolShortcut * sc)
   }
   hash_text (h, g_get_user_data_dir ());
   hash_text (h, g_get_user_cache_dir ());
+  /* the libraries that make the key material: another build of either
+   * may make it otherwise */
+  libs[0] = library_of ((gconstpointer) gst_init);
+  libs[1] = library_of ((gconstpointer) _gst_cache_tool_lookup);
+  for (i = 0; i < G_N_ELEMENTS (libs); i++) {
+    struct stat st;
+
+    if (libs[i])
+      hash_identity (h, libs[i], &st);
+    else
+      hash_text (h, "(library not found)");
+    g_free (libs[i]);
+  }
   hash_registry (h);
   name = hasher_hex (h);
   path = g_build_filename (sc->dir, "stat", "registry", name, NULL);
@@ -295,8 +395,10 @@ gst_cache_tool_shortcut_new (const gchar * dir)
   GstCacheToolShortcut *sc;
   const gchar *v = g_getenv ("GST_CACHE_DISCOVER_SHORTCUT");
 
-  /* off, or the registry is off anyway */
-  if ((v && !strcmp (v, "0")) || g_getenv ("GST_REGISTRY_DISABLE"))
+  /* off, or the registry is off anyway, or no way to run this program
+   * again for what it cannot serve */
+  if ((v && !strcmp (v, "0")) || g_getenv ("GST_REGISTRY_DISABLE") ||
+      !g_file_test ("/proc/self/exe", G_FILE_TEST_EXISTS))
     return NULL;
   sc = g_new0 (GstCacheToolShortcut, 1);
   /* a process that takes over from the shortcut writes the memo again: a
@@ -306,7 +408,6 @@ gst_cache_tool_shortcut_new (const gchar * dir)
     g_unsetenv ("GST_CACHE_DISCOVER_SHORTCUT");
   sc->dir = dir ? g_strdup (dir) : gst_cache_store_default_dir ();
   sc->scan_dirs = scan_dirs ();
-  sc->scan_walk = walk_digest (sc->scan_dirs);
   return sc;
 }
 
@@ -374,7 +475,8 @@ take_over_argv (const gchar * self, gchar ** inputs, const gchar * dir,
 
   g_ptr_array_add (argv, g_strdup (self));
   g_ptr_array_add (argv, g_strdup ("--discover"));
-  g_ascii_dtostr (seconds, sizeof (seconds), (gdouble) timeout / GST_SECOND);
+  g_ascii_dtostr (seconds, sizeof (seconds),
+      (gdouble) MAX (timeout, 1) / GST_SECOND);
   g_ptr_array_add (argv, g_strconcat ("--timeout=", seconds, NULL));
   if (dir)
     g_ptr_array_add (argv, g_strconcat ("--dir=", dir, NULL));
@@ -388,29 +490,23 @@ take_over_argv (const gchar * self, gchar ** inputs, const gchar * dir,
 }
 
 /* the rest of @inputs in a new process of this program, without the
- * shortcut: returns only when that cannot start */
+ * shortcut: returns only when that cannot start. /proc/self/exe is the
+ * running program even if its file was replaced since. */
 static void
 take_over (gchar ** inputs, const gchar * dir, GstClockTime timeout,
     gboolean json)
 {
-  GError *err = NULL;
-  gchar *self = g_file_read_link ("/proc/self/exe", &err);
-  gchar **argv;
+  gchar *self = g_file_read_link ("/proc/self/exe", NULL);
+  gchar **argv = take_over_argv (self ? self : "gst-cache", inputs, dir,
+      timeout, json);
 
-  if (self == NULL) {
-    fprintf (stderr, "gst-cache: cannot run itself again for the analysis: "
-        "%s\n", err->message);
-    g_error_free (err);
-    return;
-  }
-  argv = take_over_argv (self, inputs, dir, timeout, json);
   g_unsetenv ("GST_REGISTRY_DISABLE");
   g_setenv ("GST_CACHE_DISCOVER_SHORTCUT", "learn", TRUE);
   fflush (stdout);
   fflush (stderr);
-  execv (self, argv);
-  fprintf (stderr, "gst-cache: cannot run %s again for the analysis: %s\n",
-      self, g_strerror (errno));
+  execv ("/proc/self/exe", argv);
+  fprintf (stderr, "gst-cache: cannot run itself again for the analysis: "
+      "%s\n", g_strerror (errno));
   g_strfreev (argv);
   g_free (self);
 }
@@ -424,12 +520,13 @@ gst_cache_tool_shortcut_run (GstCacheToolShortcut * sc, gchar ** inputs,
   GString *out;
   guint i;
 
-  if (sc->learn_only) {
+  if (sc->learn_only)
     set_why (sc, "taking over from the shortcut");
+  if (sc->learn_only || (memo = memo_read (sc)) == NULL) {
+    /* what gst_init() is about to scan, for gst_cache_tool_shortcut_learn() */
+    sc->scan_walk = walk_digest (sc->scan_dirs);
     return -1;
   }
-  if ((memo = memo_read (sc)) == NULL)
-    return -1;
 
   g_setenv ("GST_REGISTRY_DISABLE", "yes", TRUE);
   gst_init (NULL, NULL);
@@ -506,18 +603,22 @@ gst_cache_tool_shortcut_learn (GstCacheToolShortcut * sc)
   /* a plugin directory that changed while gst_init() read the registry
    * may not be what the registry holds */
   walk = walk_digest (sc->scan_dirs);
-  if (strcmp (walk, sc->scan_walk) != 0) {
+  if (sc->scan_walk == NULL || strcmp (walk, sc->scan_walk) != 0) {
     GST_INFO ("a plugin directory changed at start-up: no memo written");
     goto done;
   }
   g_free (walk);
+  walk = NULL;
+  if (!registry_kept ()) {
+    GST_INFO ("GStreamer cannot write its registry file: no memo written");
+    goto done;
+  }
   /* nothing is written where the store writes nothing (a network file
    * system) */
   store = gst_cache_store_open (sc->dir, &err);
   if (store == NULL || gst_cache_store_read_only (store)) {
     GST_INFO ("no memo written: %s", store ?
         gst_cache_store_read_only (store) : err->message);
-    walk = NULL;
     goto done;
   }
 
@@ -533,10 +634,8 @@ gst_cache_tool_shortcut_learn (GstCacheToolShortcut * sc)
     if (file == NULL)
       continue;
     d = g_path_get_dirname (file);
-    if (g_ptr_array_find_with_equal_func (dirs, d, g_str_equal, NULL))
-      g_free (d);
-    else
-      g_ptr_array_add (dirs, d);
+    add_dir (dirs, d);
+    g_free (d);
   }
   gst_plugin_list_free (plugins);
   g_ptr_array_add (dirs, NULL);

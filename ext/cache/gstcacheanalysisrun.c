@@ -529,8 +529,10 @@ restore (GstCacheDiscoverer * self, Job * job, GstCacheEntry * entry,
   if (info == NULL) {
     GST_WARNING_OBJECT (self, "entry %s not served (%s): analysing again",
         job->key_hex, why);
-    gst_cache_store_count (job->store, "damaged", (guint64) 1,
-        "analysis-unparsable", (guint64) 1, NULL);
+    /* a look only: the analysis that follows finds it again and counts */
+    if (!job->look_only)
+      gst_cache_store_count (job->store, "damaged", (guint64) 1,
+          "analysis-unparsable", (guint64) 1, NULL);
     return NULL;
   }
   remote = gst_cache_entry_get_remote (entry, NULL);
@@ -624,7 +626,7 @@ lookup (GstCacheDiscoverer * self, const Settings * s, const gchar * uri,
   if (err) {
     /* the store counts and removes a damaged entry itself */
     if (!g_error_matches (err, GST_CACHE_STORE_ERROR,
-            GST_CACHE_STORE_ERROR_DAMAGED))
+            GST_CACHE_STORE_ERROR_DAMAGED) && !job->look_only)
       gst_cache_store_count (job->store, "errors", (guint64) 1, NULL);
     GST_WARNING_OBJECT (self, "could not use a cache entry, analysing "
         "again: %s", err->message);
@@ -812,7 +814,8 @@ out:
 
 /* gst-cache's registry shortcut (gst-cache-shortcut.c): a stored result
  * of the local cache, counted as a hit, or NULL with nothing counted but
- * a damaged entry (removed) or a failure of the store. Never analyses. */
+ * a damaged entry that the store removed (the process that analyses next
+ * does not find it again). Never analyses. */
 GstDiscovererInfo *
 _gst_cache_tool_lookup (GstCacheDiscoverer * self, const gchar * uri)
 {

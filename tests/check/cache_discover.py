@@ -508,14 +508,23 @@ def test_remote(ctx, media):
 def shortcut_used(ctx, cache, *inputs, env=None):
     """gst-cache --discover INPUTS with the shortcut's log: (stdout,
     status, whether the memo served the start, the reason it did not)"""
-    env = dict(env or ctx.env, GST_DEBUG='gst-cache-shortcut:4',
-               GST_DEBUG_NO_COLOR='1')
+    env = dict(env or ctx.env, GST_DEBUG='gst-cache-shortcut:4,'
+               'GST_REGISTRY:4', GST_DEBUG_NO_COLOR='1')
     proc = subprocess.run([ctx.gst_cache, '--dir', cache, '--discover'] +
                           list(inputs), env=env, capture_output=True,
                           text=True, timeout=300)
     used = 'using the memo of the registry' in proc.stderr
     why = re.search(r'not used: (.*)$', proc.stderr, re.M)
+    shortcut_used.stderr = proc.stderr
     return proc.stdout, proc.returncode, used, why.group(1) if why else None
+
+
+def served_without_registry():
+    """whether the last shortcut_used() served every input itself: no new
+    process took over, and GStreamer read no registry"""
+    err = shortcut_used.stderr
+    return 'not a local hit' not in err and \
+        'reading registry cache' not in err
 
 
 def memos(cache):
@@ -537,9 +546,15 @@ def test_shortcut(ctx, media):
         fail(f'first run: {status}, used {used}, {why!r}, memos '
              f'{memos(cache)}')
     out, status, used, why = shortcut_used(ctx, cache, mp4)
+    served = served_without_registry()
     plain, _, _, _ = shortcut_used(ctx, cache, mp4, env=off)
-    if status != 0 or not used or 'Cache: hit (local)' not in out:
-        fail(f'a hit did not use the memo ({status}, {why!r}):\n{out}')
+    if 'reading registry cache' not in shortcut_used.stderr:
+        fail('no registry read without the shortcut: the check that it '
+             f'is not read cannot work:\n{shortcut_used.stderr}')
+    if status != 0 or not used or not served or \
+            'Cache: hit (local)' not in out:
+        fail(f'a hit was not served from the memo alone ({status}, '
+             f'{why!r}):\n{out}')
     if out != plain:
         fail(f'a hit without the registry prints otherwise:\n'
              f'{diff(plain.splitlines(), out.splitlines())}')
@@ -579,8 +594,12 @@ def test_shortcut(ctx, media):
     ctx.tool(cache, '--discover', ogg, expect=0)
     got = subprocess.run([ctx.gst_cache, '--dir', cache, '--json',
                           '--discover', 'movie.mp4', 'tone.ogg'],
-                         cwd=ctx.work, env=ctx.env, capture_output=True,
-                         text=True, timeout=300)
+                         cwd=ctx.work, env=dict(
+                             ctx.env, GST_DEBUG='gst-cache-shortcut:4'),
+                         capture_output=True, text=True, timeout=300)
+    if 'using the memo' not in got.stderr or \
+            'not a local hit' in got.stderr:
+        fail(f'JSON: not served from the memo alone:\n{got.stderr}')
     want = subprocess.run([ctx.gst_cache, '--dir', cache, '--json',
                            '--discover', 'movie.mp4', 'tone.ogg'],
                           cwd=ctx.work, env=off, capture_output=True,
@@ -601,6 +620,7 @@ def test_shortcut(ctx, media):
         f.write('not a plugin')
     out, status, used2, why = shortcut_used(ctx, cache, ogg, env=penv)
     _, _, used3, _ = shortcut_used(ctx, cache, ogg, env=penv)
+    used3 = used3 and served_without_registry()
     if not used or used2 or not used3 or status != 0 or \
             'Cache: hit (local)' not in out:
         fail(f'a new file in a plugin directory: used {used}, {used2} '
