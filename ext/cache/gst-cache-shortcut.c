@@ -146,8 +146,7 @@ compare_names (gconstpointer a, gconstpointer b)
  * links as GStreamer's scan does; @on_path (device and inode of the
  * directories above) breaks loops */
 static void
-walk (GstCacheHasher * h, const gchar * path, guint depth,
-    GHashTable * on_path)
+walk (GstCacheHasher * h, const gchar * path, guint depth, GHashTable * on_path)
 {
   GPtrArray *names;
   struct stat st;
@@ -333,8 +332,7 @@ registry_kept (void)
   dir = g_build_filename (g_get_user_cache_dir (), "gstreamer-1.0", NULL);
   d = g_dir_open (dir, 0, NULL);
   while (d && !kept && (name = g_dir_read_name (d))) {
-    if (g_str_has_prefix (name, "registry.") &&
-        g_str_has_suffix (name, ".bin")) {
+    if (g_str_has_prefix (name, "registry.") && g_str_has_suffix (name, ".bin")) {
       gchar *path = g_build_filename (dir, name, NULL);
 
       kept = access (path, W_OK) == 0;
