@@ -77,6 +77,15 @@ GST_DEBUG_CATEGORY_STATIC (shortcut_debug);
 #define GST_CAT_DEFAULT shortcut_debug
 
 #define MEMO_FORMAT "gst-cache-registry-shortcut-1"
+
+/* after gst_init() */
+static void
+debug_init (void)
+{
+  GST_DEBUG_CATEGORY_INIT (shortcut_debug, "gst-cache-shortcut", 0,
+      "gst-cache --discover without the registry");
+}
+
 /* deeper than GStreamer's own scan goes */
 #define WALK_MAX_DEPTH 16
 
@@ -278,39 +287,49 @@ scan_dirs (void)
   return (gchar **) g_ptr_array_free (dirs, FALSE);
 }
 
-/* the registry file's identity: the one GST_REGISTRY names, or the
- * registry.*.bin files of the user's cache directory */
-static void
-hash_registry (GstCacheHasher * h)
+/* the registry files GStreamer may use: the one GST_REGISTRY names, or
+ * the registry.*.bin files of the user's cache directory, in name order */
+static GPtrArray *
+registry_files (void)
 {
   const gchar *file = g_getenv ("GST_REGISTRY_1_0");
-  gchar *dir;
-  GPtrArray *names;
-  struct stat st;
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
   const gchar *name;
+  gchar *dir;
   GDir *d;
-  guint i;
 
   if (file == NULL)
     file = g_getenv ("GST_REGISTRY");
   if (file) {
-    hash_identity (h, file, &st);
-    return;
+    g_ptr_array_add (files, g_strdup (file));
+    return files;
   }
   dir = g_build_filename (g_get_user_cache_dir (), "gstreamer-1.0", NULL);
-  names = g_ptr_array_new_with_free_func (g_free);
   d = g_dir_open (dir, 0, NULL);
   while (d && (name = g_dir_read_name (d)))
     if (g_str_has_prefix (name, "registry.") && g_str_has_suffix (name, ".bin"))
-      g_ptr_array_add (names, g_build_filename (dir, name, NULL));
+      g_ptr_array_add (files, g_build_filename (dir, name, NULL));
   if (d)
     g_dir_close (d);
-  g_ptr_array_sort (names, compare_names);
-  hash_text (h, dir);
-  for (i = 0; i < names->len; i++)
-    hash_identity (h, g_ptr_array_index (names, i), &st);
-  g_ptr_array_unref (names);
   g_free (dir);
+  g_ptr_array_sort (files, compare_names);
+  return files;
+}
+
+/* the registry file's identity */
+static void
+hash_registry (GstCacheHasher * h)
+{
+  GPtrArray *files = registry_files ();
+  struct stat st;
+  guint i;
+
+  hash_text (h, g_get_user_cache_dir ());
+  hash_text (h, g_getenv ("GST_REGISTRY_1_0"));
+  hash_text (h, g_getenv ("GST_REGISTRY"));
+  for (i = 0; i < files->len; i++)
+    hash_identity (h, g_ptr_array_index (files, i), &st);
+  g_ptr_array_unref (files);
 }
 
 /* whether GStreamer can keep its registry file up to date: the file
@@ -319,29 +338,13 @@ hash_registry (GstCacheHasher * h)
 static gboolean
 registry_kept (void)
 {
-  const gchar *file = g_getenv ("GST_REGISTRY_1_0");
+  GPtrArray *files = registry_files ();
   gboolean kept = FALSE;
-  const gchar *name;
-  gchar *dir;
-  GDir *d;
+  guint i;
 
-  if (file == NULL)
-    file = g_getenv ("GST_REGISTRY");
-  if (file)
-    return access (file, W_OK) == 0;
-  dir = g_build_filename (g_get_user_cache_dir (), "gstreamer-1.0", NULL);
-  d = g_dir_open (dir, 0, NULL);
-  while (d && !kept && (name = g_dir_read_name (d))) {
-    if (g_str_has_prefix (name, "registry.") && g_str_has_suffix (name, ".bin")) {
-      gchar *path = g_build_filename (dir, name, NULL);
-
-      kept = access (path, W_OK) == 0;
-      g_free (path);
-    }
-  }
-  if (d)
-    g_dir_close (d);
-  g_free (dir);
+  for (i = 0; i < files->len && !kept; i++)
+    kept = access (g_ptr_array_index (files, i), W_OK) == 0;
+  g_ptr_array_unref (files);
   return kept;
 }
 
@@ -529,8 +532,7 @@ gst_cache_tool_shortcut_run (GstCacheToolShortcut * sc, gchar ** inputs,
   g_setenv ("GST_REGISTRY_DISABLE", "yes", TRUE);
   gst_init (NULL, NULL);
   gst_pb_utils_init ();
-  GST_DEBUG_CATEGORY_INIT (shortcut_debug, "gst-cache-shortcut", 0,
-      "gst-cache --discover without the registry");
+  debug_init ();
   if (!_gst_cache_tool_environment_import (memo)) {
     /* the registry is not loaded now: the process that loads it writes a
      * new memo */
@@ -594,8 +596,7 @@ gst_cache_tool_shortcut_learn (GstCacheToolShortcut * sc)
   GError *err = NULL;
   guint i;
 
-  GST_DEBUG_CATEGORY_INIT (shortcut_debug, "gst-cache-shortcut", 0,
-      "gst-cache --discover without the registry");
+  debug_init ();
   GST_INFO ("not used: %s", sc->why ? sc->why : "turned off");
 
   /* a plugin directory that changed while gst_init() read the registry
